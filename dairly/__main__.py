@@ -1,0 +1,3 @@
+from dairly.cli import main
+
+main()

@@ -1,0 +1,166 @@
+"""The Typer layer: parse options, call the command functions, turn errors into exit codes.
+
+Decisions live in dairly.commands.*; this module only wires options to them. Every
+DairlyError becomes one line on stderr and its exit code here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dairly import __version__
+
+app = typer.Typer(
+    name="dairly",
+    help="Keep a daily-learning notes repository and its README in sync.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DateOption = Annotated[str | None, typer.Option("--date", help="A day as YYYY-MM-DD.", show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dairly {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="The notes repository. Default: the git work tree holding the current directory,"
+            " else the current directory.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Keep a daily-learning notes repository and its README in sync."""
+    ctx.obj = root
+
+
+def _workspace(ctx: typer.Context):
+    from dairly.commands.common import Workspace
+    from dairly.repo import find_root
+
+    root = ctx.obj if ctx.obj is not None else find_root(Path.cwd())
+    return Workspace.open(root)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    from dairly.commands.common import parse_date
+
+    return None if value is None else parse_date(value)
+
+
+def _finish(call) -> None:
+    """Run a command, mapping user-facing failures to one line and an exit code."""
+    from dairly import output
+    from dairly.errors import BAD_INPUT, DairlyError
+
+    try:
+        code = call()
+    except DairlyError as exc:
+        output.error(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:  # permissions, full disks: the user's to fix, not a crash
+        where = f"{exc.filename}: " if exc.filename else ""
+        output.error(f"{where}{exc.strerror or exc}")
+        raise typer.Exit(BAD_INPUT) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    date: DateOption = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Open the new note in $VISUAL or $EDITOR.")] = False,
+) -> None:
+    """Create the day's note, notes/YYYYMM/MMDD.md, and print its path.
+
+    The note gets the repository's title, the 今日要点 section with one item skeleton
+    (link, stars, Abstract, Paper, Code, Tips) and the Others section. An existing
+    note is never overwritten (exit 1).
+
+    Example: dairly new --date 2022-03-07
+    """
+    from dairly.commands import new as command
+
+    _finish(lambda: command.run(_workspace(ctx), _date(date) or datetime.date.today(), edit=edit))
+
+
+@app.command()
+def publish(
+    ctx: typer.Context,
+    date: DateOption = None,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="Write the README but do not commit.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the README diff; write and commit nothing.")
+    ] = False,
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="Commit message (default: the note's date, YYYYMMDD).")
+    ] = None,
+) -> None:
+    """Promote the newest note into the README and regenerate its history tree.
+
+    Copies the note's 今日要点 into the README (relative links rebased to the README's
+    folder), sets 更新今日时间 to the note's date, rebuilds 历史更新 from notes/, writes
+    the README atomically and commits it with the new or changed notes. With --date,
+    publishes that day's note instead of the newest.
+
+    Example: dairly publish --no-commit
+    """
+    from dairly.commands import publish as command
+
+    _finish(
+        lambda: command.run(
+            _workspace(ctx),
+            datetime.date.today(),
+            date=_date(date),
+            commit=not no_commit,
+            dry_run=dry_run,
+            message=message,
+        )
+    )
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    diff: Annotated[bool, typer.Option("--diff", help="Also print the diff publish would apply.")] = False,
+) -> None:
+    """Fail (exit 1) unless the README is exactly what publish would write.
+
+    Prints one line per problem: tree links to missing files, notes missing from the
+    tree, a stale 今日要点 or 更新今日时间, files under notes/ that are not valid note
+    paths, notes without a title. Writes nothing. Use it in CI and in a pre-commit hook.
+
+    Example: dairly check --diff
+    """
+    from dairly.commands import check as command
+    from dairly.notes import WorkTree
+
+    def call() -> int:
+        ws = _workspace(ctx)
+        return command.run(ws, WorkTree(ws.root), datetime.date.today(), show_diff=diff)
+
+    _finish(call)
+
+
+def main() -> None:
+    app()

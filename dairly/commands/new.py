@@ -1,0 +1,33 @@
+"""`dairly new`: scaffold the day's note in the repository's note shape."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shlex
+import subprocess
+
+from dairly import output
+from dairly.commands.common import Workspace
+from dairly.errors import OK, PROBLEMS, InputError
+from dairly.fsio import create_new
+from dairly.scaffold import note_path, note_skeleton
+
+
+def run(ws: Workspace, date: datetime.date, *, edit: bool = False) -> int:
+    rel = note_path(ws.settings, date)
+    path = ws.root / rel
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if edit and not editor:
+        raise InputError("--edit needs $VISUAL or $EDITOR to name your editor")
+    shown = os.path.relpath(path)
+    if not create_new(path, note_skeleton(ws.settings, date)):
+        output.error(f"{shown}: already exists; nothing written")
+        return PROBLEMS
+    output.say(shown)
+    if edit:
+        try:
+            return subprocess.call([*shlex.split(editor), str(path)])
+        except OSError as exc:
+            raise InputError(f"cannot start editor {editor!r}: {exc.strerror}") from None
+    return OK

@@ -1,0 +1,90 @@
+"""`dairly publish`: promote the newest note into the README, regenerate the history
+tree, write the README atomically and commit it with the notes being published."""
+
+from __future__ import annotations
+
+import datetime
+
+from dairly import output
+from dairly.commands.common import Workspace, unified_diff
+from dairly.config import format_date_template
+from dairly.errors import OK, PROBLEMS, GitError
+from dairly.fsio import atomic_write
+from dairly.notes import WorkTree
+from dairly.sync import Plan
+
+
+def is_published(plan: Plan, path: str) -> bool:
+    """Whether a changed path (notes-repo relative) belongs in the publish commit: the
+    README, and everything under notes/ but drafts (notes and their images alike)."""
+    if path == plan.readme_path:
+        return True
+    notes_prefix = plan.settings.notes_dir.strip("/") + "/"
+    return path.startswith(notes_prefix) and not any(n.draft and n.path == path for n in plan.scan.notes)
+
+
+def run(
+    ws: Workspace,
+    today: datetime.date,
+    *,
+    date: datetime.date | None = None,
+    commit: bool = True,
+    dry_run: bool = False,
+    message: str | None = None,
+) -> int:
+    plan = ws.plan(WorkTree(ws.root), today, date)
+    for problem in plan.problems:
+        if problem.warning:
+            output.warn(str(problem))
+    if plan.blocking:
+        for problem in plan.blocking:
+            output.say(str(problem))
+        output.warn(f"{len(plan.blocking)} problem(s) in the notes; nothing written", style="red")
+        return PROBLEMS
+    assert plan.new_text is not None  # no blocking problem means the README was computed
+
+    if dry_run:
+        if plan.changed:
+            output.diff(unified_diff(plan.text, plan.new_text, plan.readme_path))
+        else:
+            output.warn(f"{plan.readme_path} is already up to date", style="green")
+        return OK
+
+    notes_repo = None
+    if commit:
+        from dairly import repo as git_repo  # GitPython only on the committing path
+
+        notes_repo = git_repo.open_repo(ws.root)
+        git_repo.preflight(notes_repo)
+        others = [
+            p
+            for p in git_repo.staged_paths(notes_repo)
+            if (rel := notes_repo.relative(p)) is None or not is_published(plan, rel)
+        ]
+        if others:
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+            raise GitError(f"other paths are staged ({shown}); commit or unstage them first, or use --no-commit")
+
+    if plan.changed:
+        atomic_write(ws.readme, plan.new_text)
+        fixed = [p for p in plan.problems if p.drift]
+        output.say(f"{plan.readme_path}: published {plan.promoted.path}", "green")
+        for problem in fixed:
+            output.say(f"  fixed: {problem}")
+    else:
+        output.say(f"{plan.readme_path} is already up to date", "green")
+
+    if notes_repo is not None:
+        spec = [notes_repo.top_path(plan.readme_path), notes_repo.top_path(plan.settings.notes_dir.strip("/"))]
+        paths = [
+            rel
+            for p in git_repo.changed_paths(notes_repo, spec)
+            if (rel := notes_repo.relative(p)) is not None and is_published(plan, rel)
+        ]
+        if not paths:
+            output.say("nothing to commit")
+            return OK
+        text = message or format_date_template(plan.settings.commit_message, plan.promoted.date)
+        sha = git_repo.commit(notes_repo, [notes_repo.top_path(p) for p in paths], text)
+        output.say(f"committed {sha[:7]} {text!r}: {', '.join(paths)}")
+    return OK

@@ -1,0 +1,93 @@
+"""Settings: the defaults reproduce the seed repository's format.
+
+A notes repository may override them in `dairly.toml` (top-level keys) or in a
+`[tool.dairly]` table of its `pyproject.toml`; `dairly.toml` wins when both exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from dairly.errors import InputError
+
+
+@dataclass(frozen=True)
+class Settings:
+    notes_dir: str = "notes"
+    readme: str = "README.md"
+    highlights_heading: str = "今日要点"
+    history_heading: str = "历史更新"
+    others_heading: str = "Others"
+    # Written before heading titles by `dairly new`; ignored when matching headings.
+    heading_prefix: str = ":paperclip:  "
+    title_template: str = "公众号内容拓展学习笔记（{year}.{month}.{day}）"
+    date_label: str = "更新今日时间"
+    commit_message: str = "{year}{month:02d}{day:02d}"
+
+
+TEMPLATE_KEYS = ("title_template", "commit_message")
+SAMPLE_DATE = datetime.date(2022, 3, 7)
+
+
+def format_date_template(template: str, date: datetime.date) -> str:
+    """Fill a template's {year} {month} {day} {date} fields ({month:02d} pads)."""
+    return template.format(year=date.year, month=date.month, day=date.day, date=date.isoformat())
+
+
+def settings_from_mapping(data: dict, source: str) -> Settings:
+    """Validate user-supplied keys; unknown keys and wrong types name the key."""
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise InputError(f"unknown setting '{key}' (known: {', '.join(sorted(known))})", path=source)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"setting '{key}' must be a non-empty string", path=source)
+        values[name] = value
+    settings = replace(Settings(), **values)
+    for name in TEMPLATE_KEYS:
+        try:
+            format_date_template(getattr(settings, name), SAMPLE_DATE)
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise InputError(
+                f"setting '{name}' is not a valid template ({exc!r}); use {{year}} {{month}} {{day}} {{date}}",
+                path=source,
+            ) from None
+    for name in ("notes_dir", "readme"):
+        path = Path(getattr(settings, name))
+        if path.is_absolute() or ".." in path.parts:
+            raise InputError(f"setting '{name}' must be a path inside the repository", path=source)
+    return settings
+
+
+def _load_toml(path: Path) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 in CI
+        import tomli as tomllib
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8", path=path.name) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", path=path.name) from None
+
+
+def load_settings(root: Path) -> Settings:
+    """Read the repository's settings, or the defaults when it has none."""
+    own = root / "dairly.toml"
+    if own.is_file():
+        return settings_from_mapping(_load_toml(own), "dairly.toml")
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        table = _load_toml(pyproject).get("tool", {}).get("dairly")
+        if table is not None:
+            if not isinstance(table, dict):
+                raise InputError("[tool.dairly] must be a table", path="pyproject.toml")
+            return settings_from_mapping(table, "pyproject.toml")
+    return Settings()

@@ -1,0 +1,112 @@
+"""Explain, one line per problem, how a README differs from what `publish` would write.
+
+Pure: it compares the README's owned parts with the expected ones and names files, so a
+person can see why `check` failed without reading a diff.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+from dairly.config import Settings
+from dairly.model import Note, Problem, format_dot_date
+from dairly.notes import Scan
+from dairly.readme import Layout, OwnedEdits
+
+
+def _drift(path: str, message: str, line: int | None = None) -> Problem:
+    return Problem(path, message, line, drift=True)
+
+
+_TREE_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>(.*?)</a>""", re.IGNORECASE)
+
+
+def tree_links(text: str, layout: Layout) -> list[tuple[int, str, str]]:
+    """(line, href, title) for every link in the README's history section."""
+    found = []
+    for line in layout.history.content:
+        for m in _TREE_LINK.finditer(line.text):
+            found.append((line.number, html.unescape(m.group(2)), html.unescape(m.group(3))))
+    return found
+
+
+def diagnose(
+    text: str,
+    layout: Layout,
+    edits: OwnedEdits,
+    scan: Scan,
+    promoted: Note,
+    settings: Settings,
+    readme_path: str,
+) -> list[Problem]:
+    """Every difference between the README and the expected one, as problems."""
+    problems: list[Problem] = []
+    readme_dir = posixpath.dirname(readme_path)
+
+    date_start, date_end = layout.date_span
+    current_date = text[date_start:date_end]
+    if current_date != format_dot_date(promoted.date):
+        problems.append(
+            _drift(
+                readme_path,
+                f"{settings.date_label} is {current_date or '(empty)'!s}, but the newest note is "
+                f"{format_dot_date(promoted.date)} ({promoted.path})",
+                layout.date_line.number,
+            )
+        )
+
+    if edits.highlights_changed(text):
+        problems.append(
+            _drift(
+                readme_path,
+                f"{settings.highlights_heading} does not match {promoted.path}, the note being published",
+                layout.highlights.heading.line.number,
+            )
+        )
+
+    if edits.history_changed(text):
+        before = len(problems)
+        problems.extend(_tree_problems(text, layout, scan, settings, readme_path, readme_dir))
+        if len(problems) == before:
+            problems.append(
+                _drift(
+                    readme_path,
+                    f"the {settings.history_heading} tree is not in the generated format or order",
+                    layout.history.heading.line.number,
+                )
+            )
+    return problems
+
+
+def _tree_problems(
+    text: str, layout: Layout, scan: Scan, settings: Settings, readme_path: str, readme_dir: str
+) -> list[Problem]:
+    heading = settings.history_heading
+    notes = {n.path: n for n in scan.notes}
+    indexed = {n.path for n in scan.indexed}
+    problems: list[Problem] = []
+    linked: dict[str, int] = {}
+    for line, href, title in tree_links(text, layout):
+        target = posixpath.normpath(posixpath.join(readme_dir, href))
+        if target in linked:
+            problems.append(
+                _drift(readme_path, f"{heading} links to {target} twice (first on line {linked[target]})", line)
+            )
+            continue
+        linked[target] = line
+        note: Note | None = notes.get(target)
+        if target not in scan.files:
+            problems.append(_drift(readme_path, f"{heading} links to {target}, which does not exist", line))
+        elif note is None:
+            problems.append(_drift(readme_path, f"{heading} links to {target}, which is not a valid note", line))
+        elif note.draft:
+            problems.append(_drift(readme_path, f"{heading} links to {target}, which is a draft", line))
+        elif note.title is not None and title != note.title:
+            problems.append(
+                _drift(readme_path, f"{heading} shows {title!r} for {target}, but its title is {note.title!r}", line)
+            )
+    for path in sorted(indexed - linked.keys()):
+        problems.append(_drift(path, f"is missing from the {heading} tree in {readme_path}"))
+    return problems

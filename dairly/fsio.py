@@ -1,0 +1,81 @@
+"""Reading and writing user files without ever losing a byte.
+
+Text is read as exact UTF-8 (BOM and line endings kept) and written atomically: a
+temporary file in the same folder is written, flushed and fsynced, then moved over the
+original with os.replace, so a crash leaves the old file or the new one, never a torn one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from dairly.errors import InputError
+
+TEMP_PREFIX = ".dairly-tmp-"
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's exact text; `shown` is the name used in error messages."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("not found", path=shown) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=shown) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", path=shown) from None
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` (UTF-8) atomically, keeping the file's permissions."""
+    data = text.encode("utf-8")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def create_new(path: Path, text: str) -> bool:
+    """Write `text` to a new file; False (nothing written) when the path exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as f:
+        f.write(text.encode("utf-8"))
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

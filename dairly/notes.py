@@ -1,0 +1,198 @@
+"""The only reader of notes/: find the note files, take each one's date from its path
+and its title from its H1, and report every file that is not a valid note.
+
+Reading goes through a `NoteSource`, so the same scan judges the working tree or, for
+`check --staged`, the git index (see repo.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from dairly.config import Settings
+from dairly.errors import InputError
+from dairly.markdown import BOM
+from dairly.model import Note, Problem
+
+_NOTE_PATH = re.compile(r"(\d{4})(\d{2})/(\d{2})(\d{2})\.md")
+_H1 = re.compile(r" {0,3}#(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # POSIX, relative to the repository root
+    kind: str  # "file", "symlink" or "dir"
+
+
+class NoteSource(Protocol):
+    def entries(self, notes_dir: str) -> list[Entry]:
+        """Every `*.md` name below notes_dir, symlinks reported, never followed."""
+
+    def read(self, path: str) -> bytes: ...
+
+
+class WorkTree:
+    """Notes as they are on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def entries(self, notes_dir: str) -> list[Entry]:
+        found: list[Entry] = []
+        stack = [notes_dir]
+        while stack:
+            folder = stack.pop()
+            try:
+                it = os.scandir(self.root / folder)
+            except FileNotFoundError:
+                continue
+            with it:
+                for item in it:
+                    rel = f"{folder}/{item.name}"
+                    if item.is_symlink():
+                        if item.name.endswith(".md"):
+                            found.append(Entry(rel, "symlink"))
+                    elif item.is_dir():
+                        if item.name.endswith(".md"):
+                            found.append(Entry(rel, "dir"))
+                        stack.append(rel)
+                    elif item.name.endswith(".md"):
+                        found.append(Entry(rel, "file"))
+        return found
+
+    def read(self, path: str) -> bytes:
+        with open(self.root / path, "rb") as f:
+            return f.read()
+
+
+@dataclass
+class Scan:
+    notes: list[Note] = field(default_factory=list)  # valid paths, drafts and untitled included
+    problems: list[Problem] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)  # every *.md path seen, valid or not
+
+    @property
+    def indexed(self) -> list[Note]:
+        """The notes that belong in the history tree: titled and not drafts."""
+        return [n for n in self.notes if n.title is not None and not n.draft]
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+def date_from_path(path: str, notes_dir: str) -> datetime.date | str:
+    """The note's date, or why the path is not a valid note path."""
+    rel = path[len(notes_dir) + 1 :]
+    m = _NOTE_PATH.fullmatch(rel)
+    if m is None:
+        return f"is not a note path: notes are named {notes_dir}/YYYYMM/MMDD.md"
+    year, folder_month, month, day = (int(g) for g in m.groups())
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        return f"is not a valid date ({year}-{month:02d}-{day:02d})"
+    if folder_month != month:
+        return f"is filed in the wrong month folder; move it to {notes_dir}/{year}{month:02d}/{month:02d}{day:02d}.md"
+    return date
+
+
+def decode(data: bytes, path: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", path=path) from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """(front matter block or None, offset where the Markdown starts)."""
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        return None, 0
+    m = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M).search(text, 4)
+    if m is None:
+        return None, 0
+    end = text.find("\n", m.end())
+    end = len(text) if end < 0 else end + 1
+    return text[:end], end
+
+
+def parse_metadata(block: str, path: str) -> dict:
+    import frontmatter  # only notes with front matter pay for YAML
+
+    try:
+        meta = frontmatter.loads(block).metadata
+    except Exception as exc:  # YAML errors come in many types; all mean the same to a user
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"invalid front matter: {first}", path=path) from None
+    return dict(meta)
+
+
+def find_h1(text: str, start: int = 0) -> tuple[str, int] | None:
+    """The first ATX H1 outside code fences from `start`: (title, 1-based line)."""
+    fence = None
+    pos = start
+    size = len(text)
+    while pos < size:
+        end = text.find("\n", pos)
+        end = size if end < 0 else end
+        line = text[pos:end].rstrip("\r")
+        f = _FENCE.match(line)
+        if fence is not None:
+            if f and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence) and not line[f.end() :].strip():
+                fence = None
+        elif f:
+            fence = f.group(1)
+        elif line.lstrip(" ").startswith("#"):
+            m = _H1.fullmatch(line)
+            if m:
+                return (m.group(1) or "").strip(), text.count("\n", 0, pos) + 1
+        pos = end + 1
+    return None
+
+
+def read_note(path: str, date: datetime.date, text: str) -> Note:
+    block, body_start = split_front_matter(text)
+    draft = False
+    if block is not None:
+        draft = parse_metadata(block, path).get("draft") is True
+    h1 = find_h1(text, body_start)
+    if h1 is None or not h1[0]:
+        return Note(path, date, None, None, draft)
+    return Note(path, date, h1[0], h1[1], draft)
+
+
+def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> Scan:
+    """Read every note's header and collect every problem with the notes folder."""
+    scan = Scan()
+    notes_dir = settings.notes_dir.strip("/")
+    for entry in sorted(source.entries(notes_dir), key=lambda e: e.path):
+        scan.files.add(entry.path)
+        if entry.kind == "symlink":
+            scan.problems.append(Problem(entry.path, "is a symbolic link; dairly does not follow links under notes/"))
+            continue
+        if entry.kind == "dir":
+            scan.problems.append(Problem(entry.path, "is a directory named like a note"))
+            continue
+        date = date_from_path(entry.path, notes_dir)
+        if isinstance(date, str):
+            scan.problems.append(Problem(entry.path, date))
+            continue
+        note = read_note(entry.path, date, decode(source.read(entry.path), entry.path))
+        scan.notes.append(note)
+        if note.title is None:
+            scan.problems.append(Problem(entry.path, "has no '# title' line (H1); the history tree needs one"))
+        if date > today:
+            scan.problems.append(Problem(entry.path, f"is dated in the future ({date.isoformat()})", warning=True))
+    return scan
+
+
+def newest(notes: Iterable[Note]) -> Note | None:
+    return max(notes, key=lambda n: n.date, default=None)

@@ -1,0 +1,129 @@
+"""Shared test fixtures: hermetic environments and real runs of the installed CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# The installed console script beside this interpreter: end-to-end tests run the real thing.
+DAIRLY = shutil.which("dairly", path=str(Path(sys.executable).parent)) or shutil.which("dairly")
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Committer",
+    "GIT_COMMITTER_EMAIL": "committer@example.com",
+}
+
+
+def hermetic_env(home: Path, **extra: str) -> dict[str, str]:
+    """No user or system git config, no colour, a fixed terminal width."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DAIRLY_"))}
+    env.update(
+        HOME=str(home),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig-none"),
+        NO_COLOR="1",
+        TERM="dumb",
+        COLUMNS="200",
+        LC_ALL="C.UTF-8",
+        PYTHONUTF8="1",
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return hermetic_env(tmp_path_factory.mktemp("home"), **GIT_IDENTITY)
+
+
+@pytest.fixture
+def dairly(env: dict[str, str]):
+    """Run the installed `dairly` in a folder: dairly(cwd, "check", "--diff")."""
+    assert DAIRLY, "the dairly console script is not installed in this environment"
+
+    def run(cwd: Path, *args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Result:
+        proc = subprocess.run(
+            [DAIRLY, *args],
+            cwd=cwd,
+            env={**env, **(env_extra or {})},
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            input=input,
+            timeout=120,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+@pytest.fixture
+def git(env: dict[str, str]):
+    """Run git in a folder with the hermetic environment; returns stdout."""
+
+    def run(cwd: Path, *args: str, check: bool = True) -> str:
+        proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8")
+        if check and proc.returncode != 0:
+            raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
+        return proc.stdout
+
+    return run
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def note_text(title: str, body: str = "1. [An article](https://example.com/a)         :star:\n   - Tips: x\n") -> str:
+    return f"# {title}\n\n------\n\n\n\n## :paperclip:  今日要点\n\n{body}\n## :paperclip:  Others\n\n- footer\n"
+
+
+README_SKELETON = (
+    "# my_notes\n"
+    "主要内容：示例\n"
+    "\n"
+    "更新开始时间：2021.9.1\n"
+    "\n"
+    "更新今日时间：2021.9.1\n"
+    "\n"
+    "------\n"
+    "\n"
+    "## :paperclip:  今日要点\n"
+    "\n"
+    "old highlights\n"
+    "\n"
+    "## :paperclip:  历史更新\n"
+    "\n"
+    "old tree\n"
+    "\n"
+    "## :paperclip:  Others\n"
+    "\n"
+    "- keep this line\n"
+)
+
+
+def make_repo(root: Path, dates: list[str], readme: str = README_SKELETON) -> Path:
+    """A notes repo with one note per ISO date and the skeleton README."""
+    write(root, "README.md", readme)
+    for iso in dates:
+        y, m, d = (int(x) for x in iso.split("-"))
+        write(root, f"notes/{y}{m:02d}/{m:02d}{d:02d}.md", note_text(f"学习笔记（{y}.{m}.{d}）"))
+    return root

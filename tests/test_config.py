@@ -1,0 +1,44 @@
+"""Settings files: defaults, dairly.toml, [tool.dairly], and errors naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dairly.config import Settings, load_settings
+from dairly.errors import InputError
+
+from .conftest import write
+
+
+def test_defaults_reproduce_the_seed_format(tmp_path: Path):
+    assert load_settings(tmp_path) == Settings()
+
+
+def test_dairly_toml_overrides(tmp_path: Path):
+    write(tmp_path, "dairly.toml", 'notes_dir = "daily"\ncommit-message = "notes {date}"\n')
+    settings = load_settings(tmp_path)
+    assert (settings.notes_dir, settings.commit_message) == ("daily", "notes {date}")
+
+
+def test_pyproject_table(tmp_path: Path):
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n\n[tool.dairly]\ndate_label = "Updated"\n')
+    assert load_settings(tmp_path).date_label == "Updated"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('colour = "red"\n', "dairly.toml: unknown setting 'colour'"),
+        ("readme = 3\n", "dairly.toml: setting 'readme' must be a non-empty string"),
+        ('title_template = "{nope}"\n', "dairly.toml: setting 'title_template' is not a valid template"),
+        ('notes_dir = "../elsewhere"\n', "dairly.toml: setting 'notes_dir' must be a path inside the repository"),
+        ("readme = \n", "dairly.toml: invalid TOML"),
+    ],
+)
+def test_bad_settings_name_the_problem(tmp_path: Path, content: str, message: str):
+    write(tmp_path, "dairly.toml", content)
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    assert str(info.value).startswith(message)
