@@ -23,7 +23,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DateOption = Annotated[str | None, typer.Option("--date", help="A day as YYYY-MM-DD.", show_default=False)]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", metavar="YYYY-MM-DD", help="A day (default: today / the newest note).", show_default=False),
+]
 
 
 def _version(value: bool) -> None:
@@ -39,6 +42,7 @@ def main_options(
         Path | None,
         typer.Option(
             "--root",
+            metavar="PATH",
             help="The notes repository. Default: the git work tree holding the current directory,"
             " else the current directory.",
             show_default=False,
@@ -113,8 +117,13 @@ def publish(
         bool, typer.Option("--dry-run", help="Print the README diff; write and commit nothing.")
     ] = False,
     message: Annotated[
-        str | None, typer.Option("--message", "-m", help="Commit message (default: the note's date, YYYYMMDD).")
+        str | None,
+        typer.Option("--message", "-m", metavar="TEXT", help="Commit message (default: the note's date, YYYYMMDD)."),
     ] = None,
+    push: Annotated[bool, typer.Option("--push", help="Push the commit to the branch's upstream.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Commit even if the README has uncommitted hand edits.")
+    ] = False,
 ) -> None:
     """Promote the newest note into the README and regenerate its history tree.
 
@@ -135,6 +144,8 @@ def publish(
             commit=not no_commit,
             dry_run=dry_run,
             message=message,
+            push=push,
+            force=force,
         )
     )
 
@@ -143,6 +154,9 @@ def publish(
 def check(
     ctx: typer.Context,
     diff: Annotated[bool, typer.Option("--diff", help="Also print the diff publish would apply.")] = False,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Judge the README and notes staged in the git index (for hooks).")
+    ] = False,
 ) -> None:
     """Fail (exit 1) unless the README is exactly what publish would write.
 
@@ -153,13 +167,51 @@ def check(
     Example: dairly check --diff
     """
     from dairly.commands import check as command
-    from dairly.notes import WorkTree
 
     def call() -> int:
         ws = _workspace(ctx)
-        return command.run(ws, WorkTree(ws.root), datetime.date.today(), show_diff=diff)
+        if staged:
+            from dairly import repo
+
+            source = repo.GitIndex(repo.open_repo(ws.root, purpose="--staged reads the git index"))
+        else:
+            from dairly.notes import WorkTree
+
+            source = WorkTree(ws.root)
+        return command.run(ws, source, datetime.date.today(), show_diff=diff)
 
     _finish(call)
+
+
+hook_app = typer.Typer(
+    help="Install or remove a git pre-commit hook running `dairly check --staged`.", no_args_is_help=True
+)
+app.add_typer(hook_app, name="hook")
+
+
+@hook_app.command("install")
+def hook_install(
+    ctx: typer.Context,
+    force: Annotated[bool, typer.Option("--force", help="Replace a pre-commit hook dairly did not write.")] = False,
+) -> None:
+    """Write the repository's pre-commit hook (honours core.hooksPath).
+
+    Example: dairly hook install
+    """
+    from dairly.commands import hook
+
+    _finish(lambda: hook.install(_workspace(ctx), force=force))
+
+
+@hook_app.command("uninstall")
+def hook_uninstall(ctx: typer.Context) -> None:
+    """Remove the pre-commit hook, only if dairly wrote it.
+
+    Example: dairly hook uninstall
+    """
+    from dairly.commands import hook
+
+    _finish(lambda: hook.uninstall(_workspace(ctx)))
 
 
 def main() -> None:

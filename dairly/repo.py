@@ -38,15 +38,15 @@ class NotesRepo:
         return top_path[len(head) :] if top_path.startswith(head) else None
 
 
-def open_repo(root: Path) -> NotesRepo:
+def open_repo(root: Path, purpose: str = "use --no-commit to only write the README") -> NotesRepo:
     import git
 
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GitError(f"{root} is not in a git repository; use --no-commit to only write the README") from None
+        raise GitError(f"{root} is not in a git repository; {purpose}") from None
     if repo.bare or repo.working_tree_dir is None:
-        raise GitError(f"{root} is in a bare git repository; use --no-commit")
+        raise GitError(f"{root} is in a bare git repository; {purpose}")
     top = Path(repo.working_tree_dir).resolve()
     prefix = Path(os.path.relpath(root.resolve(), top)).as_posix()
     return NotesRepo(repo, "" if prefix == "." else prefix)
@@ -96,7 +96,7 @@ def changed_paths(notes_repo: NotesRepo, pathspecs: list[str]) -> list[str]:
     return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
 
 
-def preflight(notes_repo: NotesRepo) -> None:
+def preflight(notes_repo: NotesRepo, *, push: bool = False) -> None:
     """Refuse, before anything is written, the states we will not commit in."""
     repo = notes_repo.repo
     doing = _in_progress(repo)
@@ -104,6 +104,9 @@ def preflight(notes_repo: NotesRepo) -> None:
         raise GitError(f"{doing} is in progress; finish or abort it, or use --no-commit")
     if repo.head.is_detached:
         raise GitError("HEAD is detached; check out a branch first, or use --no-commit")
+    if push and upstream(notes_repo) is None:
+        branch = repo.active_branch.name
+        raise GitError(f"branch {branch} has no upstream to push to; set one with `git push -u REMOTE {branch}`")
     try:
         repo.git.var("GIT_AUTHOR_IDENT")
         repo.git.var("GIT_COMMITTER_IDENT")
@@ -113,9 +116,94 @@ def preflight(notes_repo: NotesRepo) -> None:
         ) from None
 
 
+def head_text(notes_repo: NotesRepo, path: str) -> str | None:
+    """The committed text of a notes-repo path, None on an unborn branch or a new file."""
+    repo = notes_repo.repo
+    if not repo.head.is_valid():
+        return None
+    try:
+        blob = repo.head.commit.tree / notes_repo.top_path(path)
+    except KeyError:
+        return None
+    return blob.data_stream.read().decode("utf-8", errors="surrogateescape")
+
+
+def upstream(notes_repo: NotesRepo) -> tuple[str, str] | None:
+    """(remote, branch) the current branch tracks, or None."""
+    repo = notes_repo.repo
+    if repo.head.is_detached:
+        return None
+    tracking = repo.active_branch.tracking_branch()
+    if tracking is None:
+        return None
+    return tracking.remote_name, tracking.remote_head
+
+
+def push(notes_repo: NotesRepo) -> str:
+    """Push the current branch to its upstream; returns 'remote/branch'."""
+    target = upstream(notes_repo)
+    if target is None:
+        raise GitError("the current branch has no upstream to push to")
+    remote, branch = target
+    _run(notes_repo.repo, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+    return f"{remote}/{branch}"
+
+
+def hooks_dir(notes_repo: NotesRepo) -> Path:
+    """Where git looks for hooks, honouring core.hooksPath."""
+    repo = notes_repo.repo
+    path = Path(_run(repo, "rev-parse", "--git-path", "hooks").strip())
+    return path if path.is_absolute() else Path(repo.working_tree_dir) / path
+
+
 def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str:
     """Stage exactly `paths` (work-tree relative) and commit only them; returns the new sha."""
     repo = notes_repo.repo
     _run(repo, "add", "--all", "--", *paths)
     _run(repo, "commit", "--quiet", "-m", message, "--", *paths)
     return repo.head.commit.hexsha
+
+
+class GitIndex:
+    """Notes and README as staged in the git index, for `check --staged`.
+
+    pre-commit stashes unstaged edits but leaves untracked files in place, so only the
+    index tells what the commit will contain; untracked notes do not exist here.
+    """
+
+    def __init__(self, notes_repo: NotesRepo) -> None:
+        self.notes_repo = notes_repo
+        out = _run(notes_repo.repo, "ls-files", "--stage", "-z", "--", notes_repo.top_path("."))
+        self._blobs: dict[str, tuple[str, str]] = {}  # notes-repo path -> (mode, sha)
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, _, top_path = record.partition("\t")
+            mode, sha, _stage = meta.split()
+            rel = notes_repo.relative(top_path)
+            if rel is not None:
+                self._blobs[rel] = (mode, sha)
+
+    def entries(self, notes_dir: str) -> list:
+        from dairly.notes import Entry
+
+        found: dict[str, Entry] = {}
+        head = notes_dir + "/"
+        for path, (mode, _sha) in self._blobs.items():
+            if not path.startswith(head):
+                continue
+            parts = path.split("/")
+            for depth, part in enumerate(parts[:-1]):
+                if depth > 0 and part.endswith(".md"):  # a folder named like a note
+                    folder = "/".join(parts[: depth + 1])
+                    found.setdefault(folder, Entry(folder, "dir"))
+            if path.endswith(".md"):
+                kind = "symlink" if mode == "120000" else "dir" if mode == "160000" else "file"
+                found[path] = Entry(path, kind)
+        return list(found.values())
+
+    def read(self, path: str) -> bytes:
+        blob = self._blobs.get(path)
+        if blob is None:
+            raise FileNotFoundError(path)
+        return self.notes_repo.repo.odb.stream(bytes.fromhex(blob[1])).read()

@@ -28,6 +28,17 @@ class Plan:
     promoted: Note
     scan: Scan
     problems: list[Problem]  # notes problems first, then README drift
+    highlights: str | None = None  # the promoted note's 今日要点 content, rebased
+
+    def rewrite(self, other_text: str) -> str:
+        """Another README text (say, the committed one) as publish would write it with
+        these notes: two READMEs that rewrite alike differ only in the owned parts."""
+        assert self.highlights is not None
+        layout = locate(other_text, self.settings, self.readme_path)
+        readme_dir = posixpath.dirname(self.readme_path)
+        return plan_edits(other_text, layout, self.scan.indexed, self.promoted, self.highlights, readme_dir).apply(
+            other_text
+        )
 
     @property
     def blocking(self) -> list[Problem]:
@@ -85,4 +96,4 @@ def compute(
     if new_text != readme_text and not problems:
         # Guarantee: a README that differs is never reported as clean.
         problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))
-    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems)
+    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights)

@@ -43,7 +43,9 @@ def test_new_refuses_to_overwrite(tmp_path: Path, dairly):
 
 def test_new_edit_opens_the_editor(tmp_path: Path, dairly):
     editor = write(tmp_path, "editor.py", "import sys\nopen(sys.argv[1], 'a').write('edited\\n')\n")
-    result = dairly(tmp_path, "new", "--date", "2022-03-07", "--edit", env_extra={"EDITOR": f"{sys.executable} {editor}"})
+    result = dairly(
+        tmp_path, "new", "--date", "2022-03-07", "--edit", env_extra={"EDITOR": f"{sys.executable} {editor}"}
+    )
     assert result.code == 0
     assert (tmp_path / "notes/202203/0307.md").read_text(encoding="utf-8").endswith("- TODO\nedited\n")
 
@@ -142,7 +144,10 @@ def test_publish_refuses_when_notes_need_a_human(tmp_path: Path, dairly):
             lambda root: write(root, "README.md", (root / "README.md").read_text() + "## :paperclip:  历史更新\n"),
             "README.md:14: the '## 历史更新' heading appears 2 times (lines 14 and 21); keep one",
         ),
-        (lambda root: (root / "README.md").write_bytes(b"\xff\xfe bad"), "README.md: is not UTF-8 (byte 0xff at offset 0)"),
+        (
+            lambda root: (root / "README.md").write_bytes(b"\xff\xfe bad"),
+            "README.md: is not UTF-8 (byte 0xff at offset 0)",
+        ),
         (lambda root: (root / "notes/202201/0109.md").write_bytes(b"# \xb1\n"), "notes/202201/0109.md: is not UTF-8"),
         (lambda root: write(root, "dairly.toml", "colour = 1\n"), "dairly.toml: unknown setting 'colour'"),
         (lambda root: (root / "README.md").unlink(), "README.md: not found"),

@@ -44,7 +44,9 @@ def test_history_tree_exact_with_year_rollover_and_month_order():
 
 def test_history_tree_escapes_titles():
     tree = render_history([note("2022-03-07", 'A <b> & "q" \\ </details>')], "")
-    assert '<a href="notes/202203/0307.md" target="_blank">A &lt;b&gt; &amp; &quot;q&quot; \\ &lt;/details&gt;</a>' in tree
+    assert (
+        '<a href="notes/202203/0307.md" target="_blank">A &lt;b&gt; &amp; &quot;q&quot; \\ &lt;/details&gt;</a>' in tree
+    )
 
 
 def test_history_tree_links_relative_to_readme_folder():

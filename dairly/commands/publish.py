@@ -8,7 +8,7 @@ import datetime
 from dairly import output
 from dairly.commands.common import Workspace, unified_diff
 from dairly.config import format_date_template
-from dairly.errors import OK, PROBLEMS, GitError
+from dairly.errors import OK, PROBLEMS, DairlyError, GitError
 from dairly.fsio import atomic_write
 from dairly.notes import WorkTree
 from dairly.sync import Plan
@@ -23,6 +23,25 @@ def is_published(plan: Plan, path: str) -> bool:
     return path.startswith(notes_prefix) and not any(n.draft and n.path == path for n in plan.scan.notes)
 
 
+def refuse_hand_edits(plan: Plan, committed: str | None) -> None:
+    """Refuse to sweep uncommitted hand edits of the README into a publish commit.
+
+    Edits only to the parts dairly owns are not hand edits (an earlier `--no-commit`
+    run makes those); anything else differing from the committed README is."""
+    if committed is None or committed == plan.text:
+        return
+    try:
+        same = plan.rewrite(committed) == plan.new_text
+    except DairlyError:
+        same = False
+    if not same:
+        raise GitError(
+            "has uncommitted edits outside the parts dairly writes; commit them first,"
+            " or use --force to include them in the publish commit",
+            path=plan.readme_path,
+        )
+
+
 def run(
     ws: Workspace,
     today: datetime.date,
@@ -31,6 +50,8 @@ def run(
     commit: bool = True,
     dry_run: bool = False,
     message: str | None = None,
+    push: bool = False,
+    force: bool = False,
 ) -> int:
     plan = ws.plan(WorkTree(ws.root), today, date)
     for problem in plan.problems:
@@ -55,7 +76,9 @@ def run(
         from dairly import repo as git_repo  # GitPython only on the committing path
 
         notes_repo = git_repo.open_repo(ws.root)
-        git_repo.preflight(notes_repo)
+        git_repo.preflight(notes_repo, push=push)
+        if not force:
+            refuse_hand_edits(plan, git_repo.head_text(notes_repo, plan.readme_path))
         others = [
             p
             for p in git_repo.staged_paths(notes_repo)
@@ -83,8 +106,10 @@ def run(
         ]
         if not paths:
             output.say("nothing to commit")
-            return OK
-        text = message or format_date_template(plan.settings.commit_message, plan.promoted.date)
-        sha = git_repo.commit(notes_repo, [notes_repo.top_path(p) for p in paths], text)
-        output.say(f"committed {sha[:7]} {text!r}: {', '.join(paths)}")
+        else:
+            text = message or format_date_template(plan.settings.commit_message, plan.promoted.date)
+            sha = git_repo.commit(notes_repo, [notes_repo.top_path(p) for p in paths], text)
+            output.say(f"committed {sha[:7]} {text!r}: {', '.join(paths)}")
+    if notes_repo is not None and push:
+        output.say(f"pushed to {git_repo.push(notes_repo)}")
     return OK

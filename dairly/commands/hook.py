@@ -1,0 +1,60 @@
+"""`dairly hook install|uninstall`: a plain git pre-commit hook running
+`dairly check --staged`, for repositories that do not use the pre-commit framework."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+from dairly import output
+from dairly.commands.common import Workspace
+from dairly.errors import OK, PROBLEMS, GitError
+from dairly.fsio import atomic_write
+
+MARKER = "# dairly-hook: written by `dairly hook install`; `dairly hook uninstall` removes it"
+
+
+def hook_script(root_from_top: str) -> str:
+    # Prefer the interpreter dairly was installed with (a virtualenv is often not on
+    # PATH when git runs hooks), and fall back to whatever `dairly` is on PATH.
+    python = shlex.quote(sys.executable)
+    root = shlex.quote(root_from_top)
+    return (
+        "#!/bin/sh\n"
+        f"{MARKER}\n"
+        f"if [ -x {python} ] && {python} -c 'import dairly' 2>/dev/null; then\n"
+        f"    exec {python} -m dairly --root {root} check --staged\n"
+        "fi\n"
+        f"exec dairly --root {root} check --staged\n"
+    )
+
+
+def _hook_path(ws: Workspace):
+    from dairly import repo
+
+    notes_repo = repo.open_repo(ws.root, purpose="hooks need a git repository")
+    return repo.hooks_dir(notes_repo) / "pre-commit", notes_repo.prefix or "."
+
+
+def install(ws: Workspace, *, force: bool = False) -> int:
+    path, root = _hook_path(ws)
+    if path.exists() and MARKER not in path.read_text(encoding="utf-8", errors="replace") and not force:
+        raise GitError(f"{path} exists and was not written by dairly; use --force to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, hook_script(root))
+    path.chmod(0o755)
+    output.say(f"installed {path}")
+    return OK
+
+
+def uninstall(ws: Workspace) -> int:
+    path, _root = _hook_path(ws)
+    if not path.exists():
+        output.say(f"no hook at {path}; nothing to do")
+        return OK
+    if MARKER not in path.read_text(encoding="utf-8", errors="replace"):
+        output.error(f"{path} was not written by dairly; left alone")
+        return PROBLEMS
+    path.unlink()
+    output.say(f"removed {path}")
+    return OK
