@@ -55,6 +55,18 @@ def atomic_write(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete temporary files a killed run left behind (call only under the repository lock)."""
+    removed = []
+    for path in folder.glob(TEMP_PREFIX + "*"):
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
 def create_new(path: Path, text: str) -> bool:
     """Write `text` to a new file; False (nothing written) when the path exists."""
     path.parent.mkdir(parents=True, exist_ok=True)

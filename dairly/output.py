@@ -1,7 +1,8 @@
 """The two rich consoles (stdout for results, stderr for errors), made on first use.
 
-User text is printed with markup off, so a `[link](...)` in a note is never read as rich
-markup, and soft-wrapped, so one problem stays one line whatever the terminal width.
+User text is printed with markup and emoji codes off, so a `[link](...)` in a note is
+never read as rich markup and a `:paperclip:` heading is shown as written; and it is
+soft-wrapped, so one problem stays one line whatever the terminal width.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cache
 def _console(stderr: bool):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 def say(text: str = "", style: str | None = None) -> None:

@@ -127,3 +127,11 @@ def make_repo(root: Path, dates: list[str], readme: str = README_SKELETON) -> Pa
         y, m, d = (int(x) for x in iso.split("-"))
         write(root, f"notes/{y}{m:02d}/{m:02d}{d:02d}.md", note_text(f"学习笔记（{y}.{m}.{d}）"))
     return root
+
+
+# Hypothesis: quick locally, larger in CI (.ci/run sets HYPOTHESIS_PROFILE=ci).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

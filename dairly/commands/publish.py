@@ -9,7 +9,7 @@ from dairly import output
 from dairly.commands.common import Workspace, unified_diff
 from dairly.config import format_date_template
 from dairly.errors import OK, PROBLEMS, DairlyError, GitError
-from dairly.fsio import atomic_write
+from dairly.fsio import atomic_write, remove_stale_temp_files
 from dairly.notes import WorkTree
 from dairly.sync import Plan
 
@@ -42,7 +42,16 @@ def refuse_hand_edits(plan: Plan, committed: str | None) -> None:
         )
 
 
-def run(
+def run(ws: Workspace, today: datetime.date, **options) -> int:
+    """Publish under the repository lock, so concurrent runs act one after another."""
+    from dairly.lock import repository_lock
+
+    with repository_lock(ws.root):
+        remove_stale_temp_files(ws.readme.parent)
+        return _publish(ws, today, **options)
+
+
+def _publish(
     ws: Workspace,
     today: datetime.date,
     *,

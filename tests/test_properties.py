@@ -1,0 +1,132 @@
+"""Property-based tests over generated note sets and READMEs (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime
+import html
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dairly.config import Settings
+from dairly.diagnose import tree_links
+from dairly.notes import Entry
+from dairly.readme import locate
+from dairly.sync import compute
+
+TODAY = datetime.date(2030, 1, 1)
+SETTINGS = Settings()
+
+# Text without characters that would make a line a heading, a fence or a line break.
+plain = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="#`~\r\n\u2028\u2029\x85"),
+    max_size=40,
+)
+title = plain.map(str.strip).filter(bool)
+link = st.sampled_from(["[x](./images/a.png)", "![f](images/b.png)", '<img src="./c.png">', "[u](https://e.com/)", ""])
+body_line = st.builds(lambda a, b: (a + " " + b).strip() or "x", plain, link)
+
+
+class MemorySource:
+    """A NoteSource over an in-memory tree of files (the protocol, not a mock)."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+
+    def entries(self, notes_dir: str) -> list[Entry]:
+        return [Entry(p, "file") for p in self.files if p.startswith(notes_dir + "/") and p.endswith(".md")]
+
+    def read(self, path: str) -> bytes:
+        return self.files[path]
+
+
+@st.composite
+def note_sets(draw):
+    dates = draw(
+        st.lists(st.dates(datetime.date(2019, 1, 1), datetime.date(2025, 12, 31)), min_size=1, max_size=25, unique=True)
+    )
+    files = {}
+    expected = []
+    for d in sorted(dates):
+        path = f"notes/{d.year}{d.month:02d}/{d.month:02d}{d.day:02d}.md"
+        t = draw(title)
+        lines = draw(st.lists(body_line, min_size=1, max_size=4))
+        nl = draw(st.sampled_from(["\n", "\r\n"]))
+        text = f"# {t}\n\n## :paperclip:  今日要点\n\n" + "\n".join(lines) + "\n\n## Others\n- x\n"
+        files[path] = text.replace("\n", nl).encode("utf-8")
+        expected.append((path, t))
+    return files, expected
+
+
+@st.composite
+def readmes(draw):
+    """A README in the seed shape with random user text around and inside it."""
+    user = [draw(st.lists(plain, max_size=3).map(lambda xs: "".join(x + "\n" for x in xs))) for _ in range(4)]
+    old = [draw(st.lists(body_line, min_size=1, max_size=3).map("\n".join)) + "\n" for _ in range(2)]
+    blank = [draw(st.sampled_from(["", "\n", "\n\n\n"])) for _ in range(4)]
+    text = (
+        "# my notes\n"
+        + user[0]
+        + "更新今日时间：2000.1.1\n"
+        + user[1]
+        + "## :paperclip:  今日要点\n"
+        + blank[0]
+        + old[0]
+        + blank[1]
+        + "## :paperclip:  历史更新\n"
+        + blank[2]
+        + old[1]
+        + blank[3]
+        + "## :paperclip:  Others\n"
+        + user[2]
+        + user[3].rstrip("\n") * draw(st.booleans())
+    )
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    return bom + text.replace("\n", nl)
+
+
+def publish(files: dict[str, bytes], readme: str) -> str:
+    plan = compute(MemorySource(files), readme, SETTINGS, TODAY)
+    assert plan.new_text is not None
+    return plan.new_text
+
+
+def outside_owned(text: str) -> str:
+    """The README with the three owned parts cut out."""
+    layout = locate(text, SETTINGS, "README.md")
+    spans = [layout.date_span]
+    for section in (layout.highlights, layout.history):
+        content = section.content
+        spans.append((content[0].start, content[-1].end) if content else (section.body[0].start,) * 2)
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        out.append(text[pos:start])
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+@given(note_sets(), readmes())
+def test_publish_is_idempotent_and_check_passes_after_it(notes, readme):
+    files, _ = notes
+    once = publish(files, readme)
+    assert publish(files, once) == once
+    assert compute(MemorySource(files), once, SETTINGS, TODAY).in_sync
+
+
+@given(note_sets(), readmes())
+def test_every_byte_outside_the_owned_parts_is_kept(notes, readme):
+    files, _ = notes
+    once = publish(files, readme)
+    assert outside_owned(once) == outside_owned(readme)
+    assert once.startswith("\ufeff") == readme.startswith("\ufeff")
+    assert ("\r\n" in once) == ("\r\n" in readme)
+
+
+@given(note_sets(), readmes())
+def test_the_tree_parses_back_to_the_notes(notes, readme):
+    files, expected = notes
+    once = publish(files, readme)
+    layout = locate(once, SETTINGS, "README.md")
+    assert [(href, t) for _, href, t in tree_links(once, layout)] == expected
+    assert all(html.escape(t) in once for _, t in expected)
