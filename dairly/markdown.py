@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+_EOL = re.compile(r"\r\n|\r|\n")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 # Leading GitHub emoji shortcodes such as ":paperclip:" decorate titles; they are not part of them.
@@ -19,7 +19,7 @@ _SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+\-]+:)*\s*")
 BOM = "\ufeff"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     number: int  # 1-based
     start: int  # offset of the first character
@@ -32,12 +32,11 @@ def split_lines(text: str) -> list[Line]:
     """Split keeping exact offsets; unlike str.splitlines, only CR/LF end a line."""
     lines: list[Line] = []
     pos = 0
-    size = len(text)
-    while pos < size:
-        m = _LINE.match(text, pos)
-        body, eol = m.group(1), m.group(2)
-        lines.append(Line(len(lines) + 1, pos, m.end(), body, eol))
+    for m in _EOL.finditer(text):
+        lines.append(Line(len(lines) + 1, pos, m.end(), text[pos : m.start()], m.group()))
         pos = m.end()
+    if pos < len(text):
+        lines.append(Line(len(lines) + 1, pos, len(text), text[pos:], ""))
     return lines
 
 

@@ -7,6 +7,7 @@ soft-wrapped, so one problem stays one line whatever the terminal width.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 
 
@@ -17,16 +18,26 @@ def _console(stderr: bool):
     return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
+def _emit(stderr: bool, text: str, style: str | None) -> None:
+    stream = sys.stderr if stderr else sys.stdout
+    if not stream.isatty():
+        # Hooks and CI read plain lines; skipping rich there saves its ~20 ms import
+        # on every commit, and the text is the same as rich would print uncoloured.
+        stream.write(text + "\n")
+        return
+    _console(stderr).print(text, style=style, markup=False)
+
+
 def say(text: str = "", style: str | None = None) -> None:
-    _console(False).print(text, style=style, markup=False)
+    _emit(False, text, style)
 
 
 def warn(text: str, style: str | None = "yellow") -> None:
-    _console(True).print(text, style=style, markup=False)
+    _emit(True, text, style)
 
 
 def error(text: str) -> None:
-    _console(True).print(f"dairly: error: {text}", style="bold red", markup=False)
+    _emit(True, f"dairly: error: {text}", "bold red")
 
 
 def diff(text: str) -> None:

@@ -98,6 +98,13 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
     return Layout(dominant_newline(text), date_line, span, highlights, history)
 
 
+_ESCAPED = re.compile(r"[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    return html.escape(text) if _ESCAPED.search(text) else text
+
+
 def render_history(notes: Sequence[Note], readme_dir: str) -> str:
     """The 历史更新 tree, years and months ascending, numbering restarting each month."""
     out = []
@@ -107,8 +114,8 @@ def render_history(notes: Sequence[Note], readme_dir: str) -> str:
         for month, in_month in groupby(in_year, key=lambda n: n.date.month):
             out.append(f"<details><summary>{month}月</summary>\n")
             for number, note in enumerate(in_month, 1):
-                href = html.escape(posixpath.relpath(note.path, readme_dir or "."))
-                title = html.escape(note.title or "")
+                href = _escape(posixpath.relpath(note.path, readme_dir) if readme_dir else note.path)
+                title = _escape(note.title or "")
                 out.append(f'    {number}. <a href="{href}" target="_blank">{title}</a>\n')
             out.append("</details>\n")
         out.append("</pre>\n")
