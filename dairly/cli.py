@@ -80,6 +80,12 @@ def _finish(call) -> None:
     except DairlyError as exc:
         output.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:  # `dairly export | head`: the reader has all it wanted
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        raise typer.Exit(141) from None
     except OSError as exc:  # permissions, full disks: the user's to fix, not a crash
         where = f"{exc.filename}: " if exc.filename else ""
         output.error(f"{where}{exc.strerror or exc}")
@@ -181,6 +187,122 @@ def check(
         return command.run(ws, source, datetime.date.today(), show_diff=diff)
 
     _finish(call)
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+@app.command()
+def lint(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Fail (exit 1) on problems inside the notes, one `path:line: message` each.
+
+    Finds items without a link, relative links and images that do not resolve from the
+    note's folder (with a hint when a bare domain such as example.com was meant as a
+    web address), titles whose date disagrees with the path, the same article promoted
+    on two days, and an empty or missing 今日要点.
+
+    Example: dairly lint --json
+    """
+    from dairly.commands import lint as command
+
+    _finish(lambda: command.run(_workspace(ctx), as_json=as_json))
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Text to find (case-insensitive).", show_default=False)],
+    field: Annotated[
+        str | None,
+        typer.Option("--field", metavar="NAME", help="Search only this field: title, url, Abstract, Tips, ..."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only notes from this day.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Only notes up to this day.")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Only notes with this front-matter tag.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the 今日要点 items matching QUERY in their title, link or fields.
+
+    Exit 1 when nothing matches. --json prints a list of objects with date, note,
+    title, url, stars, matched and fields.
+
+    Example: dairly search transformer --field Tips --since 2022-01-01
+    """
+    from dairly.commands import search as command
+    from dairly.commands.common import parse_date
+
+    _finish(
+        lambda: command.run(
+            _workspace(ctx),
+            query,
+            field=field,
+            since=None if since is None else parse_date(since, "--since"),
+            until=None if until is None else parse_date(until, "--until"),
+            tag=tag,
+            as_json=as_json,
+        )
+    )
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", metavar="PATH", help="Also write a heatmap image the README can embed.")
+    ] = None,
+) -> None:
+    """Count notes and items, streaks and gaps, and show a calendar heatmap.
+
+    Example: dairly stats --svg notes/heatmap.svg
+    """
+    from dairly.commands import stats as command
+
+    _finish(lambda: command.run(_workspace(ctx), datetime.date.today(), as_json=as_json, svg=svg))
+
+
+@app.command()
+def feed(
+    ctx: typer.Context,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write the feed here (default: stdout).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="How many of the newest notes.")] = 20,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="Where the notes are published (default: the GitHub `origin` remote's blob URL).",
+        ),
+    ] = None,
+) -> None:
+    """Write an Atom feed of the newest notes, one entry per note.
+
+    Example: dairly feed --output feed.xml --base-url https://github.com/me/notes/blob/main/
+    """
+    from dairly.commands import feed as command
+
+    _finish(lambda: command.run(_workspace(ctx), output_path=output_path, limit=limit, base_url=base_url))
+
+
+@app.command()
+def export(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Print every note and item as JSON lines (a note line, then its items).
+
+    --json prints one JSON list of notes with their items nested instead.
+
+    Example: dairly export > notes.jsonl
+    """
+    from dairly.commands import export as command
+
+    _finish(lambda: command.run(_workspace(ctx), as_json=as_json))
 
 
 hook_app = typer.Typer(

@@ -91,3 +91,19 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def git_dir(root: Path) -> Path | None:
+    """The git directory of the repository holding `root` (found without importing git),
+    where dairly keeps what must never be committed: its lock and its parse cache."""
+    root = root.resolve()
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: ".git" names the real git dir
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                found = Path(text[len("gitdir:") :].strip())
+                return found if found.is_absolute() else folder / found
+    return None

@@ -16,22 +16,16 @@ from pathlib import Path
 
 from dairly import output
 from dairly.errors import BusyError
+from dairly.fsio import git_dir
 
 DEFAULT_TIMEOUT = 60.0
 
 
 def lock_path(root: Path) -> Path:
-    root = root.resolve()
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git / "dairly.lock"
-        if dot_git.is_file():  # a worktree or submodule: ".git" names the real git dir
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                git_dir = Path(text[len("gitdir:") :].strip())
-                return (git_dir if git_dir.is_absolute() else folder / git_dir) / "dairly.lock"
-    digest = hashlib.sha1(str(root).encode("utf-8")).hexdigest()[:16]
+    git = git_dir(root)
+    if git is not None:
+        return git / "dairly.lock"
+    digest = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"dairly-{digest}.lock"
 
 

@@ -43,7 +43,7 @@ class WorkTree:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._prefix = str(root) + os.sep  # plain string joins: pathlib costs ~5 µs a note
+        self.prefix = str(root) + os.sep  # plain string joins: pathlib costs ~5 µs a note
 
     def entries(self, notes_dir: str) -> list[Entry]:
         found: list[Entry] = []
@@ -70,7 +70,7 @@ class WorkTree:
 
     def read(self, path: str) -> bytes:
         # os.open/os.read skip the buffered-file layer; most notes fit one read.
-        fd = os.open(self._prefix + path, os.O_RDONLY)
+        fd = os.open(self.prefix + path, os.O_RDONLY)
         try:
             chunks = [os.read(fd, 1 << 16)]
             while chunks[-1]:

@@ -1,0 +1,304 @@
+"""lint, search, stats, feed and export through the installed CLI, on real folders."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.conftest import write
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def note(title: str, items: str) -> str:
+    return f"# {title}\n\n------\n\n\n\n## :paperclip:  今日要点\n\n{items}\n## :paperclip:  Others\n\n- footer\n"
+
+
+ITEM_A = "1. [Vision Transformer 入门](https://arxiv.org/abs/2010.11929)  :star::star:\n   - Tips: 图像切块\n"
+
+
+def lint_repo(root: Path) -> Path:
+    write(
+        root,
+        "notes/202110/1008.md",
+        note(
+            "笔记（2021.10.8）",
+            ITEM_A + "2. A talk without a link\n   - Tips: none\n\n"
+            "![ok](./images/ok.png) ![gone](./images/missing.png)\n\n"
+            "3. [Paper site](https://example.org/p)\n   - Code: [code](github.com/someone/repo)\n",
+        ),
+    )
+    (root / "notes/202110/images").mkdir()
+    (root / "notes/202110/images/ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    write(root, "notes/202110/1009.md", note("笔记（2021.10.8）", ITEM_A.replace("Tips: 图像切块", "Tips: again")))
+    write(root, "notes/202110/1010.md", note("笔记（2021.10.10）", ""))
+    write(root, "notes/202110/1011.md", note("笔记（2021.10.11）", ITEM_A.replace("2010.11929", "2103.14030")))
+    return root
+
+
+def test_lint_reports_every_problem_with_path_and_line(tmp_path: Path, dairly) -> None:
+    root = lint_repo(tmp_path)
+    result = dairly(root, "lint")
+    assert result.code == 1, result
+    assert result.out.splitlines() == [
+        "notes/202110/1008.md:11: item 2 ('A talk without a link') has no link",
+        "notes/202110/1008.md:14: image './images/missing.png' does not resolve:"
+        " notes/202110/images/missing.png does not exist",
+        "notes/202110/1008.md:17: link 'github.com/someone/repo' is read as a file path;"
+        " write https://github.com/someone/repo",
+        "notes/202110/1009.md:1: the title says 2021.10.8 but the path says 2021.10.9",
+        "notes/202110/1009.md:9: item 1 was already promoted on 2021-10-08 (notes/202110/1008.md:9):"
+        " https://arxiv.org/abs/2010.11929",
+        "notes/202110/1010.md:7: 今日要点 is empty",
+        "6 problems in 4 notes",
+    ]
+    as_json = dairly(root, "lint", "--json")
+    assert as_json.code == 1
+    assert json.loads(as_json.out)[0] == {
+        "path": "notes/202110/1008.md",
+        "line": 11,
+        "message": "item 2 ('A talk without a link') has no link",
+    }
+
+
+def test_lint_passes_on_clean_notes(tmp_path: Path, dairly) -> None:
+    write(tmp_path, "notes/202110/1011.md", note("笔记（2021.10.11）", ITEM_A))
+    result = dairly(tmp_path, "lint")
+    assert (result.code, result.out) == (0, "1 notes, no problems\n")
+
+
+def search_repo(root: Path) -> Path:
+    write(root, "notes/202201/0105.md", note("笔记（2022.1.5）", ITEM_A))
+    write(
+        root,
+        "notes/202202/0210.md",
+        "---\ntags: [nlp]\n---\n"
+        + note(
+            "笔记（2022.2.10）",
+            "1. [Chinchilla scaling](https://arxiv.org/abs/2203.15556)  :star:\n"
+            "   - Abstract: TRANSFORMER language models need more data\n"
+            "   - Tips: 数据比参数重要\n",
+        ),
+    )
+    write(root, "notes/202203/0301.md", "---\ndraft: true\n---\n" + note("笔记（2022.3.1）", ITEM_A))
+    return root
+
+
+def test_search_json_is_case_insensitive_and_skips_drafts(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path)
+    result = dairly(root, "search", "transformer", "--json")
+    assert result.code == 0, result
+    assert json.loads(result.out) == [
+        {
+            "date": "2022-01-05",
+            "note": "notes/202201/0105.md",
+            "number": 1,
+            "title": "Vision Transformer 入门",
+            "url": "https://arxiv.org/abs/2010.11929",
+            "stars": 2,
+            "matched": ["title"],
+            "fields": {"Tips": "图像切块"},
+        },
+        {
+            "date": "2022-02-10",
+            "note": "notes/202202/0210.md",
+            "number": 1,
+            "title": "Chinchilla scaling",
+            "url": "https://arxiv.org/abs/2203.15556",
+            "stars": 1,
+            "matched": ["Abstract"],
+            "fields": {"Abstract": "TRANSFORMER language models need more data", "Tips": "数据比参数重要"},
+        },
+    ]
+
+
+def test_search_filters(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path)
+
+    def dates(*args: str) -> list[str]:
+        result = dairly(root, "search", *args, "--json")
+        return [m["date"] for m in json.loads(result.out)]
+
+    assert dates("数据") == ["2022-02-10"]  # Chinese, in a field
+    assert dates("transformer", "--field", "title") == ["2022-01-05"]
+    assert dates("transformer", "--field", "abstract") == ["2022-02-10"]
+    assert dates("transformer", "--since", "2022-02-01") == ["2022-02-10"]
+    assert dates("transformer", "--until", "2022-01-31") == ["2022-01-05"]
+    assert dates("transformer", "--tag", "NLP") == ["2022-02-10"]
+    nothing = dairly(root, "search", "no such words")
+    assert (nothing.code, nothing.out) == (1, "no items match 'no such words'\n")
+    bad = dairly(root, "search", "x", "--since", "2022-13-01")
+    assert bad.code == 2 and bad.err == "dairly: error: invalid --since '2022-13-01': use YYYY-MM-DD\n"
+
+
+def test_search_table_names_date_title_and_link(tmp_path: Path, dairly) -> None:
+    result = dairly(search_repo(tmp_path), "search", "TRANSFORMER")
+    assert result.code == 0
+    assert "2 items matching 'TRANSFORMER'" in result.out
+    rows = [line for line in result.out.splitlines() if "2022-" in line]
+    assert len(rows) == 2
+    assert "Vision Transformer 入门" in rows[0] and "https://arxiv.org/abs/2010.11929" in rows[0]
+    assert "Chinchilla scaling" in rows[1] and "Abstract" in rows[1]
+
+
+def stats_repo(root: Path) -> Path:
+    for day, count in (("0101", 1), ("0102", 2), ("0103", 1), ("0105", 3)):
+        items = "".join(f"{i}. [a{i}](https://e.com/{day}/{i})\n" for i in range(1, count + 1))
+        write(root, f"notes/202201/{day}.md", note(f"笔记（2022.1.{int(day[2:])}）", items))
+    write(root, "notes/202202/0210.md", note("笔记（2022.2.10）", "1. [b](https://e.com/b)\n"))
+    return root
+
+
+def test_stats_json(tmp_path: Path, dairly) -> None:
+    result = dairly(stats_repo(tmp_path), "stats", "--json")
+    assert result.code == 0, result
+    assert json.loads(result.out) == {
+        "notes": 5,
+        "items": 8,
+        "first_day": "2022-01-01",
+        "last_day": "2022-02-10",
+        "current_streak": {"length": 0, "start": None, "end": None},  # the last note is years ago
+        "longest_streak": {"length": 3, "start": "2022-01-01", "end": "2022-01-03"},
+        "longest_gap": {"length": 35, "start": "2022-01-06", "end": "2022-02-09"},
+        "items_per_month": {"2022-01": 7, "2022-02": 1},
+    }
+
+
+def test_stats_text_and_svg_heatmap(tmp_path: Path, dairly) -> None:
+    root = stats_repo(tmp_path)
+    result = dairly(root, "stats", "--svg", "heatmap.svg")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert lines[:7] == [
+        "notes           5",
+        "items           8",
+        "first day       2022-01-01",
+        "last day        2022-02-10",
+        "current streak  0 days",
+        "longest streak  3 days (2022-01-01 to 2022-01-03)",
+        "longest gap     35 days (2022-01-06 to 2022-02-09)",
+    ]
+    assert "  2022-01     7  ■■■■■■■" in lines
+    assert lines[-1] == "wrote heatmap.svg"
+    svg = ET.parse(root / "heatmap.svg").getroot()
+    rects = svg.findall("{http://www.w3.org/2000/svg}rect")
+    # 53 weeks Monday..Sunday ending with 2022-02-10 (a Thursday): 3 days of that week are later.
+    assert len(rects) == 53 * 7 - 3
+    titles = {r.find("{http://www.w3.org/2000/svg}title").text: r.get("fill") for r in rects}
+    assert titles["2022-01-05: 3 items"] == "#30a14e"
+    assert titles["2022-01-04: no note"] == "#ebedf0"
+
+
+def feed_repo(root: Path) -> Path:
+    for day in ("0101", "0102", "0103"):
+        write(root, f"notes/202201/{day}.md", note(f"笔记 <{day}> & co（2022.1.{int(day[2:])}）", ITEM_A))
+    write(root, "README.md", "# my reading notes\n")
+    return root
+
+
+def test_feed_parses_back_newest_first(tmp_path: Path, dairly) -> None:
+    root = feed_repo(tmp_path)
+    result = dairly(root, "feed", "--limit", "2", "--base-url", "https://example.com/notes", "-o", "feed.xml")
+    assert (result.code, result.out) == (0, "wrote feed.xml\n")
+    feed = ET.parse(root / "feed.xml").getroot()
+    assert feed.findtext(f"{ATOM}title") == "my reading notes"
+    assert feed.findtext(f"{ATOM}updated") == "2022-01-03T00:00:00+00:00"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "笔记 <0103> & co（2022.1.3）",
+        "笔记 <0102> & co（2022.1.2）",
+    ]
+    assert entries[0].find(f"{ATOM}link").get("href") == "https://example.com/notes/notes/202201/0103.md"
+    assert entries[0].findtext(f"{ATOM}content") == (
+        '<ol><li><a href="https://arxiv.org/abs/2010.11929">Vision Transformer 入门</a> ★★'
+        "<ul><li>Tips: 图像切块</li></ul></li></ol>"
+    )
+    again = dairly(root, "feed", "--limit", "2", "--base-url", "https://example.com/notes")
+    assert again.out.encode("utf-8") == (root / "feed.xml").read_bytes()  # same notes, same feed
+
+
+def test_feed_base_url_from_github_remote(tmp_path: Path, dairly, git) -> None:
+    root = feed_repo(tmp_path)
+    outside = dairly(root, "feed")
+    assert outside.code == 3 and "is not in a git repository" in outside.err and "--base-url" in outside.err
+    git(root, "init", "-q", "-b", "main")
+    git(root, "remote", "add", "origin", "git@github.com:someone/notes.git")
+    result = dairly(root, "feed")
+    assert result.code == 0, result
+    entry = ET.fromstring(result.out).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}id") == "https://github.com/someone/notes/blob/main/notes/202201/0103.md"
+    git(root, "remote", "set-url", "origin", "https://gitlab.com/someone/notes.git")
+    other = dairly(root, "feed")
+    assert other.code == 2 and "--base-url is needed" in other.err
+
+
+def test_export_json_lines_and_json(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path)
+    result = dairly(root, "export")
+    assert result.code == 0
+    rows = [json.loads(line) for line in result.out.splitlines()]
+    assert [(r["type"], r["date"]) for r in rows] == [
+        ("note", "2022-01-05"),
+        ("item", "2022-01-05"),
+        ("note", "2022-02-10"),
+        ("item", "2022-02-10"),
+        ("note", "2022-03-01"),
+        ("item", "2022-03-01"),
+    ]
+    assert rows[2]["meta"] == {"tags": ["nlp"]} and rows[4]["meta"] == {"draft": True}
+    assert rows[3]["fields"][1] == {"name": "Tips", "value": "数据比参数重要", "links": []}
+    whole = json.loads(dairly(root, "export", "--json").out)
+    assert [n["date"] for n in whole] == ["2022-01-05", "2022-02-10", "2022-03-01"]
+    assert whole[1]["items"][0]["title"] == "Chinchilla scaling"
+
+
+def test_parse_cache_lives_in_git_dir_and_follows_edits(tmp_path: Path, dairly, git) -> None:
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+    assert dairly(root, "search", "cache-word", "--json").code == 1
+    cache = root / ".git/dairly/records.json"
+    assert cache.is_file()
+    assert git(root, "status", "--porcelain", "--ignored", ".git") == ""
+    path = root / "notes/202201/0105.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("图像切块", "cache-word 图像切块"), encoding="utf-8")
+    found = dairly(root, "search", "cache-word", "--json")
+    assert [m["date"] for m in json.loads(found.out)] == ["2022-01-05"]
+    cache.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, never trusted
+    assert [m["date"] for m in json.loads(dairly(root, "search", "cache-word", "--json").out)] == ["2022-01-05"]
+    assert json.loads(cache.read_text(encoding="utf-8"))["notes"].keys() == {
+        "notes/202201/0105.md",
+        "notes/202202/0210.md",
+        "notes/202203/0301.md",
+    }
+
+
+def test_cache_outside_git_goes_to_user_cache_dir(tmp_path: Path, dairly, env) -> None:
+    root = search_repo(tmp_path / "plain")
+    assert dairly(root, "export").code == 0
+    caches = list((Path(env["HOME"]) / ".cache/dairly").glob("records-*.json"))
+    assert len(caches) == 1
+    assert not any(p.name.startswith("records") for p in root.rglob("*"))
+
+
+def test_non_utf8_note_is_a_clear_error(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path)
+    (root / "notes/202201/0106.md").write_bytes(b"# \xff\xfe title\n")
+    result = dairly(root, "search", "x")
+    assert result.code == 2
+    assert result.err == "dairly: error: notes/202201/0106.md: is not UTF-8 (byte 0xff at offset 2)\n"
+
+
+def test_closed_pipe_ends_quietly(tmp_path: Path, env) -> None:
+    import subprocess
+
+    from tests.conftest import DAIRLY
+
+    root = search_repo(tmp_path)
+    for day in range(1, 29):  # enough output to outlast the pipe buffer
+        write(root, f"notes/202204/04{day:02d}.md", note(f"笔记（2022.4.{day}）", ITEM_A * 30))
+    proc = subprocess.Popen([DAIRLY, "export"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b'{"type": "note"')
+    proc.stdout.close()  # like `dairly export | head -1`
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr.read() == b""
