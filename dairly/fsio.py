@@ -34,19 +34,29 @@ def read_text(path: Path, shown: str) -> str:
 
 def atomic_write(path: Path, text: str) -> None:
     """Replace `path` with `text` (UTF-8) atomically, keeping the file's permissions."""
-    data = text.encode("utf-8")
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically; a new file gets the usual umask permissions
+    (mkstemp's 0600 would hide a feed or an image from a web server)."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = None
+        mode = _default_mode()
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -16,8 +16,9 @@ import datetime
 import html.parser
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from dairly.markdown import normalize_title
@@ -29,21 +30,19 @@ _STAR = ":star:"
 _PICTURES = ("image", "src")
 
 
-@dataclass
-class Link:
+class Link(NamedTuple):
     url: str  # as written (percent-decoded), the target of a link, image, src= or href=
     line: int
     kind: str  # "link", "image", or "src" / "href" for an HTML attribute
 
 
-@dataclass
-class Field:
+class Field(NamedTuple):
     name: str  # "" for a sub-item that is not a `Name: value` line
     value: str  # plain text: link texts kept, markup dropped
-    links: list[str] = field(default_factory=list)
+    links: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     number: int  # 1-based position in the note's 今日要点
     title: str
@@ -53,12 +52,23 @@ class Item:
     fields: list[Field] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
 
+    def to_json(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "url": self.url,
+            "stars": self.stars,
+            "line": self.line,
+            "fields": [{"name": f.name, "value": f.value, "links": list(f.links)} for f in self.fields],
+            "images": list(self.images),
+        }
+
     def field(self, name: str) -> Field | None:
         want = name.casefold()
         return next((f for f in self.fields if f.name.casefold() == want), None)
 
 
-@dataclass
+@dataclass(slots=True)
 class NoteRecord:
     path: str
     date: datetime.date
@@ -79,14 +89,21 @@ class NoteRecord:
         return [str(t) for t in tags] if isinstance(tags, list) else [str(tags)]
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["date"] = self.date.isoformat()
-        return data
+        return {
+            "path": self.path,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "title_line": self.title_line,
+            "meta": self.meta,
+            "highlights_line": self.highlights_line,
+            "items": [i.to_json() for i in self.items],
+            "links": [lk._asdict() for lk in self.links],
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> NoteRecord:
         items = [
-            Item(**{**i, "fields": [Field(**f) for f in i["fields"]]})  # type: ignore[arg-type]
+            Item(**{**i, "fields": [Field(f["name"], f["value"], tuple(f["links"])) for f in i["fields"]]})
             for i in data["items"]
         ]
         return cls(
@@ -98,6 +115,51 @@ class NoteRecord:
             highlights_line=data["highlights_line"],
             items=items,
             links=[Link(**link) for link in data["links"]],
+        )
+
+    def to_tuple(self) -> tuple:
+        """A compact form of plain tuples, for the marshal-based parse cache."""
+        items = tuple(
+            (
+                i.number,
+                i.title,
+                i.url,
+                i.stars,
+                i.line,
+                tuple((f.name, f.value, tuple(f.links)) for f in i.fields),
+                tuple(i.images),
+            )
+            for i in self.items
+        )
+        links = tuple((lk.url, lk.line, lk.kind) for lk in self.links)
+        return (
+            self.path,
+            self.date.toordinal(),
+            self.title,
+            self.title_line,
+            self.meta,
+            self.highlights_line,
+            items,
+            links,
+        )
+
+    @classmethod
+    def from_tuple(cls, data: tuple, *, links: bool = True) -> NoteRecord:
+        """The record back from to_tuple(); links=False skips the note-wide link list,
+        which only `lint` reads and which is a third of the cost of a warm load."""
+        path, ordinal, title, title_line, meta, highlights_line, items, link_rows = data
+        return cls(
+            path,
+            datetime.date.fromordinal(ordinal),
+            title,
+            title_line,
+            meta,
+            highlights_line,
+            [
+                Item(n, t, u, s, ln, list(map(Field._make, fields)), list(images))
+                for n, t, u, s, ln, fields, images in items
+            ],
+            list(map(Link._make, link_rows)) if links else [],
         )
 
 
@@ -235,9 +297,9 @@ class _Walker:
             text = "\n".join(p.strip() for p in parts if p.strip())
             m = _FIELD.fullmatch(text)
             if m:
-                out.append(Field(m.group(1).strip(), m.group(2).strip(), links))
+                out.append(Field(m.group(1).strip(), m.group(2).strip(), tuple(links)))
             else:
-                out.append(Field("", text, links))
+                out.append(Field("", text, tuple(links)))
         return out
 
 

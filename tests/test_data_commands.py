@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -257,26 +258,33 @@ def test_parse_cache_lives_in_git_dir_and_follows_edits(tmp_path: Path, dairly, 
     root = search_repo(tmp_path)
     git(root, "init", "-q")
     assert dairly(root, "search", "cache-word", "--json").code == 1
-    cache = root / ".git/dairly/records.json"
+    cache = root / ".git/dairly/records.cache"
     assert cache.is_file()
     assert git(root, "status", "--porcelain", "--ignored", ".git") == ""
     path = root / "notes/202201/0105.md"
     path.write_text(path.read_text(encoding="utf-8").replace("图像切块", "cache-word 图像切块"), encoding="utf-8")
     found = dairly(root, "search", "cache-word", "--json")
     assert [m["date"] for m in json.loads(found.out)] == ["2022-01-05"]
-    cache.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, never trusted
+    cache.write_bytes(b"\x00damaged")  # a damaged cache is rebuilt, never trusted
     assert [m["date"] for m in json.loads(dairly(root, "search", "cache-word", "--json").out)] == ["2022-01-05"]
-    assert json.loads(cache.read_text(encoding="utf-8"))["notes"].keys() == {
+    assert marshal.loads(cache.read_bytes())["notes"].keys() == {
         "notes/202201/0105.md",
         "notes/202202/0210.md",
         "notes/202203/0301.md",
     }
+    # lint reads the note-wide links from the cache too: same verdict cold and warm.
+    write(
+        root, "notes/202201/0107.md", note("笔记（2022.1.7）", ITEM_A.replace("Tips: 图像切块", "Tips: ![x](gone.png)"))
+    )
+    cold = dairly(root, "lint")
+    assert "notes/202201/0107.md:10: image 'gone.png' does not resolve" in cold.out
+    assert dairly(root, "lint").out == cold.out
 
 
 def test_cache_outside_git_goes_to_user_cache_dir(tmp_path: Path, dairly, env) -> None:
     root = search_repo(tmp_path / "plain")
     assert dairly(root, "export").code == 0
-    caches = list((Path(env["HOME"]) / ".cache/dairly").glob("records-*.json"))
+    caches = list((Path(env["HOME"]) / ".cache/dairly").glob("records-*.cache"))
     assert len(caches) == 1
     assert not any(p.name.startswith("records") for p in root.rglob("*"))
 
@@ -302,3 +310,32 @@ def test_closed_pipe_ends_quietly(tmp_path: Path, env) -> None:
     proc.stdout.close()  # like `dairly export | head -1`
     assert proc.wait(timeout=60) == 141
     assert proc.stderr.read() == b""
+
+
+def test_cold_parse_of_many_notes_shows_a_progress_bar_on_a_terminal(tmp_path: Path, env) -> None:
+    import shlex
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from tests.conftest import DAIRLY
+
+    if shutil.which("script") is None:
+        pytest.skip("needs util-linux `script` to give dairly a terminal")
+    import datetime
+
+    start = datetime.date(2020, 1, 1)
+    for i in range(250):
+        d = start + datetime.timedelta(days=i)
+        write(tmp_path, f"notes/{d:%Y%m}/{d:%m%d}.md", note(f"笔记（{d.year}.{d.month}.{d.day}）", ITEM_A))
+    command = f"{shlex.quote(DAIRLY)} search nothing-matches"
+    tty_env = {**env, "TERM": "xterm"}
+    cold = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=tmp_path, env=tty_env, capture_output=True)
+    assert b"parsing 250 notes" in cold.stdout
+    warm = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=tmp_path, env=tty_env, capture_output=True)
+    assert b"parsing" not in warm.stdout and b"no items match" in warm.stdout
+    cold_env = {**env, "DAIRLY_CACHE_DIR": str(tmp_path / "fresh-cache")}
+    piped = subprocess.run([DAIRLY, "search", "x"], cwd=tmp_path, env=cold_env, capture_output=True)
+    assert piped.stderr == b""  # cold again, but no bar where no one watches
+    assert list((tmp_path / "fresh-cache").glob("records-*.cache"))

@@ -59,11 +59,11 @@ def test_usual_note_becomes_exact_record() -> None:
                 line=9,
                 fields=[
                     Field("Abstract", "monocular depth, explained"),
-                    Field("Paper", "Depth Anything", ["https://arxiv.org/abs/2401.10891"]),
+                    Field("Paper", "Depth Anything", ("https://arxiv.org/abs/2401.10891",)),
                     Field(
                         "Code",
                         "https://github.com/LiheYoung/Depth-Anything",
-                        ["https://github.com/LiheYoung/Depth-Anything"],
+                        ("https://github.com/LiheYoung/Depth-Anything",),
                     ),
                     Field("Tips", "relative depth first, metric later"),
                 ],
@@ -75,7 +75,7 @@ def test_usual_note_becomes_exact_record() -> None:
                 url="https://example.com/two",
                 stars=1,
                 line=18,
-                fields=[Field("Demo", "try it", ["https://example.com/demo"]), Field("Tips", "short")],
+                fields=[Field("Demo", "try it", ("https://example.com/demo",)), Field("Tips", "short")],
             ),
         ],
         links=[
@@ -125,7 +125,7 @@ def test_missing_fields_items_without_links_and_nested_lists() -> None:
             "https://example.com/x",
             0,
             10,
-            [Field("Code", "full-width colon", ["https://github.com/a/b"])],
+            [Field("Code", "full-width colon", ("https://github.com/a/b",))],
         ),
     ]
 

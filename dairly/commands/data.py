@@ -10,10 +10,10 @@ from dairly.commands.common import Workspace
 from dairly.records import NoteRecord
 
 
-def records(ws: Workspace) -> list[NoteRecord]:
+def records(ws: Workspace, *, links: bool = False) -> list[NoteRecord]:
     from dairly.corpus import load_records
 
-    return load_records(ws.root, ws.settings)
+    return load_records(ws.root, ws.settings, links=links)
 
 
 def print_json(data: object) -> None:

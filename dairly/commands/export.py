@@ -11,7 +11,7 @@ from dairly.errors import OK
 
 
 def run(ws: Workspace, *, as_json: bool = False) -> int:
-    notes = records(ws)
+    notes = records(ws, links=True)  # scripts get everything, the note-wide links too
     if as_json:  # one document: a list of notes with their items nested
         print_json([n.to_json() for n in notes])
         return OK

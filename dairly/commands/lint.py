@@ -12,7 +12,7 @@ from dairly.lint import lint
 
 
 def run(ws: Workspace, *, as_json: bool = False) -> int:
-    notes = records(ws)
+    notes = records(ws, links=True)
     prefix = str(ws.root) + os.sep
     problems = lint(notes, lambda target: os.path.exists(prefix + target), ws.settings.highlights_heading)
     if as_json:
