@@ -23,12 +23,26 @@ def _drift(path: str, message: str, line: int | None = None) -> Problem:
 _TREE_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>(.*?)</a>""", re.IGNORECASE)
 
 
+_SUMMARY = re.compile(r"<summary>\s*(\d+)\s*([年月])\s*</summary>")
+
+
 def tree_links(text: str, layout: Layout) -> list[tuple[int, str, str]]:
     """(line, href, title) for every link in the README's history section."""
+    return [(line, href, title) for line, href, title, _group in grouped_tree_links(layout)]
+
+
+def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[int | None, int | None]]]:
+    """Like tree_links, with the (year, month) of the <summary> blocks each link sits under."""
     found = []
+    year = month = None
     for line in layout.history.content:
+        for m in _SUMMARY.finditer(line.text):
+            if m.group(2) == "年":
+                year, month = int(m.group(1)), None
+            else:
+                month = int(m.group(1))
         for m in _TREE_LINK.finditer(line.text):
-            found.append((line.number, html.unescape(m.group(2)), html.unescape(m.group(3))))
+            found.append((line.number, html.unescape(m.group(2)), html.unescape(m.group(3)), (year, month)))
     return found
 
 
@@ -88,7 +102,7 @@ def _tree_problems(
     indexed = {n.path for n in scan.indexed}
     problems: list[Problem] = []
     linked: dict[str, int] = {}
-    for line, href, title in tree_links(text, layout):
+    for line, href, title, (year, month) in grouped_tree_links(layout):
         target = posixpath.normpath(posixpath.join(readme_dir, href))
         if target in linked:
             problems.append(
@@ -106,6 +120,15 @@ def _tree_problems(
         elif note.title is not None and title != note.title:
             problems.append(
                 _drift(readme_path, f"{heading} shows {title!r} for {target}, but its title is {note.title!r}", line)
+            )
+        elif (year, month) != (note.date.year, note.date.month):
+            where = f"{year}年{month}月" if year is not None and month is not None else "no year and month"
+            problems.append(
+                _drift(
+                    readme_path,
+                    f"{heading} lists {target} under {where}; it belongs under {note.date.year}年{note.date.month}月",
+                    line,
+                )
             )
     for path in sorted(indexed - linked.keys()):
         problems.append(_drift(path, f"is missing from the {heading} tree in {readme_path}"))

@@ -69,7 +69,8 @@ def _publish(
     if plan.blocking:
         for problem in plan.blocking:
             output.say(str(problem))
-        output.warn(f"{len(plan.blocking)} problem(s) in the notes; nothing written", style="red")
+        count = len(plan.blocking)
+        output.warn(f"{count} problem{'s' if count != 1 else ''} in the notes; nothing written", style="red")
         return PROBLEMS
     assert plan.new_text is not None  # no blocking problem means the README was computed
 
