@@ -1,3 +1,3 @@
-from dairly.cli import main
+from dairly.entry import main
 
 main()

@@ -72,27 +72,9 @@ def _date(value: str | None) -> datetime.date | None:
 
 def _finish(call) -> None:
     """Run a command, mapping user-facing failures to one line and an exit code."""
-    from dairly import output
-    from dairly.errors import BAD_INPUT, DairlyError
+    from dairly.entry import run_guarded
 
-    try:
-        code = call()
-    except DairlyError as exc:
-        output.error(str(exc))
-        raise typer.Exit(exc.exit_code) from None
-    except BrokenPipeError:  # `dairly export | head`: the reader has all it wanted
-        import os
-        import sys
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        raise typer.Exit(141) from None
-    except OSError as exc:  # permissions, full disks: the user's to fix, not a crash
-        where = f"{exc.filename}: " if exc.filename else ""
-        output.error(f"{where}{exc.strerror or exc}")
-        raise typer.Exit(BAD_INPUT) from None
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    raise typer.Exit(code)
+    raise typer.Exit(run_guarded(call))
 
 
 @app.command()
@@ -172,21 +154,9 @@ def check(
 
     Example: dairly check --diff
     """
-    from dairly.commands import check as command
+    from dairly.commands.check import run_from_cli
 
-    def call() -> int:
-        ws = _workspace(ctx)
-        if staged:
-            from dairly import repo
-
-            source = repo.GitIndex(repo.open_repo(ws.root, purpose="--staged reads the git index"))
-        else:
-            from dairly.notes import WorkTree
-
-            source = WorkTree(ws.root)
-        return command.run(ws, source, datetime.date.today(), show_diff=diff)
-
-    _finish(call)
+    _finish(lambda: run_from_cli(ctx.obj, staged=staged, show_diff=diff))
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
@@ -337,4 +307,6 @@ def hook_uninstall(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    app()
+    from dairly.entry import main as entry_main
+
+    entry_main()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from dairly import output
 from dairly.commands.common import Workspace, unified_diff
@@ -25,3 +26,19 @@ def run(ws: Workspace, source: NoteSource, today: datetime.date, *, show_diff: b
     fix = "run `dairly publish` to fix the README" if not plan.blocking else "fix the notes, then run `dairly publish`"
     output.say(f"{len(failing)} problem{'s' if len(failing) != 1 else ''}; {fix}", "red")
     return PROBLEMS
+
+
+def run_from_cli(root: Path | None, *, staged: bool = False, show_diff: bool = False) -> int:
+    """`dairly [--root PATH] check [--staged] [--diff]`, from Typer or the fast path."""
+    from dairly.repo import find_root
+
+    ws = Workspace.open(root if root is not None else find_root(Path.cwd()))
+    if staged:
+        from dairly import repo
+
+        source: NoteSource = repo.GitIndex(repo.open_repo(ws.root, purpose="--staged reads the git index"))
+    else:
+        from dairly.notes import WorkTree
+
+        source = WorkTree(ws.root)
+    return run(ws, source, datetime.date.today(), show_diff=show_diff)
