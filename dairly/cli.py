@@ -58,7 +58,7 @@ def main_options(
 
 def _workspace(ctx: typer.Context):
     from dairly.commands.common import Workspace
-    from dairly.repo import find_root
+    from dairly.fsio import find_root
 
     root = ctx.obj if ctx.obj is not None else find_root(Path.cwd())
     return Workspace.open(root)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime
 import sys
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from dairly.errors import InputError
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     notes_dir: str = "notes"
     readme: str = "README.md"
     highlights_heading: str = "今日要点"
@@ -39,7 +38,7 @@ def format_date_template(template: str, date: datetime.date) -> str:
 
 def settings_from_mapping(data: dict, source: str) -> Settings:
     """Validate user-supplied keys; unknown keys and wrong types name the key."""
-    known = {f.name for f in fields(Settings)}
+    known = set(Settings._fields)
     values: dict[str, str] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
@@ -48,7 +47,7 @@ def settings_from_mapping(data: dict, source: str) -> Settings:
         if not isinstance(value, str) or not value.strip():
             raise InputError(f"setting '{key}' must be a non-empty string", path=source)
         values[name] = value
-    settings = replace(Settings(), **values)
+    settings = Settings()._replace(**values)
     for name in TEMPLATE_KEYS:
         try:
             format_date_template(getattr(settings, name), SAMPLE_DATE)

@@ -103,6 +103,15 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def find_root(start: Path) -> Path:
+    """The git work tree holding `start`, else `start` itself (no git import needed)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
 def git_dir(root: Path) -> Path | None:
     """The git directory of the repository holding `root` (found without importing git),
     where dairly keeps what must never be committed: its lock and its parse cache."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 _EOL = re.compile(r"\r\n|\r|\n")
@@ -71,8 +70,7 @@ def iter_unfenced(lines: list[Line]) -> Iterator[Line]:
             fence = None
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     line: Line
     level: int
     title: str  # the heading text with its leading emoji shortcodes removed
@@ -100,8 +98,7 @@ def headings(lines: list[Line]) -> list[Heading]:
     return found
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """An H2 section: its heading, and its body up to the next H1/H2 or the end."""
 
     heading: Heading

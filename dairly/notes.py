@@ -11,7 +11,6 @@ import datetime
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -81,11 +80,15 @@ class WorkTree:
         return b"".join(chunks)
 
 
-@dataclass
 class Scan:
-    notes: list[Note] = field(default_factory=list)  # valid paths, drafts and untitled included
-    problems: list[Problem] = field(default_factory=list)
-    files: set[str] = field(default_factory=set)  # every *.md path seen, valid or not
+    """What scan_notes found (a plain class: see model.py on avoiding dataclasses)."""
+
+    __slots__ = ("files", "notes", "problems")
+
+    def __init__(self) -> None:
+        self.notes: list[Note] = []  # valid paths, drafts and untitled included
+        self.problems: list[Problem] = []
+        self.files: set[str] = set()  # every *.md path seen, valid or not
 
     @property
     def indexed(self) -> list[Note]:
@@ -192,24 +195,24 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     """Read every note's header and collect every problem with the notes folder."""
     scan = Scan()
     notes_dir = settings.notes_dir.strip("/")
-    for entry in sorted(source.entries(notes_dir)):  # tuples: by path first
-        scan.files.add(entry.path)
-        if entry.kind == "symlink":
-            scan.problems.append(Problem(entry.path, "is a symbolic link; dairly does not follow links under notes/"))
+    # Runs once per note on every `check`: methods bound to locals, tuples unpacked.
+    add_file, add_note, add_problem, read = scan.files.add, scan.notes.append, scan.problems.append, source.read
+    for path, kind in sorted(source.entries(notes_dir)):  # tuples: by path first
+        add_file(path)
+        if kind != "file":
+            what = "is a symbolic link; dairly does not follow links under notes/" if kind == "symlink" else None
+            add_problem(Problem(path, what or "is a directory named like a note"))
             continue
-        if entry.kind == "dir":
-            scan.problems.append(Problem(entry.path, "is a directory named like a note"))
-            continue
-        date = date_from_path(entry.path, notes_dir)
+        date = date_from_path(path, notes_dir)
         if isinstance(date, str):
-            scan.problems.append(Problem(entry.path, date))
+            add_problem(Problem(path, date))
             continue
-        note = read_note(entry.path, date, decode(source.read(entry.path), entry.path))
-        scan.notes.append(note)
+        note = read_note(path, date, decode(read(path), path))
+        add_note(note)
         if note.title is None:
-            scan.problems.append(Problem(entry.path, "has no '# title' line (H1); the history tree needs one"))
+            add_problem(Problem(path, "has no '# title' line (H1); the history tree needs one"))
         if date > today:
-            scan.problems.append(Problem(entry.path, f"is dated in the future ({date.isoformat()})", warning=True))
+            add_problem(Problem(path, f"is dated in the future ({date.isoformat()})", warning=True))
     return scan
 
 

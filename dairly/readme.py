@@ -13,8 +13,8 @@ import html
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import groupby
+from typing import NamedTuple
 
 from dairly.config import Settings
 from dairly.errors import InputError, NotesError
@@ -32,8 +32,7 @@ from dairly.markdown import (
 from dairly.model import Note, format_dot_date
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Where the owned parts of a README are."""
 
     newline: str
@@ -169,8 +168,7 @@ def _changes(text: str, edit: Edit | None) -> bool:
     return edit is not None and text[edit[0] : edit[1]] != edit[2]
 
 
-@dataclass(frozen=True)
-class OwnedEdits:
+class OwnedEdits(NamedTuple):
     """The replacements for the three owned parts; applying them is `publish`."""
 
     date: Edit

@@ -11,15 +11,6 @@ from pathlib import Path
 from dairly.errors import GitError
 
 
-def find_root(start: Path) -> Path:
-    """The git work tree holding `start`, else `start` itself (no git import needed)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
-
-
 @dataclass
 class NotesRepo:
     """A notes repository inside a git work tree (possibly a subfolder of it)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dairly.config import Settings
 from dairly.diagnose import diagnose
@@ -19,8 +19,7 @@ from dairly.notes import NoteSource, Scan, decode, newest, scan_notes
 from dairly.readme import locate, note_highlights, plan_edits
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     settings: Settings
     readme_path: str
     text: str  # the README now

@@ -30,7 +30,7 @@ def run(ws: Workspace, source: NoteSource, today: datetime.date, *, show_diff: b
 
 def run_from_cli(root: Path | None, *, staged: bool = False, show_diff: bool = False) -> int:
     """`dairly [--root PATH] check [--staged] [--diff]`, from Typer or the fast path."""
-    from dairly.repo import find_root
+    from dairly.fsio import find_root
 
     ws = Workspace.open(root if root is not None else find_root(Path.cwd()))
     if staged:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from dairly.config import Settings, load_settings
 from dairly.errors import InputError
@@ -14,8 +14,7 @@ from dairly.notes import NoteSource
 from dairly.sync import Plan, compute
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(NamedTuple):
     root: Path
     settings: Settings
 
