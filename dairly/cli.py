@@ -125,9 +125,8 @@ def publish(
     from dairly.commands import publish as command
 
     _finish(
-        lambda: command.run(
-            _workspace(ctx),
-            datetime.date.today(),
+        lambda: command.run_from_cli(
+            ctx.obj,
             date=_date(date),
             commit=not no_commit,
             dry_run=dry_run,

@@ -8,7 +8,6 @@ a warm run only stats the files and reads one JSON file.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from dairly import __version__
 from dairly.config import Settings
-from dairly.fsio import atomic_write_bytes, git_dir
+from dairly.fsio import atomic_write_bytes, git_dir, root_digest
 from dairly.notes import WorkTree, date_from_path
 from dairly.records import NoteRecord, parse_note
 
@@ -34,8 +33,7 @@ def cache_path(root: Path) -> Path:
             return git / "dairly" / "records.cache"
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         folder = Path(base) / "dairly"
-    digest = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
-    return folder / f"records-{digest}.cache"
+    return folder / f"records-{root_digest(root)}.cache"
 
 
 def _stamp(settings: Settings) -> str:

@@ -6,7 +6,6 @@ person can see why `check` failed without reading a diff.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 
@@ -33,6 +32,8 @@ def tree_links(text: str, layout: Layout) -> list[tuple[int, str, str]]:
 
 def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[int | None, int | None]]]:
     """Like tree_links, with the (year, month) of the <summary> blocks each link sits under."""
+    from html import unescape  # only a README whose tree differs gets here
+
     found = []
     year = month = None
     for line in layout.history.content:
@@ -42,7 +43,7 @@ def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[int | 
             else:
                 month = int(m.group(1))
         for m in _TREE_LINK.finditer(line.text):
-            found.append((line.number, html.unescape(m.group(2)), html.unescape(m.group(3)), (year, month)))
+            found.append((line.number, unescape(m.group(2)), unescape(m.group(3)), (year, month)))
     return found
 
 

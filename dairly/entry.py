@@ -1,9 +1,11 @@
-"""The `dairly` executable: a fast path for the hook's command, Typer for everything else.
+"""The `dairly` executable: a fast path for the hook's commands, Typer for everything else.
 
-`dairly check` runs on every commit. Building the Typer app (importing typer and click,
-inspecting nine command signatures) costs about 30 ms, more than reading the README;
-so the plain forms a hook or CI uses (`[--root PATH] check [--staged] [--diff]`) are
-recognised here and run directly. Anything else, `--help` included, goes to dairly.cli.
+`dairly check` runs on every commit and `dairly publish` every day. Building the Typer
+app (importing typer and click, inspecting the command signatures) costs about 30 ms,
+more than reading the README; so the plain forms a hook, CI or a daily script uses
+(`[--root PATH] check [--staged] [--diff]` and `[--root PATH] publish` with its on/off
+flags) are recognised here and run directly. Anything else, `--help`, `--date` and
+`--message` included, goes to dairly.cli, which calls the same command functions.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-_CHECK_FLAGS = {"--staged", "--diff"}
+# The on/off flags each fast command accepts; any other argument goes to Typer.
+_FAST_FLAGS = {
+    "check": frozenset({"--staged", "--diff"}),
+    "publish": frozenset({"--no-commit", "--dry-run", "--push", "--force"}),
+}
 
 
 def run_guarded(call: Callable[[], int]) -> int:
@@ -38,30 +44,44 @@ def run_guarded(call: Callable[[], int]) -> int:
         return 130
 
 
-def check_fast_path(argv: list[str]) -> tuple[Path | None, bool, bool] | None:
-    """(root, staged, diff) when argv is a plain `check` invocation, else None."""
+def fast_path(argv: list[str]) -> tuple[str, Path | None, frozenset[str]] | None:
+    """(command, root, flags) when argv is a plain check or publish, else None."""
     root = None
     args = list(argv)
     if args[:1] == ["--root"] and len(args) >= 2:
         root, args = Path(args[1]), args[2:]
     elif args and args[0].startswith("--root="):
         root, args = Path(args[0][len("--root=") :]), args[1:]
-    if args[:1] != ["check"]:
+    if not args or args[0] not in _FAST_FLAGS:
         return None
-    flags = args[1:]
-    if len(set(flags)) != len(flags) or not set(flags) <= _CHECK_FLAGS:
+    command, flags = args[0], frozenset(args[1:])
+    if len(flags) != len(args) - 1 or not flags <= _FAST_FLAGS[command]:
         return None
-    return root, "--staged" in flags, "--diff" in flags
+    return command, root, flags
 
 
 def main() -> None:
-    fast = check_fast_path(sys.argv[1:])
+    fast = fast_path(sys.argv[1:])
     if fast is None:
         from dairly.cli import app
 
         app()
         return
-    from dairly.commands.check import run_from_cli
+    command, root, flags = fast
+    if command == "check":
+        from dairly.commands.check import run_from_cli
 
-    root, staged, diff = fast
-    sys.exit(run_guarded(lambda: run_from_cli(root, staged=staged, show_diff=diff)))
+        sys.exit(run_guarded(lambda: run_from_cli(root, staged="--staged" in flags, show_diff="--diff" in flags)))
+    from dairly.commands.publish import run_from_cli as publish
+
+    sys.exit(
+        run_guarded(
+            lambda: publish(
+                root,
+                commit="--no-commit" not in flags,
+                dry_run="--dry-run" in flags,
+                push="--push" in flags,
+                force="--force" in flags,
+            )
+        )
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from dairly.errors import InputError
@@ -50,6 +49,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = _default_mode()
+    import tempfile  # only writers pay for it (~3 ms with shutil and random); `check` never writes
+
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -126,3 +127,10 @@ def git_dir(root: Path) -> Path | None:
                 found = Path(text[len("gitdir:") :].strip())
                 return found if found.is_absolute() else folder / found
     return None
+
+
+def root_digest(root: Path) -> str:
+    """A short stable name for a repository, for files kept outside it (lock, cache)."""
+    import hashlib
+
+    return hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]

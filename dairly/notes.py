@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -23,6 +24,10 @@ _H1 = re.compile(r" {0,3}#(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _FIRST_READ = 1 << 16
 _NEXT_READ = 1 << 20
+# "0307.md" -> (3, 7) for every month 01-12 and day 01-31: one dict lookup per note parses
+# (and half validates) its file name; whether the day exists in that month is date()'s to say.
+_NOTE_NAMES = {f"{m:02d}{d:02d}.md": (m, d) for m in range(1, 13) for d in range(1, 32)}
+_new = tuple.__new__  # _new(Entry, (path, kind)) is Entry(path, kind) without a Python frame
 
 
 class Entry(NamedTuple):  # a tuple: 10,000 of these are made on every `check`
@@ -36,6 +41,9 @@ class NoteSource(Protocol):
 
     def read(self, path: str) -> bytes: ...
 
+    def read_many(self, paths: list[str]) -> Iterable[bytes]:
+        """read() of each path, in order: a source may batch the reads."""
+
 
 class WorkTree:
     """Notes as they are on disk."""
@@ -46,38 +54,74 @@ class WorkTree:
 
     def entries(self, notes_dir: str) -> list[Entry]:
         found: list[Entry] = []
+        add = found.append
         stack = [notes_dir]
         while stack:
             folder = stack.pop()
             try:
-                it = os.scandir(self.root / folder)
+                it = os.scandir(self.prefix + folder)
             except FileNotFoundError:
                 continue
             with it:
-                for item in it:
-                    rel = f"{folder}/{item.name}"
-                    if item.is_symlink():
-                        if item.name.endswith(".md"):
-                            found.append(Entry(rel, "symlink"))
-                    elif item.is_dir():
-                        if item.name.endswith(".md"):
-                            found.append(Entry(rel, "dir"))
+                for item in it:  # the types come from the directory listing: no stat per file
+                    name = item.name
+                    if item.is_dir(follow_symlinks=False):
+                        rel = f"{folder}/{name}"
+                        if name.endswith(".md"):
+                            add(_new(Entry, (rel, "dir")))
                         stack.append(rel)
-                    elif item.name.endswith(".md"):
-                        found.append(Entry(rel, "file"))
+                    elif name.endswith(".md"):
+                        add(_new(Entry, (f"{folder}/{name}", "symlink" if item.is_symlink() else "file")))
         return found
 
     def read(self, path: str) -> bytes:
         # os.open/os.read skip the buffered-file layer; most notes fit one read.
         fd = os.open(self.prefix + path, os.O_RDONLY)
         try:
-            chunks = [os.read(fd, _FIRST_READ)]
-            # A short read of a regular file is its end: most notes take one system call.
-            while len(chunks[-1]) == (_FIRST_READ if len(chunks) == 1 else _NEXT_READ):
-                chunks.append(os.read(fd, _NEXT_READ))
+            return _read_all(fd)
         finally:
             os.close(fd)
-        return b"".join(chunks)
+
+    def read_many(self, paths: list[str]) -> Iterator[bytes]:
+        if not _OPEN_IN_FOLDER:
+            yield from map(self.read, paths)
+            return
+        # Each note opened by name inside its already open folder: the kernel resolves one
+        # path component instead of the whole path, ~0.6 µs of the ~3.7 µs a note costs.
+        folder, folder_fd = None, -1
+        try:
+            for path in paths:
+                cut = path.rfind("/") + 1
+                if path[:cut] != folder:
+                    if folder_fd >= 0:
+                        os.close(folder_fd)
+                        folder_fd = -1
+                    folder_fd = os.open(self.prefix + path[:cut], _FOLDER_FLAGS)
+                    folder = path[:cut]
+                fd = os.open(path[cut:], os.O_RDONLY, dir_fd=folder_fd)
+                try:
+                    data = _read_all(fd)
+                finally:
+                    os.close(fd)
+                yield data
+        finally:
+            if folder_fd >= 0:
+                os.close(folder_fd)
+
+
+_OPEN_IN_FOLDER = os.open in os.supports_dir_fd  # not on Windows
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+
+
+def _read_all(fd: int) -> bytes:
+    data = os.read(fd, _FIRST_READ)
+    # A short read of a regular file is its end: most notes take one system call.
+    if len(data) == _FIRST_READ:
+        chunks = [data, os.read(fd, _NEXT_READ)]
+        while len(chunks[-1]) == _NEXT_READ:
+            chunks.append(os.read(fd, _NEXT_READ))
+        data = b"".join(chunks)
+    return data
 
 
 class Scan:
@@ -191,28 +235,75 @@ def read_note(path: str, date: datetime.date, text: str) -> Note:
     return Note(path, date, h1[0], h1[1], draft)
 
 
+def _folder_date(folder: str) -> tuple[int, int] | None:
+    """(year, month) of a YYYYMM folder name, or None."""
+    if len(folder) == 6 and folder.isascii() and folder.isdigit():
+        return int(folder[:4]), int(folder[4:])
+    return None
+
+
 def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> Scan:
     """Read every note's header and collect every problem with the notes folder."""
     scan = Scan()
     notes_dir = settings.notes_dir.strip("/")
-    # Runs once per note on every `check`: methods bound to locals, tuples unpacked.
-    add_file, add_note, add_problem, read = scan.files.add, scan.notes.append, scan.problems.append, source.read
-    for path, kind in sorted(source.entries(notes_dir)):  # tuples: by path first
-        add_file(path)
+    # This loop runs once per note on every `check` (10,000 times for 10,000 notes), so the
+    # usual note takes a fast path, inlined: its date from the folder (parsed once per folder)
+    # and its file name (one dict lookup); its title from a first line `# title`. Anything
+    # else takes date_from_path / read_note, which give the same answers and the messages.
+    add_note, add_problem = scan.notes.append, scan.problems.append
+    make_date, note_name, new = datetime.date, _NOTE_NAMES.get, _new
+    cut = len(notes_dir) + 1 + 7  # notes/YYYYMM/
+    full = cut + 7  # notes/YYYYMM/MMDD.md
+    folder_prefix, folder = "\0", None  # the folder of the previous note: no path starts with NUL
+    entries = sorted(source.entries(notes_dir), key=itemgetter(0))  # by path (a source lists a path once)
+    scan.files.update(map(itemgetter(0), entries))
+    dated: list[tuple[str, datetime.date]] = []  # the valid note paths, read in one batch below
+    for path, kind in entries:
         if kind != "file":
             what = "is a symbolic link; dairly does not follow links under notes/" if kind == "symlink" else None
             add_problem(Problem(path, what or "is a directory named like a note"))
             continue
-        date = date_from_path(path, notes_dir)
-        if isinstance(date, str):
-            add_problem(Problem(path, date))
-            continue
-        note = read_note(path, date, decode(read(path), path))
+        date = None
+        month_day = note_name(path[cut:])
+        if month_day is not None and len(path) == full and path[cut - 1] == "/":
+            if not path.startswith(folder_prefix):
+                folder_prefix = path[:cut]
+                folder = _folder_date(path[cut - 7 : cut - 1])
+            if folder is not None and month_day[0] == folder[1]:
+                try:
+                    date = make_date(folder[0], *month_day)
+                except ValueError:  # 0230: date_from_path names it
+                    date = None
+        if date is None:
+            date = date_from_path(path, notes_dir)
+            if isinstance(date, str):
+                add_problem(Problem(path, date))
+                continue
+        dated.append((path, date))
+    for (path, date), data in zip(dated, source.read_many([path for path, _ in dated]), strict=True):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = decode(data, path)  # raises the error that names the byte
+        if text.startswith(BOM):
+            text = text[1:]
+        if text.startswith("# "):  # no front matter, title on the first line: find_h1's fast path
+            end = text.find("\n")
+            title = text[2:end] if end >= 0 else text[2:]
+            if "#" not in title:
+                title = title.strip()
+                note = new(Note, (path, date, title, 1, False) if title else (path, date, None, None, False))
+            else:
+                note = read_note(path, date, text)
+        else:
+            note = read_note(path, date, text)
         add_note(note)
         if note.title is None:
             add_problem(Problem(path, "has no '# title' line (H1); the history tree needs one"))
         if date > today:
             add_problem(Problem(path, f"is dated in the future ({date.isoformat()})", warning=True))
+    # Problems in path order, as a reader scans them: the loop above found them in two passes.
+    scan.problems.sort(key=attrgetter("path"))
     return scan
 
 

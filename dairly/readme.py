@@ -9,11 +9,11 @@ is kept, like every other byte outside the owned parts.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Sequence
 from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from dairly.config import Settings
@@ -21,13 +21,15 @@ from dairly.errors import InputError, NotesError
 from dairly.links import rebase_links
 from dairly.markdown import (
     BOM,
+    Heading,
     Line,
     Section,
     dominant_newline,
     find_sections,
-    iter_unfenced,
+    headings,
     near_misses,
     split_lines,
+    unfenced_lines,
 )
 from dairly.model import Note, format_dot_date
 
@@ -46,8 +48,8 @@ def readme_folder(readme_path: str) -> str:
     return posixpath.dirname(readme_path)
 
 
-def _one_section(lines: list[Line], title: str, path: str, what: str) -> Section:
-    found = find_sections(lines, title)
+def _one_section(lines: list[Line], title: str, path: str, what: str, all_headings: list[Heading]) -> Section:
+    found = find_sections(lines, title, all_headings=all_headings)
     if len(found) == 1:
         return found[0]
     if not found:
@@ -64,10 +66,11 @@ def _one_section(lines: list[Line], title: str, path: str, what: str) -> Section
     )
 
 
-def _date_line(lines: list[Line], label: str, path: str) -> tuple[Line, tuple[int, int]]:
+def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple[int, int]]:
+    """The one date line among the lines outside code fences."""
     pattern = re.compile(r"[ \t]*" + re.escape(label) + r"[ \t]*[：:][ \t\u3000]*(.*?)[ \t\u3000]*")
     found = []
-    for line in iter_unfenced(lines):
+    for line in [ln for ln in unfenced if label in ln.text]:  # the regex only where it can match
         skip = 1 if line.number == 1 and line.text.startswith(BOM) else 0
         m = pattern.fullmatch(line.text, skip)
         if m:
@@ -83,9 +86,11 @@ def _date_line(lines: list[Line], label: str, path: str) -> tuple[Line, tuple[in
 def locate(text: str, settings: Settings, path: str) -> Layout:
     """Find the owned parts, or fail naming what is missing or doubled."""
     lines = split_lines(text)
-    highlights = _one_section(lines, settings.highlights_heading, path, "the newest note's highlights")
-    history = _one_section(lines, settings.history_heading, path, "the history tree")
-    date_line, span = _date_line(lines, settings.date_label, path)
+    unfenced = unfenced_lines(lines, text)  # once: a 10,000-note README has 10,000+ lines
+    all_headings = headings(lines, unfenced=unfenced)
+    highlights = _one_section(lines, settings.highlights_heading, path, "the newest note's highlights", all_headings)
+    history = _one_section(lines, settings.history_heading, path, "the history tree", all_headings)
+    date_line, span = _date_line(unfenced, settings.date_label, path)
     for section in (highlights, history):
         if section.body and section.body[0].start <= date_line.start < section.body[-1].end:
             raise InputError(
@@ -101,22 +106,39 @@ _ESCAPED = re.compile(r"[&<>\"']")
 
 
 def _escape(text: str) -> str:
-    return html.escape(text) if _ESCAPED.search(text) else text
+    """html.escape(text), without importing html (and its entity tables) on every `check`."""
+    if not _ESCAPED.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
 def render_history(notes: Sequence[Note], readme_dir: str) -> str:
     """The 历史更新 tree, years and months ascending, numbering restarting each month."""
+    # Runs over every note on every `check`: per-note work is kept to C-level iteration.
+    ordered = sorted(notes, key=attrgetter("date"))
+    paths = [n.path for n in ordered]
+    hrefs = [posixpath.relpath(p, readme_dir) for p in paths] if readme_dir else paths
+    titles = [n.title or "" for n in ordered]
+    # One search over all of them (the pattern is one character class): escape only if needed.
+    if _ESCAPED.search("\0".join(hrefs)):
+        hrefs = list(map(_escape, hrefs))
+    if _ESCAPED.search("\0".join(titles)):
+        titles = list(map(_escape, titles))
+    months = [(n.date.year, n.date.month) for n in ordered]
     out = []
-    ordered = sorted(notes, key=lambda n: n.date)
-    for year, in_year in groupby(ordered, key=lambda n: n.date.year):
-        out.append(f"<pre><details><summary>{year}年</summary>\n")
-        for month, in_month in groupby(in_year, key=lambda n: n.date.month):
-            out.append(f"<details><summary>{month}月</summary>\n")
-            for number, note in enumerate(in_month, 1):
-                href = _escape(posixpath.relpath(note.path, readme_dir) if readme_dir else note.path)
-                title = _escape(note.title or "")
-                out.append(f'    {number}. <a href="{href}" target="_blank">{title}</a>\n')
-            out.append("</details>\n")
+    year = None
+    for (y, month), group in groupby(zip(months, hrefs, titles, strict=True), key=itemgetter(0)):
+        if y != year:
+            if year is not None:
+                out.append("</pre>\n")
+            year = y
+            out.append(f"<pre><details><summary>{year}年</summary>\n")
+        items = [
+            f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, (_, href, title) in enumerate(group, 1)
+        ]
+        out.append(f"<details><summary>{month}月</summary>\n{''.join(items)}</details>\n")  # one string a month
+    if year is not None:
         out.append("</pre>\n")
     return "".join(out)
 
@@ -165,7 +187,8 @@ Edit = tuple[int, int, str]  # (start, end, replacement) offsets in the README t
 
 
 def _changes(text: str, edit: Edit | None) -> bool:
-    return edit is not None and text[edit[0] : edit[1]] != edit[2]
+    # text[start:end] != new, without copying the slice (the history tree is most of the README)
+    return edit is not None and (edit[1] - edit[0] != len(edit[2]) or not text.startswith(edit[2], edit[0]))
 
 
 class OwnedEdits(NamedTuple):
@@ -185,6 +208,8 @@ class OwnedEdits(NamedTuple):
         return _changes(text, self.history)
 
     def apply(self, text: str) -> str:
+        if not any(_changes(text, e) for e in (self.date, self.highlights, self.history)):
+            return text  # in sync: no copy of a README that may be megabytes
         out = text
         # Right to left, so earlier offsets stay valid; plain slicing, no regex templates.
         for start, end, new in sorted((e for e in (self.date, self.highlights, self.history) if e), reverse=True):

@@ -5,6 +5,7 @@ one scoped commit `publish` asks for. Everything else in dairly works without gi
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,3 +199,6 @@ class GitIndex:
         if blob is None:
             raise FileNotFoundError(path)
         return self.notes_repo.repo.odb.stream(bytes.fromhex(blob[1])).read()
+
+    def read_many(self, paths: list[str]) -> Iterator[bytes]:
+        return map(self.read, paths)

@@ -8,6 +8,7 @@ other does not, so a README that `check` passes is exactly what `publish` writes
 from __future__ import annotations
 
 import datetime
+import gc
 import posixpath
 from typing import NamedTuple
 
@@ -77,6 +78,26 @@ def compute(
     settings: Settings,
     today: datetime.date,
     date: datetime.date | None = None,
+) -> Plan:
+    # Tens of thousands of small tuples (lines, notes) and no reference cycles: the cyclic
+    # garbage collector would walk them again and again for nothing (~5% of a 10,000-note
+    # `check`). Reference counting still frees everything as usual.
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        return _compute(source, readme_text, settings, today, date)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute(
+    source: NoteSource,
+    readme_text: str,
+    settings: Settings,
+    today: datetime.date,
+    date: datetime.date | None,
 ) -> Plan:
     readme_path = settings.readme
     layout = locate(readme_text, settings, readme_path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,6 +47,8 @@ class Workspace(NamedTuple):
 def unified_diff(old: str, new: str, name: str) -> str:
     a = [ln.text + ln.eol for ln in split_lines(old)]
     b = [ln.text + ln.eol for ln in split_lines(new)]
+    import difflib  # only --diff and --dry-run show one
+
     lines = difflib.unified_diff(a, b, f"a/{name}", f"b/{name}")
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
 

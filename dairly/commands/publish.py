@@ -4,6 +4,7 @@ tree, write the README atomically and commit it with the notes being published."
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from dairly import output
 from dairly.commands.common import Workspace, unified_diff
@@ -40,6 +41,14 @@ def refuse_hand_edits(plan: Plan, committed: str | None) -> None:
             " or use --force to include them in the publish commit",
             path=plan.readme_path,
         )
+
+
+def run_from_cli(root: Path | None, *, date: datetime.date | None = None, **options) -> int:
+    """`dairly [--root PATH] publish [options]`, from Typer or the fast path."""
+    from dairly.fsio import find_root
+
+    ws = Workspace.open(root if root is not None else find_root(Path.cwd()))
+    return run(ws, datetime.date.today(), date=date, **options)
 
 
 def run(ws: Workspace, today: datetime.date, **options) -> int:
