@@ -257,7 +257,10 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     folder_prefix, folder = "\0", None  # the folder of the previous note: no path starts with NUL
     entries = sorted(source.entries(notes_dir), key=itemgetter(0))  # by path (a source lists a path once)
     scan.files.update(map(itemgetter(0), entries))
-    dated: list[tuple[str, datetime.date]] = []  # the valid note paths, read in one batch below
+    # The valid note paths and their dates (two lists: 10,000 pairs of tuples cost memory, and
+    # on a machine with slow page faults memory is time), read in one batch below.
+    valid_paths: list[str] = []
+    valid_dates: list[datetime.date] = []
     for path, kind in entries:
         if kind != "file":
             what = "is a symbolic link; dairly does not follow links under notes/" if kind == "symlink" else None
@@ -279,8 +282,9 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
             if isinstance(date, str):
                 add_problem(Problem(path, date))
                 continue
-        dated.append((path, date))
-    for (path, date), data in zip(dated, source.read_many([path for path, _ in dated]), strict=True):
+        valid_paths.append(path)
+        valid_dates.append(date)
+    for path, date, data in zip(valid_paths, valid_dates, source.read_many(valid_paths), strict=True):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
