@@ -7,7 +7,9 @@ processes, as a git hook or a user meets them (median of --runs runs after one w
 - `dairly check`, `dairly publish --no-commit` (in sync: writes nothing; and "stale": a
   stale README copy restored before each run, so publish has the whole README to write),
   `dairly search QUERY --json` (when `dairly search --help` exits 0; warm and cold cache);
-- the floors, with this same interpreter: `python -c pass` and a hello-world Typer app;
+- the floors, with this same interpreter: `python -c pass`, a hello-world Typer app, and
+  at each size a bare Python script that does only the unavoidable part of `check` (list,
+  open, read and decode every note, render the tree, look for it in README.md: BARE_CHECK);
 - the peer: the same 历史更新 tree kept by cog (`pip install cogapp`), `cog --check`.
 
 It prints each median and min, the ratios to `python -c pass` and to cog, the cost per
@@ -101,6 +103,38 @@ cog.out("\\n".join(out) + "\\n")
 ]]] -->
 """
 COG_END = "<!-- [[[end]]] -->\n"
+
+# The floor for this job in Python: the least any Python tool can do to know the tree is
+# current. It lists notes/, opens each note inside its open folder, reads and decodes it
+# (UTF-8 checked, as `dairly check` does), takes its first line as the title, renders the
+# tree and looks for it in README.md (exit 1 if absent). No README parsing, no error
+# handling, no checks of file names, settings or 今日要点: dairly cannot be faster than this.
+BARE_CHECK = r"""import os, sys
+months = {}
+for folder in sorted(os.listdir("notes")):
+    fd = os.open("notes/" + folder, os.O_RDONLY)
+    for name in sorted(os.listdir(fd)):
+        f = os.open(name, os.O_RDONLY, dir_fd=fd)
+        text = os.read(f, 1 << 16).decode("utf-8")  # notes are smaller; see WorkTree.read
+        os.close(f)
+        title = text[2 : text.find("\n")].strip()
+        title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        months.setdefault((int(folder[:4]), int(folder[4:])), []).append(f"notes/{folder}/{name}\0{title}")
+    os.close(fd)
+out, year = [], None
+for (y, m), items in months.items():
+    if y != year:
+        out.append(("</pre>\n" if year else "") + f"<pre><details><summary>{y}年</summary>\n")
+        year = y
+    out.append(f"<details><summary>{m}月</summary>\n")
+    for number, item in enumerate(items, 1):
+        path, title = item.split("\0")
+        out.append(f'    {number}. <a href="{path}" target="_blank">{title}</a>\n')
+    out.append("</details>\n")
+out.append("</pre>\n")
+with open("README.md", encoding="utf-8") as fh:
+    sys.exit(0 if "".join(out) in fh.read() else 1)
+"""
 
 # Peak RSS of one command, measured by a small fresh process that forks and execs it. Not
 # from the benchmark's own os.wait4: Linux carries the parent's peak RSS into a child's
@@ -380,6 +414,10 @@ def main() -> None:
                 results["cog", size] = add("cog --check (peer)", size, measure(check, root, env, runs))
             else:
                 add("cog --check (peer)", size, None)
+            bare = root / "bare_check.py"
+            bare.write_text(BARE_CHECK, encoding="utf-8")
+            bare_check = measure([PY, bare.name], root, env, runs)
+            results["bare", size] = add("bare Python tree check (floor)", size, bare_check)
         if args.typer_compare:
             print("building throwaway virtualenvs for --typer-compare", file=sys.stderr, flush=True)
             compare_lines = typer_compare(work, runs, hello, env)
@@ -458,6 +496,14 @@ def main() -> None:
         print(f"  {'PASS' if ok else 'FAIL'}  {label}: {value:.2f}{unit}")
     if not cog_big:
         print(f"  n/a   {big} notes: dairly check faster than cog --check (cog not installed: pip install cogapp)")
+    bare_big = results.get(("bare", big))
+    if bare_big:
+        print()
+        print(
+            f"context: at {big} notes the bare Python tree check takes {bare_big['median'] * 1000:.1f} ms"
+            f" ({bare_big['median'] / pass_s:.2f}x pass); dairly check takes"
+            f" {check_big['median'] / bare_big['median']:.2f}x that, for everything it does beyond it"
+        )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 # The on/off flags each fast command accepts; any other argument goes to Typer.
 _FAST_FLAGS = {
@@ -71,11 +72,11 @@ def main() -> None:
     if command == "check":
         from dairly.commands.check import run_from_cli
 
-        sys.exit(run_guarded(lambda: run_from_cli(root, staged="--staged" in flags, show_diff="--diff" in flags)))
-    from dairly.commands.publish import run_from_cli as publish
+        code = run_guarded(lambda: run_from_cli(root, staged="--staged" in flags, show_diff="--diff" in flags))
+    else:
+        from dairly.commands.publish import run_from_cli as publish
 
-    sys.exit(
-        run_guarded(
+        code = run_guarded(
             lambda: publish(
                 root,
                 commit="--no-commit" not in flags,
@@ -84,4 +85,24 @@ def main() -> None:
                 force="--force" in flags,
             )
         )
-    )
+    exit_now(code)
+
+
+def exit_now(code: int) -> NoReturn:
+    """Exit without the interpreter's teardown when nothing needs it.
+
+    Tearing down the ~60 modules a command imports takes ~3.5 ms, a seventh of a `check` on
+    a small repository. By now every file we wrote is fsynced, renamed and closed; only
+    stdout and stderr hold buffered text, and they are flushed here. GitPython, once
+    imported, gets the normal exit: it stops its git subprocesses at teardown.
+    """
+    if "git" not in sys.modules:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe: let the normal exit report it as Python does
+            sys.exit(code)
+        import os
+
+        os._exit(code)
+    sys.exit(code)
