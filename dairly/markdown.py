@@ -8,11 +8,10 @@ every byte they do not own stays as it was.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from functools import partial
 from itertools import accumulate, count, repeat
-from operator import add, itemgetter
+from operator import add
 from typing import NamedTuple
 
 _EOL = re.compile(r"\r\n|\r|\n")
@@ -31,35 +30,48 @@ class Line(NamedTuple):  # a tuple: a 10,000-note README has 10,000+ of these
     eol: str  # "\n", "\r\n", "\r" or "" on a last line without one
 
 
-def split_lines(text: str) -> list[Line]:
-    """Split keeping exact offsets; unlike str.splitlines, only CR/LF end a line."""
-    if "\r" not in text:
-        return _split_uniform(text, "\n")
-    if text.count("\r") == text.count("\n") == text.count("\r\n"):
-        return _split_uniform(text, "\r\n")
+def split_lines(text: str, start: int = 0, end: int | None = None, number: int = 1) -> list[Line]:
+    """Split keeping exact offsets; unlike str.splitlines, only CR/LF end a line.
+
+    With `start` and `end` (line boundaries), only that part is split, its lines keeping
+    their offsets in `text`; `number` is the number of the first one."""
+    end = len(text) if end is None else end
+    eol = uniform_newline(text, start, end)
+    if eol is not None:
+        return _split_uniform(text, eol, start, end, number)
     lines: list[Line] = []
-    pos = 0
-    for m in _EOL.finditer(text):
-        lines.append(Line(len(lines) + 1, pos, m.end(), text[pos : m.start()], m.group()))
+    pos = start
+    for m in _EOL.finditer(text, start, end):
+        lines.append(Line(number + len(lines), pos, m.end(), text[pos : m.start()], m.group()))
         pos = m.end()
-    if pos < len(text):
-        lines.append(Line(len(lines) + 1, pos, len(text), text[pos:], ""))
+    if pos < end:
+        lines.append(Line(number + len(lines), pos, end, text[pos:end], ""))
     return lines
+
+
+def uniform_newline(text: str, start: int = 0, end: int | None = None) -> str | None:
+    """ "\n" or "\r\n" when every line ending in text[start:end] is that one, else None."""
+    end = len(text) if end is None else end
+    if text.find("\r", start, end) < 0:
+        return "\n"
+    if text.count("\r", start, end) == text.count("\n", start, end) == text.count("\r\n", start, end):
+        return "\r\n"
+    return None
 
 
 _make_line = partial(tuple.__new__, Line)  # Line._make without a Python frame per line
 
 
-def _split_uniform(text: str, eol: str) -> list[Line]:
-    """split_lines for a text whose every line ends with `eol`: built by C-level iterators,
-    since a 10,000-note README has 10,000+ lines and this runs on every `check`."""
-    parts = text.split(eol)
-    last = parts.pop()  # "" when the text ends with a line ending
+def _split_uniform(text: str, eol: str, start: int, end: int, number: int) -> list[Line]:
+    """split_lines for a range whose every line ends with `eol`: built by C-level iterators,
+    since a 10,000-note README has 10,000+ lines."""
+    parts = text[start:end].split(eol)  # text[0:len(text)] is text itself, not a copy
+    last = parts.pop()  # "" when the range ends with a line ending
     size = len(eol)
-    ends = list(accumulate(map(add, map(len, parts), repeat(size))))
-    lines = list(map(_make_line, zip(count(1), [0, *ends], ends, parts, repeat(eol))))
+    bounds = list(accumulate(map(add, map(len, parts), repeat(size)), initial=start))
+    lines = list(map(_make_line, zip(count(number), bounds, bounds[1:], parts, repeat(eol))))
     if last:
-        lines.append(Line(len(lines) + 1, len(text) - len(last), len(text), last, ""))
+        lines.append(Line(number + len(lines), end - len(last), end, last, ""))
     return lines
 
 
@@ -100,14 +112,49 @@ def iter_unfenced(lines: list[Line]) -> Iterator[Line]:
             fence = None
 
 
-def unfenced_lines(lines: list[Line], text: str) -> list[Line]:
-    """list(iter_unfenced(lines)) for lines = split_lines(text), without looking at the
-    lines before the first ``` or ~~~ of the text: they can neither be in a fence nor open one."""
-    first = min((i for i in (text.find("```"), text.find("~~~")) if i >= 0), default=-1)
-    if first < 0:
-        return list(lines)
-    at = bisect_right(lines, first, key=itemgetter(1)) - 1  # the line holding that offset (Line.start)
-    return lines[:at] + list(iter_unfenced(lines[at:]))
+def outline_lines(text: str, label: str) -> list[Line]:
+    """The lines that can matter to where a README's parts are, in order: line 1, every
+    line that may be a heading or open or close a code fence (up to three spaces, then
+    `#`, a backtick or `~`), and every line containing `label`.
+
+    The other lines can be neither headings nor fences, so they cannot change which lines
+    iter_unfenced() yields either. Finding the outline with str.find instead of splitting
+    every line matters in a 10,000-note README: its tree is 10,000 lines of neither.
+    """
+    eol = uniform_newline(text)
+    if eol is None:  # mixed line endings: rare enough to take the plain way
+        return [ln for ln in split_lines(text) if ln.number == 1 or _is_outline(ln.text) or label in ln.text]
+    starts = {0}
+    for mark in "#`~":
+        at = text.find(mark)
+        while at >= 0:
+            line_start = text.rfind("\n", 0, at) + 1
+            if at - line_start <= 3 and text.startswith(" " * (at - line_start), line_start):
+                starts.add(line_start)
+            line_end = text.find("\n", at)
+            at = -1 if line_end < 0 else text.find(mark, line_end)
+    at = text.find(label) if label else -1
+    while at >= 0:
+        starts.add(text.rfind("\n", 0, at) + 1)
+        at = text.find(label, at + len(label))
+    lines = []
+    number, counted = 1, 0
+    for start in sorted(starts):
+        if start >= len(text):
+            continue
+        number += text.count("\n", counted, start)
+        counted = start
+        stop = text.find("\n", start)
+        if stop < 0:
+            lines.append(Line(number, start, len(text), text[start:], ""))
+        else:
+            lines.append(Line(number, start, stop + 1, text[start : stop + 1 - len(eol)], eol))
+    return lines
+
+
+def _is_outline(text: str) -> bool:
+    stripped = text.lstrip(" ")
+    return len(text) - len(stripped) <= 3 and stripped[:1] in ("#", "`", "~")
 
 
 class Heading(NamedTuple):
@@ -128,11 +175,10 @@ def parse_heading(line: Line) -> Heading | None:
     return Heading(line, len(m.group(1)), normalize_title(m.group(2) or ""))
 
 
-def headings(lines: list[Line], *, unfenced: list[Line] | None = None) -> list[Heading]:
-    """The ATX headings outside code fences; `unfenced` is iter_unfenced(lines) if the
-    caller already has it."""
+def headings(lines: list[Line]) -> list[Heading]:
+    """The ATX headings outside code fences."""
     found = []
-    for line in iter_unfenced(lines) if unfenced is None else unfenced:
+    for line in iter_unfenced(lines):
         if "#" in line.text:
             h = parse_heading(line)
             if h is not None:
@@ -140,11 +186,31 @@ def headings(lines: list[Line], *, unfenced: list[Line] | None = None) -> list[H
     return found
 
 
-class Section(NamedTuple):
-    """An H2 section: its heading, and its body up to the next H1/H2 or the end."""
+_NON_BLANK = re.compile(r"\S")  # the same whitespace str.strip() removes
 
-    heading: Heading
-    body: list[Line]  # may be empty
+
+class Section:
+    """An H2 section: its heading, and its body up to the next H1/H2 or the end.
+
+    It holds offsets; the body is split into lines only when asked for, since the 历史更新
+    body of a 10,000-note README is 10,000 lines that an in-sync `check` never needs one by
+    one (content_span() finds the content's ends without them).
+    """
+
+    __slots__ = ("_body", "end", "heading", "start", "text")
+
+    def __init__(self, heading: Heading, text: str, end: int) -> None:
+        self.heading = heading
+        self.text = text
+        self.start = heading.line.end  # the body: text[start:end], whole lines
+        self.end = end
+        self._body: list[Line] | None = None
+
+    @property
+    def body(self) -> list[Line]:  # may be empty
+        if self._body is None:
+            self._body = split_lines(self.text, self.start, self.end, self.heading.line.number + 1)
+        return self._body
 
     @property
     def content(self) -> list[Line]:
@@ -156,29 +222,45 @@ class Section(NamedTuple):
         last = next(i for i in range(len(lines) - 1, first - 1, -1) if not is_blank(lines[i]))
         return lines[first : last + 1]
 
+    def content_span(self) -> tuple[int, int, str] | None:
+        """(content[0].start, content[-1].end, content[-1].eol), None when the body is blank;
+        found from both ends of the body without splitting it."""
+        text, start, end = self.text, self.start, self.end
+        m = _NON_BLANK.search(text, start, end)
+        if m is None:
+            return None
+        first = max(text.rfind("\n", start, m.start()), text.rfind("\r", start, m.start()), start - 1) + 1
+        last = end - 1
+        while text[last].isspace():  # back over the trailing blank lines: a few characters
+            last -= 1
+        breaks = [i for i in (text.find("\r", last, end), text.find("\n", last, end)) if i >= 0]
+        if not breaks:
+            return first, end, ""
+        at = min(breaks)
+        eol = "\r\n" if text.startswith("\r\n", at) else text[at]
+        return first, at + len(eol), eol
 
-def find_sections(
-    lines: list[Line], title: str, level: int = 2, *, all_headings: list[Heading] | None = None
-) -> list[Section]:
+
+def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[Heading] | None = None) -> list[Section]:
     """Every section whose heading (at `level`) has this title, outside code fences;
-    `all_headings` is headings(lines) if the caller already has it."""
+    `all_headings` is headings(split_lines(text)) if the caller already has it."""
     if all_headings is None:
-        all_headings = headings(lines)
+        all_headings = headings(split_lines(text))
     wanted = normalize_title(title)
     sections = []
     for i, h in enumerate(all_headings):
         if h.level != level or h.title != wanted:
             continue
-        end_line = len(lines)
+        end = len(text)
         for nxt in all_headings[i + 1 :]:
             if nxt.level <= level:
-                end_line = nxt.line.number - 1
+                end = nxt.line.start
                 break
-        sections.append(Section(h, lines[h.line.number : end_line]))
+        sections.append(Section(h, text, end))
     return sections
 
 
-def near_misses(lines: list[Line], title: str) -> list[Line]:
+def near_misses(text: str, title: str) -> list[Line]:
     """Lines that look like a broken version of the heading, for a helpful error."""
     wanted = normalize_title(title)
-    return [ln for ln in iter_unfenced(lines) if "#" in ln.text and wanted in ln.text]
+    return [ln for ln in iter_unfenced(split_lines(text)) if "#" in ln.text and wanted in ln.text]

@@ -27,9 +27,9 @@ from dairly.markdown import (
     dominant_newline,
     find_sections,
     headings,
+    iter_unfenced,
     near_misses,
-    split_lines,
-    unfenced_lines,
+    outline_lines,
 )
 from dairly.model import Note, format_dot_date
 
@@ -48,13 +48,13 @@ def readme_folder(readme_path: str) -> str:
     return posixpath.dirname(readme_path)
 
 
-def _one_section(lines: list[Line], title: str, path: str, what: str, all_headings: list[Heading]) -> Section:
-    found = find_sections(lines, title, all_headings=all_headings)
+def _one_section(text: str, title: str, path: str, what: str, all_headings: list[Heading]) -> Section:
+    found = find_sections(text, title, all_headings=all_headings)
     if len(found) == 1:
         return found[0]
     if not found:
         hint = ""
-        misses = near_misses(lines, title)
+        misses = near_misses(text, title)
         if misses:
             hint = f"; line {misses[0].number} looks like a broken one: {misses[0].text.strip()!r}"
         raise InputError(f"no '## {title}' heading ({what}) found{hint}", path=path)
@@ -85,14 +85,15 @@ def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple
 
 def locate(text: str, settings: Settings, path: str) -> Layout:
     """Find the owned parts, or fail naming what is missing or doubled."""
-    lines = split_lines(text)
-    unfenced = unfenced_lines(lines, text)  # once: a 10,000-note README has 10,000+ lines
-    all_headings = headings(lines, unfenced=unfenced)
-    highlights = _one_section(lines, settings.highlights_heading, path, "the newest note's highlights", all_headings)
-    history = _one_section(lines, settings.history_heading, path, "the history tree", all_headings)
-    date_line, span = _date_line(unfenced, settings.date_label, path)
+    # Only the lines that can be headings, fences or the date line: a 10,000-note README's
+    # tree is 10,000 lines of none of these (see outline_lines).
+    outline = outline_lines(text, settings.date_label)
+    all_headings = headings(outline)
+    highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
+    history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)
+    date_line, span = _date_line(list(iter_unfenced(outline)), settings.date_label, path)
     for section in (highlights, history):
-        if section.body and section.body[0].start <= date_line.start < section.body[-1].end:
+        if section.start <= date_line.start < section.end:
             raise InputError(
                 f"the '{settings.date_label}：' line is inside the '## {section.heading.title}' section,"
                 " which dairly rewrites; move it above the sections",
@@ -146,7 +147,7 @@ def render_history(notes: Sequence[Note], readme_dir: str) -> str:
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
     """The content of a note's 今日要点 section, rebased to the README's folder, LF endings."""
     text = note_text.replace("\r\n", "\n").replace("\r", "\n")
-    found = find_sections(split_lines(text), settings.highlights_heading)
+    found = find_sections(text, settings.highlights_heading)
     if not found:
         raise NotesError(f"has no '## {settings.highlights_heading}' section to promote", path=note.path)
     if len(found) > 1:
@@ -165,16 +166,16 @@ def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: 
 def _section_edit(text: str, section: Section, new_content: str, nl: str) -> tuple[int, int, str] | None:
     """The (start, end, replacement) that puts `new_content` (LF endings) in `section`."""
     new = new_content.replace("\n", nl)
-    content = section.content
-    if content:
-        if not content[-1].eol and new.endswith(nl):
+    span = section.content_span()
+    if span is not None:
+        start, end, eol = span
+        if not eol and new.endswith(nl):
             new = new[: -len(nl)]  # the file ended without a newline; keep it that way
-        return content[0].start, content[-1].end, new
+        return start, end, new
     if not new:
         return None
-    if section.body:
-        at = section.body[0].start
-        return at, at, nl + new
+    if section.start < section.end:  # a blank body: the content goes at its start
+        return section.start, section.start, nl + new
     heading = section.heading.line
     if not heading.eol:  # heading is the last line and has no newline
         return heading.end, heading.end, nl + nl + new[: -len(nl)]

@@ -1,0 +1,129 @@
+"""The line machinery's shortcuts must give exactly what the plain way gives.
+
+split_lines has a C-level path for uniform line endings, outline_lines finds a README's
+headings, fences and date lines with str.find instead of splitting every line, and
+Section.content_span finds a section's content without splitting its body. Each is checked
+against the plain computation on generated Markdown with every kind of line ending.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dairly.markdown import (
+    Line,
+    find_sections,
+    headings,
+    iter_unfenced,
+    outline_lines,
+    split_lines,
+)
+
+LABEL = "更新今日时间"
+
+# Pieces that exercise every branch: headings, fences (backtick and tilde, indented, with
+# info strings), the date label, blank-looking lines (tabs, ideographic spaces, \x1c, which
+# str.strip() removes), a BOM, and plain text.
+piece = st.sampled_from(
+    [
+        "# Title",
+        "## :paperclip:  今日要点",
+        "## :paperclip:  历史更新",
+        "## Others",
+        "   ## indented",
+        "    # code, not a heading",
+        "#no space",
+        "```",
+        "```python",
+        "  ~~~",
+        "~~~~",
+        "``` a`b",
+        f"{LABEL}：2022.5.11",
+        f"  {LABEL} : 2022.5.11 ",
+        f"text with {LABEL} inside",
+        "",
+        " \t ",
+        "\u3000",
+        "\x1c",
+        "\ufeff# bom",
+        "plain words",
+        '    1. <a href="notes/202201/0101.md" target="_blank">x</a>',
+        "a # b ` c ~",
+    ]
+)
+eol = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@st.composite
+def documents(draw, uniform: bool):
+    pieces = draw(st.lists(piece, max_size=25))
+    if uniform:
+        ending = draw(st.sampled_from(["\n", "\r\n"]))
+        endings = [ending] * len(pieces)
+    else:
+        endings = draw(st.lists(eol, min_size=len(pieces), max_size=len(pieces)))
+    text = "".join(p + e for p, e in zip(pieces, endings, strict=True))
+    if draw(st.booleans()) and text:
+        text = text[: -len(endings[-1])]  # no newline at the end
+    return text
+
+
+def reference_split(text: str) -> list[Line]:
+    """The plain split: one regex pass, CR LF as one ending."""
+    lines, pos = [], 0
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        lines.append(Line(len(lines) + 1, pos, m.end(), text[pos : m.start()], m.group()))
+        pos = m.end()
+    if pos < len(text):
+        lines.append(Line(len(lines) + 1, pos, len(text), text[pos:], ""))
+    return lines
+
+
+@given(st.one_of(documents(uniform=True), documents(uniform=False)))
+def test_split_lines_matches_the_plain_split(text):
+    assert split_lines(text) == reference_split(text)
+
+
+@given(st.one_of(documents(uniform=True), documents(uniform=False)), st.data())
+def test_split_lines_of_a_range_is_that_slice_of_all_lines(text, data):
+    lines = reference_split(text)
+    i = data.draw(st.integers(0, len(lines)))
+    j = data.draw(st.integers(i, len(lines)))
+    start = lines[i].start if i < len(lines) else len(text)
+    end = lines[j].start if j < len(lines) else len(text)
+    assert split_lines(text, start, end, i + 1) == lines[i:j]
+
+
+@given(st.one_of(documents(uniform=True), documents(uniform=False)))
+def test_outline_lines_hold_every_heading_fence_and_date_line(text):
+    lines = reference_split(text)
+    outline = outline_lines(text, LABEL)
+    # The outline is exactly line 1, the lines that may be headings or fences, and the label's lines.
+    expected = [ln for ln in lines if ln.number == 1 or LABEL in ln.text or re.match(r" {0,3}[#`~]", ln.text)]
+    assert outline == expected
+    # So fences, headings and the unfenced date lines come out the same as from every line.
+    assert headings(outline) == headings(lines)
+    assert [ln for ln in iter_unfenced(outline) if LABEL in ln.text] == [
+        ln for ln in iter_unfenced(lines) if LABEL in ln.text
+    ]
+
+
+@given(st.one_of(documents(uniform=True), documents(uniform=False)))
+def test_content_span_is_where_the_content_lines_are(text):
+    for title in ("今日要点", "历史更新", "Others"):
+        for section in find_sections(text, title):
+            content = section.content
+            expected = (content[0].start, content[-1].end, content[-1].eol) if content else None
+            assert section.content_span() == expected
+            assert section.body == [ln for ln in reference_split(text) if section.start <= ln.start < section.end]
+
+
+def test_content_span_on_a_section_that_ends_the_file_without_a_newline():
+    text = "## 历史更新\r\n\r\n  tree line \u3000\r\n\r\n## Others\r\nlast"
+    (section,) = find_sections(text, "历史更新")
+    assert section.content_span() == (text.index("  tree"), text.index("\r\n\r\n## Others") + 2, "\r\n")
+    (others,) = find_sections(text, "Others")
+    assert others.content_span() == (text.index("last"), len(text), "")
