@@ -127,12 +127,20 @@ def _read_all(fd: int) -> bytes:
 class Scan:
     """What scan_notes found (a plain class: see model.py on avoiding dataclasses)."""
 
-    __slots__ = ("files", "notes", "problems")
+    __slots__ = ("_files", "notes", "paths", "problems")
 
     def __init__(self) -> None:
         self.notes: list[Note] = []  # valid paths, drafts and untitled included
         self.problems: list[Problem] = []
-        self.files: set[str] = set()  # every *.md path seen, valid or not
+        self.paths: list[str] = []  # every *.md path seen, valid or not
+        self._files: set[str] | None = None
+
+    @property
+    def files(self) -> set[str]:
+        """The paths as a set: made only when a README link must be looked up."""
+        if self._files is None:
+            self._files = set(self.paths)
+        return self._files
 
     @property
     def indexed(self) -> list[Note]:
@@ -256,7 +264,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     full = cut + 7  # notes/YYYYMM/MMDD.md
     folder_prefix, folder = "\0", None  # the folder of the previous note: no path starts with NUL
     entries = sorted(source.entries(notes_dir), key=itemgetter(0))  # by path (a source lists a path once)
-    scan.files.update(map(itemgetter(0), entries))
+    scan.paths = list(map(itemgetter(0), entries))
     # The valid note paths and their dates (two lists: 10,000 pairs of tuples cost memory, and
     # on a machine with slow page faults memory is time), read in one batch below.
     valid_paths: list[str] = []
