@@ -75,12 +75,10 @@ class WorkTree:
         return found
 
     def read(self, path: str) -> bytes:
-        # os.open/os.read skip the buffered-file layer; most notes fit one read.
-        fd = os.open(self.prefix + path, os.O_RDONLY)
-        try:
-            return _read_all(fd)
-        finally:
-            os.close(fd)
+        # One file (the README, the promoted note): the file object sizes its buffer from
+        # fstat, so a megabyte README is read into one buffer, not chunks joined by a copy.
+        with open(self.prefix + path, "rb") as f:
+            return f.read()
 
     def read_many(self, paths: list[str]) -> Iterator[bytes]:
         if not _OPEN_IN_FOLDER:
