@@ -200,6 +200,9 @@ def note_text(day: datetime.date, index: int) -> str:
 
 
 def make_repo(root: Path, count: int, start: datetime.date, dairly: str, env: dict[str, str]) -> None:
+    # A notes repository is a git repository (dairly commits): dairly finds its root and
+    # keeps its lock in .git there. Nothing is committed; check and --no-commit need none.
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
     for i in range(count):
         day = start + datetime.timedelta(days=i)
         path = root / "notes" / f"{day.year}{day.month:02d}" / f"{day.month:02d}{day.day:02d}.md"

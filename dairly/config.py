@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 from dairly.errors import InputError
+from dairly.tuples import record
 
 
-class Settings(NamedTuple):
+@record
+class Settings:
     notes_dir: str = "notes"
     readme: str = "README.md"
     highlights_heading: str = "今日要点"

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from functools import partial
 from itertools import accumulate, count, repeat
 from operator import add
-from typing import NamedTuple
+
+from dairly.tuples import record
 
 _EOL = re.compile(r"\r\n|\r|\n")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
@@ -22,7 +23,8 @@ _SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+\-]+:)*\s*")
 BOM = "\ufeff"
 
 
-class Line(NamedTuple):  # a tuple: a 10,000-note README has 10,000+ of these
+@record
+class Line:  # a tuple: a 10,000-note README has 10,000+ of these
     number: int  # 1-based
     start: int  # offset of the first character
     end: int  # offset just after the line ending
@@ -157,7 +159,8 @@ def _is_outline(text: str) -> bool:
     return len(text) - len(stripped) <= 3 and stripped[:1] in ("#", "`", "~")
 
 
-class Heading(NamedTuple):
+@record
+class Heading:
     line: Line
     level: int
     title: str  # the heading text with its leading emoji shortcodes removed

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
 
-# NamedTuples, not dataclasses: `check` runs on every commit and importing dataclasses
-# (with inspect and ast) costs it several milliseconds.
+from dairly.tuples import record
+
+# Named tuples (see tuples.py), not dataclasses: `check` runs on every commit and importing
+# dataclasses (with inspect and ast) costs it several milliseconds.
 
 
-class Note(NamedTuple):
+@record
+class Note:
     path: str  # POSIX path relative to the repository root: notes/202203/0307.md
     date: datetime.date  # from the path, never from the text
     title: str | None  # the H1 text; None when the note has none
@@ -21,7 +23,8 @@ class Note(NamedTuple):
         return self.path.rpartition("/")[0]
 
 
-class Problem(NamedTuple):
+@record
+class Problem:
     """One thing wrong, printed as `path:line: message`."""
 
     path: str

@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from itertools import groupby
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
 
 from dairly.config import Settings
 from dairly.errors import InputError, NotesError
@@ -32,9 +31,11 @@ from dairly.markdown import (
     outline_lines,
 )
 from dairly.model import Note, format_dot_date
+from dairly.tuples import record
 
 
-class Layout(NamedTuple):
+@record
+class Layout:
     """Where the owned parts of a README are."""
 
     newline: str
@@ -192,7 +193,8 @@ def _changes(text: str, edit: Edit | None) -> bool:
     return edit is not None and (edit[1] - edit[0] != len(edit[2]) or not text.startswith(edit[2], edit[0]))
 
 
-class OwnedEdits(NamedTuple):
+@record
+class OwnedEdits:
     """The replacements for the three owned parts; applying them is `publish`."""
 
     date: Edit

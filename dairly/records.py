@@ -18,11 +18,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
 from urllib.parse import unquote
 
 from dairly.markdown import normalize_title
 from dairly.notes import decode, parse_metadata, split_front_matter
+from dairly.tuples import record
 
 # A field line inside an item: "Abstract: ...", "Code：..." (full-width colon too).
 _FIELD = re.compile(r"([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*[:：][ \t]*(.*)", re.S)
@@ -30,13 +30,15 @@ _STAR = ":star:"
 _PICTURES = ("image", "src")
 
 
-class Link(NamedTuple):
+@record
+class Link:
     url: str  # as written (percent-decoded), the target of a link, image, src= or href=
     line: int
     kind: str  # "link", "image", or "src" / "href" for an HTML attribute
 
 
-class Field(NamedTuple):
+@record
+class Field:
     name: str  # "" for a sub-item that is not a `Name: value` line
     value: str  # plain text: link texts kept, markup dropped
     links: tuple[str, ...] = ()

@@ -10,17 +10,22 @@ from __future__ import annotations
 import datetime
 import gc
 import posixpath
-from typing import NamedTuple
 
 from dairly.config import Settings
 from dairly.diagnose import diagnose
 from dairly.errors import NotesError
 from dairly.model import Note, Problem
-from dairly.notes import NoteSource, Scan, decode, newest, scan_notes
+from dairly.notes import Scan, decode, newest, scan_notes
 from dairly.readme import locate, note_highlights, plan_edits
+from dairly.tuples import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dairly.notes import NoteSource
 
 
-class Plan(NamedTuple):
+@record
+class Plan:
     settings: Settings
     readme_path: str
     text: str  # the README now

@@ -9,7 +9,10 @@ from pathlib import Path
 from dairly import output
 from dairly.commands.common import Workspace, unified_diff
 from dairly.errors import OK, PROBLEMS
-from dairly.notes import NoteSource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dairly.notes import NoteSource
 
 
 def run(ws: Workspace, source: NoteSource, today: datetime.date, *, show_diff: bool = False) -> int:

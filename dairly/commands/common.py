@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import NamedTuple
 
 from dairly.config import Settings, load_settings
 from dairly.errors import InputError
 from dairly.markdown import split_lines
-from dairly.notes import NoteSource
 from dairly.sync import Plan, compute
+from dairly.tuples import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dairly.notes import NoteSource
 
 
-class Workspace(NamedTuple):
+@record
+class Workspace:
     root: Path
     settings: Settings
 
