@@ -7,6 +7,7 @@ DairlyError becomes one line on stderr and its exit code here, and nowhere else.
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -60,7 +61,7 @@ def _workspace(ctx: typer.Context):
     from dairly.commands.common import Workspace
     from dairly.fsio import find_root
 
-    root = ctx.obj if ctx.obj is not None else find_root(Path.cwd())
+    root = ctx.obj if ctx.obj is not None else find_root(os.getcwd())
     return Workspace.open(root)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,14 +47,14 @@ def run_guarded(call: Callable[[], int]) -> int:
         return 130
 
 
-def fast_path(argv: list[str]) -> tuple[str, Path | None, frozenset[str]] | None:
+def fast_path(argv: list[str]) -> tuple[str, str | None, frozenset[str]] | None:
     """(command, root, flags) when argv is a plain check or publish, else None."""
     root = None
     args = list(argv)
     if args[:1] == ["--root"] and len(args) >= 2:
-        root, args = Path(args[1]), args[2:]
+        root, args = args[1], args[2:]
     elif args and args[0].startswith("--root="):
-        root, args = Path(args[0][len("--root=") :]), args[1:]
+        root, args = args[0][len("--root=") :], args[1:]
     if not args or args[0] not in _FAST_FLAGS:
         return None
     command, flags = args[0], frozenset(args[1:])

@@ -10,9 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from pathlib import Path
 
 from dairly.errors import InputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # callers pass Paths; `check` itself never imports pathlib (~2.5 ms)
+    from pathlib import Path
 
 TEMP_PREFIX = ".dairly-tmp-"
 
@@ -104,19 +107,24 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def find_root(start: Path) -> Path:
+def find_root(start: str) -> str:
     """The git work tree holding `start`, else `start` itself (no git import needed)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+    start = folder = os.path.realpath(start)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
             return folder
-    return start
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
 
 
 def git_dir(root: Path) -> Path | None:
     """The git directory of the repository holding `root` (found without importing git),
     where dairly keeps what must never be committed: its lock and its parse cache."""
-    root = root.resolve()
+    from pathlib import Path
+
+    root = Path(root).resolve()
     for folder in (root, *root.parents):
         dot_git = folder / ".git"
         if dot_git.is_dir():
@@ -133,4 +141,4 @@ def root_digest(root: Path) -> str:
     """A short stable name for a repository, for files kept outside it (lock, cache)."""
     import hashlib
 
-    return hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(os.path.realpath(root).encode("utf-8")).hexdigest()[:16]

@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from operator import attrgetter, itemgetter
-from pathlib import Path
 
 from dairly.config import Settings
 from dairly.errors import InputError
@@ -53,9 +52,9 @@ if TYPE_CHECKING:  # the interface, for type checkers
 class WorkTree:
     """Notes as they are on disk."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = root
-        self.prefix = str(root) + os.sep  # plain string joins: pathlib costs ~5 µs a note
+        self.prefix = os.fspath(root) + os.sep  # plain string joins: pathlib costs ~5 µs a note
 
     def entries(self, notes_dir: str) -> list[Entry]:
         found: list[Entry] = []

@@ -18,10 +18,10 @@ from tests.conftest import make_repo
         (["check"], ("check", None, set())),
         (["check", "--staged"], ("check", None, {"--staged"})),
         (["check", "--diff", "--staged"], ("check", None, {"--staged", "--diff"})),
-        (["--root", "x", "check"], ("check", Path("x"), set())),
-        (["--root=x", "check", "--diff"], ("check", Path("x"), {"--diff"})),
+        (["--root", "x", "check"], ("check", "x", set())),
+        (["--root=x", "check", "--diff"], ("check", "x", {"--diff"})),
         (["publish"], ("publish", None, set())),
-        (["--root", "x", "publish", "--no-commit"], ("publish", Path("x"), {"--no-commit"})),
+        (["--root", "x", "publish", "--no-commit"], ("publish", "x", {"--no-commit"})),
         (["publish", "--dry-run", "--force", "--push"], ("publish", None, {"--dry-run", "--force", "--push"})),
         (["check", "--help"], None),  # help and errors are Typer's
         (["check", "--staged", "--staged"], None),
@@ -78,3 +78,39 @@ def test_publish_fast_path_and_typer_write_the_same_readme(tmp_path: Path, dairl
     assert "notes/202201/0106.md" in (fast_root / "README.md").read_text(encoding="utf-8")
     again = dairly(tmp_path, "--root", str(fast_root), "publish", "--dry-run")
     assert (again.code, again.out, again.err) == (0, "", "README.md is already up to date\n")
+
+
+# What `dairly check` must not import: it runs on every commit (bench/run.py has the numbers).
+HEAVY = {"typing", "pathlib", "typer", "click", "rich", "git", "mistune", "frontmatter", "yaml"}
+HEAVY |= {"tempfile", "difflib", "hashlib", "dataclasses", "inspect", "logging", "filelock"}
+
+
+def imported_modules(stderr: str) -> set[str]:
+    """The modules named by PYTHONPROFILEIMPORTTIME's report ("import time: self | total | name")."""
+    found = set()
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            found.add(line.rsplit("|", 1)[1].strip())
+    return found
+
+
+def test_check_imports_nothing_heavy(tmp_path: Path, dairly, env):
+    # What the interpreter imports before any dairly code (an editable install's import
+    # hook brings pathlib, for one) is not check's doing.
+    floor = subprocess.run(
+        [sys.executable, "-c", "pass"], env={**env, "PYTHONPROFILEIMPORTTIME": "1"}, capture_output=True, text=True
+    )
+    at_start = imported_modules(floor.stderr)
+    assert "site" in at_start
+    root = make_repo(tmp_path / "r", ["2022-01-05", "2022-01-06"])
+    assert dairly(root, "publish", "--no-commit").code == 0
+    result = dairly(root, "check", env_extra={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.code == 0 and result.out == "README.md is in sync with 2 notes\n"
+    modules = imported_modules(result.err)
+    assert {"dairly.commands.check", "re", "datetime"} <= modules  # the report was read
+    assert (modules - at_start) & HEAVY == set()
+    # --diff on a stale README still needs no Typer, though it does need difflib.
+    (root / "notes/202201/0107.md").write_text("# 学习笔记（2022.1.7）\n\n## 今日要点\n\n- x\n", encoding="utf-8")
+    stale = dairly(root, "check", "--diff", env_extra={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert stale.code == 1 and "+++ b/README.md" in stale.out
+    assert (imported_modules(stale.err) - at_start) & HEAVY == {"difflib"}

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
+import os
 
 from dairly import output
 from dairly.commands.common import Workspace, unified_diff
@@ -31,15 +31,15 @@ def run(ws: Workspace, source: NoteSource, today: datetime.date, *, show_diff: b
     return PROBLEMS
 
 
-def run_from_cli(root: Path | None, *, staged: bool = False, show_diff: bool = False) -> int:
+def run_from_cli(root: str | os.PathLike[str] | None, *, staged: bool = False, show_diff: bool = False) -> int:
     """`dairly [--root PATH] check [--staged] [--diff]`, from Typer or the fast path."""
     from dairly.fsio import find_root
 
-    ws = Workspace.open(root if root is not None else find_root(Path.cwd()))
+    ws = Workspace.open(root if root is not None else find_root(os.getcwd()))
     if staged:
         from dairly import repo
 
-        source: NoteSource = repo.GitIndex(repo.open_repo(ws.root, purpose="--staged reads the git index"))
+        source: NoteSource = repo.GitIndex(repo.open_repo(ws.path, purpose="--staged reads the git index"))
     else:
         from dairly.notes import WorkTree
 

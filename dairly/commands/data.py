@@ -13,7 +13,7 @@ from dairly.records import NoteRecord
 def records(ws: Workspace, *, links: bool = False) -> list[NoteRecord]:
     from dairly.corpus import load_records
 
-    return load_records(ws.root, ws.settings, links=links)
+    return load_records(ws.path, ws.settings, links=links)
 
 
 def print_json(data: object) -> None:

@@ -22,7 +22,7 @@ def base_url_from_git(ws: Workspace) -> str:
     """https://github.com/OWNER/REPO/blob/BRANCH/ from the `origin` remote, if it is GitHub."""
     from dairly.repo import open_repo
 
-    notes_repo = open_repo(ws.root, purpose="pass --base-url to name where the notes are published")
+    notes_repo = open_repo(ws.path, purpose="pass --base-url to name where the notes are published")
     try:
         remote = notes_repo.repo.remotes.origin.url
         branch = notes_repo.repo.active_branch.name
@@ -86,7 +86,7 @@ def run(ws: Workspace, *, output_path: Path | None, limit: int, base_url: str | 
     base = base_url or base_url_from_git(ws)
     if not base.endswith("/"):
         base += "/"
-    title = ws.root.resolve().name
+    title = ws.path.resolve().name
     try:
         from dairly.notes import find_h1
 

@@ -32,7 +32,7 @@ def hook_script(root_from_top: str) -> str:
 def _hook_path(ws: Workspace):
     from dairly import repo
 
-    notes_repo = repo.open_repo(ws.root, purpose="hooks need a git repository")
+    notes_repo = repo.open_repo(ws.path, purpose="hooks need a git repository")
     return repo.hooks_dir(notes_repo) / "pre-commit", notes_repo.prefix or "."
 
 

@@ -13,7 +13,7 @@ from dairly.lint import lint
 
 def run(ws: Workspace, *, as_json: bool = False) -> int:
     notes = records(ws, links=True)
-    prefix = str(ws.root) + os.sep
+    prefix = ws.root + os.sep
     problems = lint(notes, lambda target: os.path.exists(prefix + target), ws.settings.highlights_heading)
     if as_json:
         print_json([{"path": p.path, "line": p.line, "message": p.message} for p in problems])

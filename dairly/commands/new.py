@@ -16,7 +16,7 @@ from dairly.scaffold import note_path, note_skeleton
 
 def run(ws: Workspace, date: datetime.date, *, edit: bool = False) -> int:
     rel = note_path(ws.settings, date)
-    path = ws.root / rel
+    path = ws.path / rel
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if edit and not editor:
         raise InputError("--edit needs $VISUAL or $EDITOR to name your editor")

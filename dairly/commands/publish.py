@@ -4,6 +4,7 @@ tree, write the README atomically and commit it with the notes being published."
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 from dairly import output
@@ -47,7 +48,7 @@ def run_from_cli(root: Path | None, *, date: datetime.date | None = None, **opti
     """`dairly [--root PATH] publish [options]`, from Typer or the fast path."""
     from dairly.fsio import find_root
 
-    ws = Workspace.open(root if root is not None else find_root(Path.cwd()))
+    ws = Workspace.open(root if root is not None else find_root(os.getcwd()))
     return run(ws, datetime.date.today(), date=date, **options)
 
 
@@ -55,7 +56,7 @@ def run(ws: Workspace, today: datetime.date, **options) -> int:
     """Publish under the repository lock, so concurrent runs act one after another."""
     from dairly.lock import repository_lock
 
-    with repository_lock(ws.root):
+    with repository_lock(ws.path):
         remove_stale_temp_files(ws.readme.parent)
         return _publish(ws, today, **options)
 
@@ -94,7 +95,7 @@ def _publish(
     if commit:
         from dairly import repo as git_repo  # GitPython only on the committing path
 
-        notes_repo = git_repo.open_repo(ws.root)
+        notes_repo = git_repo.open_repo(ws.path)
         git_repo.preflight(notes_repo, push=push)
         if not force:
             refuse_hand_edits(plan, git_repo.head_text(notes_repo, plan.readme_path))
