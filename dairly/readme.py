@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from operator import attrgetter, itemgetter
 
@@ -115,8 +115,9 @@ def _escape(text: str) -> str:
     return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
-def render_history(notes: Sequence[Note], readme_dir: str) -> str:
-    """The 历史更新 tree, years and months ascending, numbering restarting each month."""
+def history_chunks(notes: Sequence[Note], readme_dir: str) -> Iterator[str]:
+    """The 历史更新 tree in pieces, one a month (the year's opening or closing tags with it),
+    years and months ascending, numbering restarting each month."""
     # Runs over every note on every `check`: per-note work is kept to C-level iteration.
     ordered = sorted(notes, key=attrgetter("date"))
     paths = [n.path for n in ordered]
@@ -128,21 +129,23 @@ def render_history(notes: Sequence[Note], readme_dir: str) -> str:
     if _ESCAPED.search("\0".join(titles)):
         titles = list(map(_escape, titles))
     months = [(n.date.year, n.date.month) for n in ordered]
-    out = []
     year = None
     for (y, month), group in groupby(zip(months, hrefs, titles, strict=True), key=itemgetter(0)):
+        head = ""
         if y != year:
-            if year is not None:
-                out.append("</pre>\n")
+            head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{y}年</summary>\n"
             year = y
-            out.append(f"<pre><details><summary>{year}年</summary>\n")
         items = [
             f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, (_, href, title) in enumerate(group, 1)
         ]
-        out.append(f"<details><summary>{month}月</summary>\n{''.join(items)}</details>\n")  # one string a month
+        yield f"{head}<details><summary>{month}月</summary>\n{''.join(items)}</details>\n"
     if year is not None:
-        out.append("</pre>\n")
-    return "".join(out)
+        yield "</pre>\n"
+
+
+def render_history(notes: Sequence[Note], readme_dir: str) -> str:
+    """The 历史更新 tree."""
+    return "".join(history_chunks(notes, readme_dir))
 
 
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
@@ -186,6 +189,30 @@ def _section_edit(text: str, section: Section, new_content: str, nl: str) -> tup
 
 
 Edit = tuple[int, int, str]  # (start, end, replacement) offsets in the README text
+
+
+def _history_in_place(text: str, section: Section, chunks: Iterator[str], nl: str) -> bool:
+    """Whether _section_edit(text, section, "".join(chunks), nl) would change nothing.
+
+    Compared a month at a time against the README, so an in-sync `check` never holds the
+    whole rendered tree: on a 10,000-note README that is 2 MB, and memory is time.
+    """
+    span = section.content_span()
+    if span is None:  # no content: in place only if there is nothing to put there
+        return next(chunks, None) is None
+    start, end, eol = span
+    pos, pending = start, None
+    for chunk in chunks:  # one behind, to apply the end-of-file rule to the last one
+        if pending is not None:
+            if not text.startswith(pending, pos):
+                return False
+            pos += len(pending)
+        pending = chunk if nl == "\n" else chunk.replace("\n", nl)
+    if pending is None:
+        return False  # an empty tree where the README has content
+    if not eol and pending.endswith(nl):
+        pending = pending[: -len(nl)]  # as _section_edit: the file ended without a newline
+    return pos + len(pending) == end and text.startswith(pending, pos)
 
 
 def _changes(text: str, edit: Edit | None) -> bool:
@@ -232,5 +259,7 @@ def plan_edits(
     return OwnedEdits(
         date=(layout.date_span[0], layout.date_span[1], format_dot_date(promoted.date)),
         highlights=_section_edit(text, layout.highlights, highlights, layout.newline),
-        history=_section_edit(text, layout.history, render_history(indexed, readme_dir), layout.newline),
+        history=None
+        if _history_in_place(text, layout.history, history_chunks(indexed, readme_dir), layout.newline)
+        else _section_edit(text, layout.history, render_history(indexed, readme_dir), layout.newline),
     )
