@@ -12,8 +12,8 @@ processes, as a git hook or a user meets them (median of --runs runs after one w
   open, read and decode every note, render the tree, look for it in README.md: BARE_CHECK);
 - the peer: the same 历史更新 tree kept by cog (`pip install cogapp`), `cog --check`.
 
-It prints each median and min, the ratio to `python -c pass` (the median of each run's ratio
-to a `python -c pass` run just before it, so drift of a shared machine cancels out), the
+It prints each median and min, the ratio to `python -c pass` (timed again just before each
+command's runs, so the drift of a shared machine cancels out), the
 ratio to cog, the cost per note, the peak RSS of every command (3 more runs, each a fresh
 process forked by a small helper: see PEAK_HELPER), and issue 6's targets with PASS/FAIL. `--typer-compare` also
 times the hello-world app in two throwaway virtualenvs (typer as installed here, and
@@ -272,19 +272,19 @@ def measure(
     """Median and min of `runs` timed runs after one warm-up (`before` runs untimed before
     each), then the largest peak RSS of `memory_runs` more runs, each a fresh process.
 
-    Each run is paired with a run of `python -c pass` just before it, and "ratio" is the
-    median of the runs' ratios to their pair: a shared VM speeds up and slows down over a
-    minute, and a ratio to a floor timed a minute earlier would measure that too.
+    Just before them, `runs` runs of `python -c pass` (after a warm-up of their own, since
+    the first process after a large one starts slower) give the floor, and "ratio" is the
+    command's median over that floor's: a shared VM speeds up and slows down over a minute,
+    and a ratio to a floor timed minutes earlier would measure that too.
     """
-    times, ratios = [], []
+    floors = [run_once(FLOOR, cwd, env, (0,)) for _ in range(runs + 1)][1:]
+    times = []
     for i in range(runs + 1):
         if before:
             before()
-        floor = run_once(FLOOR, cwd, env, (0,))
         elapsed = run_once(cmd, cwd, env, ok)
         if i:  # the first run warms the page cache and writes the .pyc files
             times.append(elapsed)
-            ratios.append(elapsed / floor)
     peaks = []
     for _ in range(memory_runs):
         if before:
@@ -293,7 +293,7 @@ def measure(
     return {
         "median": statistics.median(times),
         "min": min(times),
-        "ratio": statistics.median(ratios),
+        "ratio": statistics.median(times) / statistics.median(floors),
         "rss": max(peaks),
     }
 
@@ -454,7 +454,7 @@ def main() -> None:
     print(f"  machine  {platform.machine()}, {os.cpu_count()} CPUs, {cpu_model()}; {platform.platform()}")
     print(f"  floor    {startup_imports(env)}")
     print(f"  method   median and min of {runs} runs after 1 warm-up; whole processes, stdout not a terminal")
-    print("           x pass: the median of each run's ratio to a `python -c pass` run just before it")
+    print("           x pass: the median over that of `python -c pass` timed just before the command's runs")
     print(f"  notes    one a day from {args.start.isoformat()}; search query {SEARCH_QUERY!r}")
     print()
     header = (
