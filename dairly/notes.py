@@ -129,13 +129,14 @@ def _read_all(fd: int) -> bytes:
 class Scan:
     """What scan_notes found (a plain class: see model.py on avoiding dataclasses)."""
 
-    __slots__ = ("_files", "notes", "paths", "problems")
+    __slots__ = ("_files", "_indexed", "notes", "paths", "problems")
 
     def __init__(self) -> None:
         self.notes: list[Note] = []  # valid paths, drafts and untitled included
         self.problems: list[Problem] = []
         self.paths: list[str] = []  # every *.md path seen, valid or not
         self._files: set[str] | None = None
+        self._indexed: list[Note] | None = None
 
     @property
     def files(self) -> set[str]:
@@ -146,8 +147,11 @@ class Scan:
 
     @property
     def indexed(self) -> list[Note]:
-        """The notes that belong in the history tree: titled and not drafts."""
-        return [n for n in self.notes if n.title is not None and not n.draft]
+        """The notes that belong in the history tree: titled and not drafts (worked out once,
+        when the scan is complete: `check` asks three times)."""
+        if self._indexed is None:
+            self._indexed = [n for n in self.notes if n.title is not None and not n.draft]
+        return self._indexed
 
     @property
     def blocking(self) -> list[Problem]:
@@ -322,4 +326,4 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
 
 
 def newest(notes: Iterable[Note]) -> Note | None:
-    return max(notes, key=lambda n: n.date, default=None)
+    return max(notes, key=attrgetter("date"), default=None)

@@ -120,15 +120,17 @@ def history_chunks(notes: Sequence[Note], readme_dir: str) -> Iterator[str]:
     years and months ascending, numbering restarting each month."""
     # Runs over every note on every `check`: per-note work is kept to C-level iteration.
     ordered = sorted(notes, key=attrgetter("date"))
-    paths = [n.path for n in ordered]
+    paths = list(map(attrgetter("path"), ordered))  # map and attrgetter: no Python frame per note
     hrefs = [posixpath.relpath(p, readme_dir) for p in paths] if readme_dir else paths
-    titles = [n.title or "" for n in ordered]
+    titles = list(map(attrgetter("title"), ordered))
+    if None in titles:
+        titles = [t or "" for t in titles]
     # One search over all of them (the pattern is one character class): escape only if needed.
     if _ESCAPED.search("\0".join(hrefs)):
         hrefs = list(map(_escape, hrefs))
     if _ESCAPED.search("\0".join(titles)):
         titles = list(map(_escape, titles))
-    months = [(n.date.year, n.date.month) for n in ordered]
+    months = list(map(attrgetter("year", "month"), map(attrgetter("date"), ordered)))
     year = None
     for (y, month), group in groupby(zip(months, hrefs, titles, strict=True), key=itemgetter(0)):
         head = ""
