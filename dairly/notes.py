@@ -91,20 +91,23 @@ class WorkTree:
         # Each note opened by name inside its already open folder: the kernel resolves one
         # path component instead of the whole path, ~0.6 µs of the ~3.7 µs a note costs.
         folder, folder_fd = None, -1
+        open_, read, close, rdonly = os.open, os.read, os.close, os.O_RDONLY  # 10,000 calls each
         try:
             for path in paths:
                 cut = path.rfind("/") + 1
                 if path[:cut] != folder:
                     if folder_fd >= 0:
-                        os.close(folder_fd)
+                        close(folder_fd)
                         folder_fd = -1
-                    folder_fd = os.open(self.prefix + path[:cut], _FOLDER_FLAGS)
+                    folder_fd = open_(self.prefix + path[:cut], _FOLDER_FLAGS)
                     folder = path[:cut]
-                fd = os.open(path[cut:], os.O_RDONLY, dir_fd=folder_fd)
+                fd = open_(path[cut:], rdonly, dir_fd=folder_fd)
                 try:
-                    data = _read_all(fd)
+                    data = read(fd, _FIRST_READ)
+                    if len(data) == _FIRST_READ:  # a note over 64 KB: rare
+                        data += _read_all(fd)
                 finally:
-                    os.close(fd)
+                    close(fd)
                 yield data
         finally:
             if folder_fd >= 0:
@@ -116,14 +119,11 @@ _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 
 def _read_all(fd: int) -> bytes:
-    data = os.read(fd, _FIRST_READ)
-    # A short read of a regular file is its end: most notes take one system call.
-    if len(data) == _FIRST_READ:
-        chunks = [data, os.read(fd, _NEXT_READ)]
-        while len(chunks[-1]) == _NEXT_READ:
-            chunks.append(os.read(fd, _NEXT_READ))
-        data = b"".join(chunks)
-    return data
+    """The rest of a file, from where fd is: a short read of a regular file is its end."""
+    chunks = [os.read(fd, _NEXT_READ)]
+    while len(chunks[-1]) == _NEXT_READ:
+        chunks.append(os.read(fd, _NEXT_READ))
+    return b"".join(chunks)
 
 
 class Scan:

@@ -95,3 +95,18 @@ def test_front_matter_title_line_counts_the_front_matter(tmp_path: Path):
     write(tmp_path, "notes/202203/0307.md", "---\ntags: [a, b]\n---\n\n# Title\n")
     (only,) = scan_notes(WorkTree(tmp_path), Settings(), TODAY).notes
     assert (only.title, only.title_line, only.draft) == ("Title", 5, False)
+
+
+@pytest.mark.parametrize("size", [(1 << 16) - 1, 1 << 16, (1 << 16) + 1, 3 << 20])
+def test_a_large_note_is_read_whole(tmp_path: Path, size: int):
+    """Notes are read in one 64 KB read when they fit, then in 1 MB reads: a byte past any
+    of those boundaries is still read (here, the invalid one that must be reported)."""
+    head = "# 很长的笔记\n".encode()
+    body = b"x" * (size - len(head) - 1)
+    write(tmp_path, "notes/202203/0306.md", "# 短\n")
+    (tmp_path / "notes/202203/0307.md").write_bytes(head + body + b"\n")
+    scan = scan_notes(WorkTree(tmp_path), Settings(), TODAY)
+    assert [n.title for n in scan.notes] == ["短", "很长的笔记"]
+    (tmp_path / "notes/202203/0307.md").write_bytes(head + body + b"\xff")
+    with pytest.raises(InputError, match=rf"notes/202203/0307.md: is not UTF-8 \(byte 0xff at offset {size - 1}\)"):
+        scan_notes(WorkTree(tmp_path), Settings(), TODAY)
