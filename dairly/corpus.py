@@ -59,12 +59,11 @@ def load_records(root: Path, settings: Settings, *, links: bool = False, progres
     source = WorkTree(root)
     notes_dir = settings.notes_dir.strip("/")
     wanted = []
-    for entry in source.entries(notes_dir):
-        if entry.kind != "file":
-            continue  # symlinks and folders named like notes: `check` reports them
-        date = date_from_path(entry.path, notes_dir)
+    files, _others = source.listing(notes_dir)  # symlinks and folders named like notes: `check` reports them
+    for path in files:
+        date = date_from_path(path, notes_dir)
         if not isinstance(date, str):
-            wanted.append((date, entry.path))
+            wanted.append((date, path))
     wanted.sort()
 
     stamp = _stamp(settings)

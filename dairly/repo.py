@@ -176,7 +176,7 @@ class GitIndex:
             if rel is not None:
                 self._blobs[rel] = (mode, sha)
 
-    def entries(self, notes_dir: str) -> list:
+    def listing(self, notes_dir: str) -> tuple[list[str], list]:
         from dairly.notes import Entry
 
         found: dict[str, Entry] = {}
@@ -192,7 +192,8 @@ class GitIndex:
             if path.endswith(".md"):
                 kind = "symlink" if mode == "120000" else "dir" if mode == "160000" else "file"
                 found[path] = Entry(path, kind)
-        return list(found.values())
+        files = [entry.path for entry in found.values() if entry.kind == "file"]
+        return files, [entry for entry in found.values() if entry.kind != "file"]
 
     def read(self, path: str) -> bytes:
         blob = self._blobs.get(path)

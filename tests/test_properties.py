@@ -33,8 +33,8 @@ class MemorySource:
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
 
-    def entries(self, notes_dir: str) -> list[Entry]:
-        return [Entry(p, "file") for p in self.files if p.startswith(notes_dir + "/") and p.endswith(".md")]
+    def listing(self, notes_dir: str) -> tuple[list[str], list[Entry]]:
+        return [p for p in self.files if p.startswith(notes_dir + "/") and p.endswith(".md")], []
 
     def read(self, path: str) -> bytes:
         return self.files[path]
