@@ -394,7 +394,7 @@ def main() -> None:
     try:
         hello = work / "hello_typer.py"
         hello.write_text(HELLO_TYPER, encoding="utf-8")
-        floor = add("python -c pass", None, measure([PY, "-c", "pass"], work, env, runs))
+        floor = add("python -c pass", None, measure(FLOOR, work, env, runs))
         add("hello-world typer app", None, measure([PY, str(hello)], work, env, runs))
         own = add("dairly check (own repo)", None, measure([dairly, "check"], args.repo, env, runs))
         for size in sizes:

@@ -7,7 +7,6 @@ DairlyError becomes one line on stderr and its exit code here, and nowhere else.
 from __future__ import annotations
 
 import datetime
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -59,10 +58,8 @@ def main_options(
 
 def _workspace(ctx: typer.Context):
     from dairly.commands.common import Workspace
-    from dairly.fsio import find_root
 
-    root = ctx.obj if ctx.obj is not None else find_root(os.getcwd())
-    return Workspace.open(root)
+    return Workspace.open(ctx.obj)
 
 
 def _date(value: str | None) -> datetime.date | None:

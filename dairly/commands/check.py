@@ -33,9 +33,7 @@ def run(ws: Workspace, source: NoteSource, today: datetime.date, *, show_diff: b
 
 def run_from_cli(root: str | os.PathLike[str] | None, *, staged: bool = False, show_diff: bool = False) -> int:
     """`dairly [--root PATH] check [--staged] [--diff]`, from Typer or the fast path."""
-    from dairly.fsio import find_root
-
-    ws = Workspace.open(root if root is not None else find_root(os.getcwd()))
+    ws = Workspace.open(root)
     if staged:
         from dairly import repo
 

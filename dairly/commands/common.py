@@ -26,7 +26,13 @@ class Workspace:
     settings: Settings
 
     @classmethod
-    def open(cls, root: str | os.PathLike[str]) -> Workspace:
+    def open(cls, root: str | os.PathLike[str] | None) -> Workspace:
+        """The repository at `root` (`--root`), by default the git work tree holding the
+        current directory, else the current directory."""
+        if root is None:
+            from dairly.fsio import find_root
+
+            root = find_root(os.getcwd())
         root = os.fspath(root)
         if not os.path.isdir(root):
             raise InputError("is not a directory", path=root)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import os
-from pathlib import Path
 
 from dairly import output
 from dairly.commands.common import Workspace, unified_diff
@@ -44,11 +43,9 @@ def refuse_hand_edits(plan: Plan, committed: str | None) -> None:
         )
 
 
-def run_from_cli(root: Path | None, *, date: datetime.date | None = None, **options) -> int:
+def run_from_cli(root: str | os.PathLike[str] | None, *, date: datetime.date | None = None, **options) -> int:
     """`dairly [--root PATH] publish [options]`, from Typer or the fast path."""
-    from dairly.fsio import find_root
-
-    ws = Workspace.open(root if root is not None else find_root(os.getcwd()))
+    ws = Workspace.open(root)
     return run(ws, datetime.date.today(), date=date, **options)
 
 
