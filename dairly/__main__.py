@@ -1,3 +1,3 @@
-from dairly.entry import main
+from dairly.cli import main
 
 main()

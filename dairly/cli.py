@@ -1,45 +1,157 @@
-"""The Typer layer: parse options, call the command functions, turn errors into exit codes.
+"""The command line: one Typer app that declares every command and option, one fast path
+for the pre-commit hook's exact command lines, and the one place where errors become
+messages and exit codes.
 
-Decisions live in dairly.commands.*; this module only wires options to them. Every
-DairlyError becomes one line on stderr and its exit code here, and nowhere else.
+`dairly check` runs on every commit, and importing Typer costs more than the whole check
+on a small repository (bench/README.md). So the hook's two exact forms, `dairly check`
+and `dairly check --staged`, call the check command directly; every other command line,
+`--help` included, goes through the Typer app, which is built on first use. The options
+below are declared once, with their annotations resolved when the app is built.
 """
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
-from typing import Annotated
+import os
+import re
+import sys
 
-import typer
+from dairly import __version__, output
+from dairly.errors import CLOSED_PIPE, CRASH, DairlyError, InputError
 
-from dairly import __version__
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Annotated, NoReturn
 
-app = typer.Typer(
-    name="dairly",
-    help="Keep a daily-learning notes repository and its README in sync.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+    import typer
 
-DateOption = Annotated[
-    str | None,
-    typer.Option("--date", metavar="YYYY-MM-DD", help="A day (default: today / the newest note).", show_default=False),
+    from dairly.workspace import Workspace
+
+ISSUES_URL = "https://github.com/dairly/dairly/issues"
+HOOK_FORMS = (["check"], ["check", "--staged"])  # what the pre-commit hooks run, exactly
+
+
+def main() -> None:
+    """The `dairly` executable."""
+    args = sys.argv[1:]
+    if args in HOOK_FORMS:
+        from dairly.commands import check
+
+        staged = args == ["check", "--staged"]
+        exit_now(run_guarded(lambda: check.run(_workspace(None), today=datetime.date.today(), staged=staged)))
+    build_app()(prog_name="dairly")
+
+
+def _workspace(root: str | None) -> Workspace:
+    from dairly.workspace import Workspace
+
+    return Workspace.open(root)
+
+
+def run_guarded(call: Callable[[], int]) -> int:
+    """Run a command: a DairlyError becomes one line on stderr and its exit code; anything
+    else is a bug of ours, reported as one (the traceback with DAIRLY_DEBUG=1)."""
+    try:
+        code = call()
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except DairlyError as exc:
+        output.error(str(exc))
+        return exc.exit_code
+    except BrokenPipeError:  # `dairly export | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return CLOSED_PIPE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("DAIRLY_DEBUG") == "1":
+            import traceback
+
+            traceback.print_exc()
+        command = " ".join(["dairly", *sys.argv[1:]])
+        output.error(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"  This is a bug in dairly {__version__} (running `{command}`). Please report it at {ISSUES_URL}"
+            " with this message; DAIRLY_DEBUG=1 shows the traceback."
+        )
+        return CRASH
+
+
+def exit_now(code: int) -> NoReturn:
+    """Exit without the interpreter's teardown when nothing needs it: everything we wrote
+    is fsynced and closed, and only stdout and stderr hold buffered text. GitPython, once
+    imported, gets the normal exit: it stops its git processes at teardown."""
+    if "git" in sys.modules:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: let the normal exit deal with it
+        sys.exit(code)
+    os._exit(code)
+
+
+_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
+
+
+def parse_date(value: str, option: str = "--date") -> datetime.date:
+    """A day given as YYYY-MM-DD (or YYYYMMDD, as commit messages write it)."""
+    m = _DATE.fullmatch(value.strip())
+    if m is None:
+        raise InputError(f"invalid {option} {value!r}: use YYYY-MM-DD")
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        raise InputError(f"invalid {option} {value!r}: there is no month {month}")
+    if year == 0:
+        raise InputError(f"invalid {option} {value!r}: there is no year 0")
+    import calendar
+
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise InputError(f"invalid {option} {value!r}: {_MONTHS[month - 1]} {year} has {days} days")
+    return datetime.date(year, month, day)
+
+
+def _date(value: str | None, option: str = "--date") -> datetime.date | None:
+    return None if value is None else parse_date(value, option)
+
+
+# --- the Typer app ----------------------------------------------------------------------
+# Every command and option, declared once. Each command parses its options and calls the
+# command module's run() through _finish, which maps errors to exit codes.
+
+
+def _finish(call: Callable[[], int]) -> None:
+    import typer
+
+    raise typer.Exit(run_guarded(call))
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dairly {__version__}")
-        raise typer.Exit()
+        output.say(f"dairly {__version__}")
+        raise SystemExit(0)
 
 
-@app.callback()
 def main_options(
     ctx: typer.Context,
     root: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--root",
             metavar="PATH",
@@ -56,48 +168,33 @@ def main_options(
     ctx.obj = root
 
 
-def _workspace(ctx: typer.Context):
-    from dairly.commands.common import Workspace
-
-    return Workspace.open(ctx.obj)
-
-
-def _date(value: str | None) -> datetime.date | None:
-    from dairly.commands.common import parse_date
-
-    return None if value is None else parse_date(value)
-
-
-def _finish(call) -> None:
-    """Run a command, mapping user-facing failures to one line and an exit code."""
-    from dairly.entry import run_guarded
-
-    raise typer.Exit(run_guarded(call))
-
-
-@app.command()
 def new(
     ctx: typer.Context,
-    date: DateOption = None,
+    date: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="The day (default: today).", show_default=False),
+    ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open the new note in $VISUAL or $EDITOR.")] = False,
 ) -> None:
     """Create the day's note, notes/YYYYMM/MMDD.md, and print its path.
 
-    The note gets the repository's title, the 今日要点 section with one item skeleton
-    (link, stars, Abstract, Paper, Code, Tips) and the Others section. An existing
-    note is never overwritten (exit 1).
+    The note gets the title from the title_template setting, the 今日要点 section with
+    one entry skeleton (link, stars, Abstract, Paper, Code, Tips) and the Others
+    section. An existing note is never overwritten (exit 1).
 
     Example: dairly new --date 2022-03-07
     """
     from dairly.commands import new as command
 
-    _finish(lambda: command.run(_workspace(ctx), _date(date) or datetime.date.today(), edit=edit))
+    _finish(lambda: command.run(_workspace(ctx.obj), date=_date(date) or datetime.date.today(), edit=edit))
 
 
-@app.command()
 def publish(
     ctx: typer.Context,
-    date: DateOption = None,
+    date: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="Publish this day's note (default: the newest).", show_default=False),
+    ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="Write the README but do not commit.")] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the README diff; write and commit nothing.")
@@ -123,8 +220,9 @@ def publish(
     from dairly.commands import publish as command
 
     _finish(
-        lambda: command.run_from_cli(
-            ctx.obj,
+        lambda: command.run(
+            _workspace(ctx.obj),
+            today=datetime.date.today(),
             date=_date(date),
             commit=not no_commit,
             dry_run=dry_run,
@@ -135,7 +233,6 @@ def publish(
     )
 
 
-@app.command()
 def check(
     ctx: typer.Context,
     diff: Annotated[bool, typer.Option("--diff", help="Also print the diff publish would apply.")] = False,
@@ -151,20 +248,19 @@ def check(
 
     Example: dairly check --diff
     """
-    from dairly.commands.check import run_from_cli
+    from dairly.commands import check as command
 
-    _finish(lambda: run_from_cli(ctx.obj, staged=staged, show_diff=diff))
-
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+    _finish(lambda: command.run(_workspace(ctx.obj), today=datetime.date.today(), staged=staged, show_diff=diff))
 
 
-@app.command()
-def lint(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def lint(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
     """Fail (exit 1) on problems inside the notes, one `path:line: message` each.
 
-    Finds items without a link, relative links and images that do not resolve from the
-    note's folder (with a hint when a bare domain such as example.com was meant as a
+    Finds entries without a link, relative links and images that do not resolve from
+    the note's folder (with a hint when a bare domain such as example.com was meant as a
     web address), titles whose date disagrees with the path, the same article promoted
     on two days, and an empty or missing 今日要点.
 
@@ -172,10 +268,9 @@ def lint(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     from dairly.commands import lint as command
 
-    _finish(lambda: command.run(_workspace(ctx), as_json=as_json))
+    _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json))
 
 
-@app.command()
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Text to find (case-insensitive).", show_default=False)],
@@ -192,9 +287,9 @@ def search(
     tag: Annotated[
         str | None, typer.Option("--tag", metavar="TAG", help="Only notes with this front-matter tag.")
     ] = None,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """List the 今日要点 items matching QUERY in their title, link or fields.
+    """List the 今日要点 entries matching QUERY in their title, link or fields.
 
     Exit 1 when nothing matches. --json prints a list of objects with date, note,
     title, url, stars, matched and fields.
@@ -202,43 +297,40 @@ def search(
     Example: dairly search transformer --field Tips --since 2022-01-01
     """
     from dairly.commands import search as command
-    from dairly.commands.common import parse_date
 
     _finish(
         lambda: command.run(
-            _workspace(ctx),
+            _workspace(ctx.obj),
             query,
             field=field,
-            since=None if since is None else parse_date(since, "--since"),
-            until=None if until is None else parse_date(until, "--until"),
+            since=_date(since, "--since"),
+            until=_date(until, "--until"),
             tag=tag,
             as_json=as_json,
         )
     )
 
 
-@app.command()
 def stats(
     ctx: typer.Context,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     svg: Annotated[
-        Path | None, typer.Option("--svg", metavar="PATH", help="Also write a heatmap image the README can embed.")
+        str | None, typer.Option("--svg", metavar="PATH", help="Also write a heatmap image the README can embed.")
     ] = None,
 ) -> None:
-    """Count notes and items, streaks and gaps, and show a calendar heatmap.
+    """Count notes and entries, streaks and gaps, and show a calendar heatmap.
 
-    Example: dairly stats --svg notes/heatmap.svg
+    Example: dairly stats --svg docs/heatmap.svg
     """
     from dairly.commands import stats as command
 
-    _finish(lambda: command.run(_workspace(ctx), datetime.date.today(), as_json=as_json, svg=svg))
+    _finish(lambda: command.run(_workspace(ctx.obj), today=datetime.date.today(), as_json=as_json, svg=svg))
 
 
-@app.command()
 def feed(
     ctx: typer.Context,
     output_path: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="PATH", help="Write the feed here (default: stdout).")
+        str | None, typer.Option("--output", "-o", metavar="PATH", help="Write the feed here (default: stdout).")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="How many of the newest notes.")] = 20,
     base_url: Annotated[
@@ -256,29 +348,24 @@ def feed(
     """
     from dairly.commands import feed as command
 
-    _finish(lambda: command.run(_workspace(ctx), output_path=output_path, limit=limit, base_url=base_url))
+    _finish(lambda: command.run(_workspace(ctx.obj), output_path=output_path, limit=limit, base_url=base_url))
 
 
-@app.command()
-def export(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Print every note and item as JSON lines (a note line, then its items).
+def export(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Print every note and entry as JSON lines (a note line, then its entries).
 
-    --json prints one JSON list of notes with their items nested instead.
+    --json prints one JSON list of notes with their entries nested instead.
 
     Example: dairly export > notes.jsonl
     """
     from dairly.commands import export as command
 
-    _finish(lambda: command.run(_workspace(ctx), as_json=as_json))
+    _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json))
 
 
-hook_app = typer.Typer(
-    help="Install or remove a git pre-commit hook running `dairly check --staged`.", no_args_is_help=True
-)
-app.add_typer(hook_app, name="hook")
-
-
-@hook_app.command("install")
 def hook_install(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Replace a pre-commit hook dairly did not write.")] = False,
@@ -289,10 +376,9 @@ def hook_install(
     """
     from dairly.commands import hook
 
-    _finish(lambda: hook.install(_workspace(ctx), force=force))
+    _finish(lambda: hook.install(_workspace(ctx.obj), force=force))
 
 
-@hook_app.command("uninstall")
 def hook_uninstall(ctx: typer.Context) -> None:
     """Remove the pre-commit hook, only if dairly wrote it.
 
@@ -300,10 +386,36 @@ def hook_uninstall(ctx: typer.Context) -> None:
     """
     from dairly.commands import hook
 
-    _finish(lambda: hook.uninstall(_workspace(ctx)))
+    _finish(lambda: hook.uninstall(_workspace(ctx.obj)))
 
 
-def main() -> None:
-    from dairly.entry import main as entry_main
+COMMANDS = (new, publish, check, lint, search, stats, feed, export)
 
-    entry_main()
+
+def build_app() -> typer.Typer:
+    """The Typer app of every command above."""
+    import typing
+
+    import typer
+
+    # The annotations above name `typer` and `Annotated`, which this module imports only
+    # now: Typer resolves them in the module's namespace when it reads the signatures.
+    globals().update(typer=typer, Annotated=typing.Annotated)
+    app = typer.Typer(
+        name="dairly",
+        help="Keep a daily-learning notes repository and its README in sync.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(main_options)
+    for command in COMMANDS:
+        app.command()(command)
+    hook_app = typer.Typer(
+        help="Install or remove a git pre-commit hook running `dairly check --staged`.", no_args_is_help=True
+    )
+    hook_app.command("install")(hook_install)
+    hook_app.command("uninstall")(hook_uninstall)
+    app.add_typer(hook_app, name="hook")
+    return app

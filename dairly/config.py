@@ -11,11 +11,10 @@ import os
 import sys
 
 from dairly.errors import InputError
-from dairly.tuples import record
+from dairly.tuples import Record
 
 
-@record
-class Settings:
+class Settings(Record):
     notes_dir: str = "notes"
     readme: str = "README.md"
     highlights_heading: str = "今日要点"
@@ -32,12 +31,17 @@ TEMPLATE_KEYS = ("title_template", "commit_message")
 SAMPLE_DATE = datetime.date(2022, 3, 7)
 
 
+def format_dot_date(date: datetime.date) -> str:
+    """The README's and titles' date style: 2022.3.7, no zero padding."""
+    return f"{date.year}.{date.month}.{date.day}"
+
+
 def format_date_template(template: str, date: datetime.date) -> str:
     """Fill a template's {year} {month} {day} {date} fields ({month:02d} pads)."""
     return template.format(year=date.year, month=date.month, day=date.day, date=date.isoformat())
 
 
-def settings_from_mapping(data: dict, source: str) -> Settings:
+def settings_from_mapping(data: dict[str, object], source: str) -> Settings:
     """Validate user-supplied keys; unknown keys and wrong types name the key."""
     known = set(Settings._fields)
     values: dict[str, str] = {}
@@ -64,29 +68,31 @@ def settings_from_mapping(data: dict, source: str) -> Settings:
     return settings
 
 
-def _load_toml(path: str) -> dict:
+def _load_toml(path: str) -> dict[str, object]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 in CI
         import tomli as tomllib
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            data: dict[str, object] = tomllib.load(f)
+            return data
     except UnicodeDecodeError:
         raise InputError("is not UTF-8", path=os.path.basename(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", path=os.path.basename(path)) from None
 
 
-def load_settings(root: str | os.PathLike[str]) -> Settings:
+def load_settings(root: str) -> Settings:
     """Read the repository's settings, or the defaults when it has none."""
-    # os.path, not pathlib: this runs on every `check`, which does not import pathlib (~2.5 ms).
+    # os.path, not pathlib: this runs on every `check`, which does not import pathlib.
     own = os.path.join(root, "dairly.toml")
     if os.path.isfile(own):
         return settings_from_mapping(_load_toml(own), "dairly.toml")
     pyproject = os.path.join(root, "pyproject.toml")
     if os.path.isfile(pyproject):
-        table = _load_toml(pyproject).get("tool", {}).get("dairly")
+        tool = _load_toml(pyproject).get("tool")
+        table = tool.get("dairly") if isinstance(tool, dict) else None
         if table is not None:
             if not isinstance(table, dict):
                 raise InputError("[tool.dairly] must be a table", path="pyproject.toml")

@@ -1,10 +1,13 @@
-"""The one error type dairly raises for problems a user can fix, and its exit codes.
+"""What can go wrong: the errors that stop a command, their exit codes, and the problems
+that are reported one line each.
 
-Every command turns a DairlyError into a one-line message and its exit code in one
-place (cli.main), so no traceback ever reaches a user for bad input.
+Commands raise DairlyError subclasses; only dairly.cli turns them into a message and an
+exit code, so no traceback reaches a user for something they can fix.
 """
 
 from __future__ import annotations
+
+from dairly.tuples import Record
 
 # Exit codes, documented in the README's "Exit codes" table.
 OK = 0
@@ -12,6 +15,9 @@ PROBLEMS = 1  # check found drift / notes a human must fix / `new` found the fil
 BAD_INPUT = 2  # README structure, encoding, config, usage
 GIT = 3  # the git repository is in a state we will not commit in
 BUSY = 4  # another dairly run holds the lock
+FILESYSTEM = 5  # the operating system refused: permissions, a full disk, a file where a folder should be
+CRASH = 70  # a bug in dairly (EX_SOFTWARE): reported with the version and where to tell us
+CLOSED_PIPE = 141  # stdout was closed early (`dairly export | head`), as a shell reports SIGPIPE
 
 
 class DairlyError(Exception):
@@ -33,7 +39,7 @@ class DairlyError(Exception):
 
 
 class InputError(DairlyError):
-    """README structure, file encoding, front matter or configuration is unusable."""
+    """README structure, file encoding, front matter, settings or an option is unusable."""
 
     exit_code = BAD_INPUT
 
@@ -54,3 +60,24 @@ class BusyError(DairlyError):
     """Another dairly process holds the repository lock."""
 
     exit_code = BUSY
+
+
+class FileSystemError(DairlyError):
+    """The operating system refused to read or write one of the user's files."""
+
+    exit_code = FILESYSTEM
+
+
+class Problem(Record):
+    """One thing wrong, printed as `path:line: message`."""
+
+    path: str
+    message: str
+    line: int | None = None
+    warning: bool = False  # reported, but does not fail `check`
+    drift: bool = False  # the README is out of date here; `publish` fixes it
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        prefix = "warning: " if self.warning else ""
+        return f"{where}: {prefix}{self.message}"

@@ -1,42 +1,52 @@
-"""Reading and writing user files without ever losing a byte.
+"""Reading and writing the user's files without ever losing a byte.
 
-Text is read as exact UTF-8 (BOM and line endings kept) and written atomically: a
+Text is decoded as exact UTF-8 (BOM and line endings kept) and written atomically: a
 temporary file in the same folder is written, flushed and fsynced, then moved over the
 original with os.replace, so a crash leaves the old file or the new one, never a torn one.
+
+The operating system's refusals (permissions, a full disk, a file where a folder should
+be) become FileSystemError naming the user's file, never one of our temporary files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 
-from dairly.errors import InputError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # callers pass Paths; `check` itself never imports pathlib (~2.5 ms)
-    from pathlib import Path
+from dairly.errors import FileSystemError, InputError
 
 TEMP_PREFIX = ".dairly-tmp-"
 
+# What the operating system's refusal means for the user's file, by errno.
+_REFUSALS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "is on a read-only file system",
+    errno.ENOSPC: "the disk is full",
+    getattr(errno, "EDQUOT", -1): "the disk quota is exceeded",  # not on Windows
+    errno.EISDIR: "is a directory, not a file",
+    errno.ENOTDIR: "a file sits where a folder should be",
+    errno.ENOENT: "not found",
+    errno.ELOOP: "is a loop of symbolic links",
+    errno.EBUSY: "is busy (in use by another program)",
+    errno.ENAMETOOLONG: "the name is too long",
+}
 
-def read_text(path: Path, shown: str) -> str:
-    """The file's exact text; `shown` is the name used in error messages."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("not found", path=shown) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=shown) from None
+
+def refusal(exc: OSError, shown: str) -> FileSystemError:
+    """The user-facing error for an OSError met while working on `shown`."""
+    reason = _REFUSALS.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+    return FileSystemError(reason, path=shown)
+
+
+def decode_utf8(data: bytes, shown: str) -> str:
+    """The exact text of a file's bytes (a BOM, if any, stays); `shown` names it in errors."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", path=shown) from None
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) atomically, keeping the file's permissions."""
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _default_mode() -> int:
@@ -45,55 +55,101 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically; a new file gets the usual umask permissions
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | None = None) -> None:
+    """Replace `path` with `data` (text is written as UTF-8) atomically.
+
+    An existing file keeps its permissions; a new one gets the usual umask permissions
     (mkstemp's 0600 would hide a feed or an image from a web server)."""
+    path = os.fspath(path)
+    shown = shown or path
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         mode = _default_mode()
-    import tempfile  # only writers pay for it (~3 ms with shutil and random); `check` never writes
+    except OSError as exc:
+        raise refusal(exc, shown) from None
+    import tempfile  # only writers pay for it: `check` never writes
 
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    folder = os.path.dirname(path) or "."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+    except OSError as exc:
+        raise refusal(exc, shown) from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            f.write(payload)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise refusal(exc, shown) from None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        _remove_quietly(tmp)
         raise
-    _fsync_dir(path.parent)
+    _fsync_dir(folder)
 
 
-def remove_stale_temp_files(folder: Path) -> list[Path]:
+def _remove_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def remove_stale_temp_files(folder: str) -> list[str]:
     """Delete temporary files a killed run left behind (call only under the repository lock)."""
-    removed = []
-    for path in folder.glob(TEMP_PREFIX + "*"):
-        try:
-            path.unlink()
-        except OSError:
-            continue
-        removed.append(path)
+    removed: list[str] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if name.startswith(TEMP_PREFIX):
+            path = os.path.join(folder, name)
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            removed.append(path)
     return removed
 
 
-def create_new(path: Path, text: str) -> bool:
-    """Write `text` to a new file; False (nothing written) when the path exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def create_new(path: str, text: str, shown: str) -> bool:
+    """Write `text` to a new file, making its folders; False (nothing written) when it exists."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    except FileExistsError:
+        raise FileSystemError("a file sits where a folder should be", path=_first_file_in(path, shown)) from None
+    except OSError as exc:
+        raise refusal(exc, shown) from None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "wb") as f:
-        f.write(text.encode("utf-8"))
+    except OSError as exc:
+        raise refusal(exc, shown) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+    except OSError as exc:
+        _remove_quietly(path)
+        raise refusal(exc, shown) from None
     return True
 
 
-def _fsync_dir(folder: Path) -> None:
+def _first_file_in(path: str, shown: str) -> str:
+    """The part of `shown` that exists as a file where `path` needs a folder."""
+    parts = shown.split("/")
+    base = path[: len(path) - len(shown)] if path.endswith(shown) else ""
+    for depth in range(1, len(parts)):
+        candidate = "/".join(parts[:depth])
+        if os.path.isfile(base + candidate):
+            return candidate
+    return shown
+
+
+def _fsync_dir(folder: str) -> None:
     # Makes the rename itself durable; not every platform can open a directory.
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -105,40 +161,3 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def find_root(start: str) -> str:
-    """The git work tree holding `start`, else `start` itself (no git import needed)."""
-    start = folder = os.path.realpath(start)
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return start
-        folder = parent
-
-
-def git_dir(root: Path) -> Path | None:
-    """The git directory of the repository holding `root` (found without importing git),
-    where dairly keeps what must never be committed: its lock and its parse cache."""
-    from pathlib import Path
-
-    root = Path(root).resolve()
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a worktree or submodule: ".git" names the real git dir
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                found = Path(text[len("gitdir:") :].strip())
-                return found if found.is_absolute() else folder / found
-    return None
-
-
-def root_digest(root: Path) -> str:
-    """A short stable name for a repository, for files kept outside it (lock, cache)."""
-    import hashlib
-
-    return hashlib.sha1(os.path.realpath(root).encode("utf-8")).hexdigest()[:16]

@@ -1,15 +1,18 @@
-"""Rebase relative links when note text moves from notes/YYYYMM/ to the README's folder.
+"""Link targets relative to the file they are written in: where they point, and how to
+rebase them when note text moves from notes/YYYYMM/ to the README's folder.
 
-Only the link targets change; every other character is kept. Code (fenced blocks and
-inline code spans) is left alone, since a link written there is an example, not a link.
+When rebasing, only the link targets change; every other character is kept. Code (fenced
+blocks and inline code spans) is left alone, since a link written there is an example.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Iterator
 
 from dairly.markdown import iter_unfenced, split_lines
+from dairly.tuples import Record
 
 # [text](target "title") and ![alt](target): group 1 is everything up to the target.
 _INLINE_LINK = re.compile(
@@ -29,6 +32,19 @@ def is_relative(target: str) -> bool:
     return bool(target) and not (target.startswith(("/", "#", "?", "\\")) or _SCHEME.match(target))
 
 
+def link_target(folder: str, url: str) -> str | None:
+    """The repository path a link written in `folder` points at; None for URLs and anchors.
+    A root-relative `/x` is `x`, as GitHub resolves it from the repository root."""
+    if not url or url.startswith(("#", "//", "?")) or _SCHEME.match(url):
+        return None
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if not path:
+        return None
+    if path.startswith("/"):
+        return posixpath.normpath(path.lstrip("/"))
+    return posixpath.normpath(f"{folder}/{path}")
+
+
 def rebase_target(target: str, from_dir: str, to_dir: str) -> str:
     """Rewrite one relative target written in `from_dir` so it works from `to_dir`."""
     if not is_relative(target):
@@ -42,33 +58,75 @@ def rebase_target(target: str, from_dir: str, to_dir: str) -> str:
     return new + rest
 
 
-def _rebase_wrapped(token: str, from_dir: str, to_dir: str) -> str:
-    """Rebase a target that may be wrapped in <...> or quotes, keeping the wrapping."""
-    if len(token) >= 2 and token[0] + token[-1] in ("<>", '""', "''"):
-        return token[0] + rebase_target(token[1:-1], from_dir, to_dir) + token[-1]
-    return rebase_target(token, from_dir, to_dir)
+class Link(Record):
+    """A link target written in a note."""
+
+    url: str  # as written (HTML attribute values with their entities decoded)
+    line: int  # 1-based
+    kind: str  # "link", "image", or "src" / "href" for an HTML attribute
 
 
-def _rebase_segment(segment: str, from_dir: str, to_dir: str) -> str:
-    def sub(m: re.Match[str]) -> str:
-        return m.group(1) + _rebase_wrapped(m.group(2), from_dir, to_dir)
-
-    # The replacement is a function, so generated text is never read as a template.
-    segment = _INLINE_LINK.sub(sub, segment)
-    return _HTML_TAG.sub(lambda tag: _HTML_ATTR.sub(sub, tag.group(0)), segment)
+def _unwrapped(start: int, end: int, text: str) -> tuple[int, int]:
+    """The span inside a target wrapped in <...> or quotes."""
+    if end - start >= 2 and text[start] + text[end - 1] in ("<>", '""', "''"):
+        return start + 1, end - 1
+    return start, end
 
 
-def _rebase_line(text: str, from_dir: str, to_dir: str) -> str:
+def target_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, kind) of every link target in one line of Markdown outside fenced code,
+    left to right; inline code spans are skipped."""
     m = _REFERENCE_DEF.match(text)
     if m:
-        return m.group(1) + _rebase_wrapped(m.group(2), from_dir, to_dir) + text[m.end() :]
-    out = []
+        yield (*_unwrapped(m.start(2), m.end(2), text), "link")
+        return
     pos = 0
-    for code in _CODE_SPAN.finditer(text):
-        out.append(_rebase_segment(text[pos : code.start()], from_dir, to_dir))
-        out.append(code.group(0))
-        pos = code.end()
-    out.append(_rebase_segment(text[pos:], from_dir, to_dir))
+    for code in [*_CODE_SPAN.finditer(text), None]:
+        stop = len(text) if code is None else code.start()
+        spans = [
+            (*_unwrapped(lk.start(2), lk.end(2), text), "image" if text[lk.start()] == "!" else "link")
+            for lk in _INLINE_LINK.finditer(text, pos, stop)
+        ]
+        for tag in _HTML_TAG.finditer(text, pos, stop):
+            for attr in _HTML_ATTR.finditer(tag.group(0)):
+                start = tag.start() + attr.start(2)
+                spans.append(
+                    (*_unwrapped(start, start + len(attr.group(2)), text), attr.group(1).split("=")[0].strip().lower())
+                )
+        yield from sorted(spans)
+        if code is not None:
+            pos = code.end()
+
+
+def find_links(text: str, start: int = 0) -> list[Link]:
+    """Every link target in `text` from offset `start`, outside code, in order."""
+    from html import unescape
+
+    found = []
+    for line in iter_unfenced(split_lines(text, start, number=text.count("\n", 0, start) + 1)):
+        for begin, end, kind in target_spans(line.text):
+            url = line.text[begin:end]
+            found.append(Link(unescape(url) if kind in ("src", "href") else url, line.number, kind))
+    return found
+
+
+def rewrite_links(markdown: str, rewrite: Callable[[str], str]) -> str:
+    """`markdown` with every link target outside code replaced by rewrite(target); every
+    other character is kept."""
+    lines = split_lines(markdown)
+    outside_code = {ln.number for ln in iter_unfenced(lines)}
+    out = []
+    for line in lines:
+        pos = 0
+        if line.number in outside_code:
+            for begin, end, _kind in target_spans(line.text):
+                if begin < pos:  # inside a target already rewritten
+                    continue
+                out.append(line.text[pos:begin])
+                out.append(rewrite(line.text[begin:end]))  # spliced in: never read as a template
+                pos = end
+        out.append(line.text[pos:])
+        out.append(line.eol)
     return "".join(out)
 
 
@@ -76,8 +134,4 @@ def rebase_links(markdown: str, from_dir: str, to_dir: str) -> str:
     """Rebase every relative link, image and HTML src/href in `markdown`."""
     if from_dir == to_dir:
         return markdown
-    lines = split_lines(markdown)
-    outside_code = {ln.number for ln in iter_unfenced(lines)}
-    return "".join(
-        (_rebase_line(ln.text, from_dir, to_dir) if ln.number in outside_code else ln.text) + ln.eol for ln in lines
-    )
+    return rewrite_links(markdown, lambda target: rebase_target(target, from_dir, to_dir))

@@ -4,32 +4,35 @@ all run `dairly publish` at once; the lock makes the result equal to runs one af
 The lock is an OS-level lock on a file (flock on POSIX, msvcrt.locking on Windows), so a
 killed process releases it at once. It lives in the git directory when there is one, so it
 is never committed. It is a dozen lines of our own rather than the filelock package, whose
-import (logging, inspect, asyncio support) cost ~20 ms of every `publish`.
+import (logging, inspect, asyncio support) was a fifth of every `publish` (bench/README.md).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from dairly import output
 from dairly.errors import BusyError
-from dairly.fsio import git_dir, root_digest
+from dairly.workspace import Workspace
 
 DEFAULT_TIMEOUT = 60.0
 
 
-def lock_path(root: Path) -> Path:
-    git = git_dir(root)
-    if git is not None:
-        return git / "dairly.lock"
+def lock_path(ws: Workspace) -> str:
+    private = ws.private_dir()
+    if private is not None:
+        os.makedirs(private, exist_ok=True)
+        return os.path.join(private, "lock")
+    import hashlib
     import tempfile
 
-    return Path(tempfile.gettempdir()) / f"dairly-{root_digest(root)}.lock"
+    digest = hashlib.sha1(ws.root.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), f"dairly-{digest}.lock")
 
 
 # What a non-blocking lock call fails with when another process holds the lock:
@@ -40,7 +43,7 @@ _HELD = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, errno.EDEADLK}
 def _try_lock(fd: int) -> bool:
     """Take the lock without waiting; False when another process holds it."""
     try:
-        if os.name == "nt":  # pragma: no cover - CI runs on Linux
+        if sys.platform == "win32":  # pragma: no cover - CI runs on Linux
             import msvcrt
 
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -56,7 +59,7 @@ def _try_lock(fd: int) -> bool:
 
 
 def _unlock(fd: int) -> None:
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)
@@ -68,9 +71,9 @@ def _unlock(fd: int) -> None:
 
 
 @contextmanager
-def repository_lock(root: Path) -> Iterator[None]:
+def repository_lock(ws: Workspace) -> Iterator[None]:
     timeout = float(os.environ.get("DAIRLY_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
-    path = lock_path(root)
+    path = lock_path(ws)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         if not _try_lock(fd):

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import partial
 from itertools import accumulate, count, repeat
 from operator import add
 
-from dairly.tuples import record
+from dairly.tuples import Record
 
 _EOL = re.compile(r"\r\n|\r|\n")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
@@ -23,8 +22,7 @@ _SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+\-]+:)*\s*")
 BOM = "\ufeff"
 
 
-@record
-class Line:  # a tuple: a 10,000-note README has 10,000+ of these
+class Line(Record):  # a tuple: a 10,000-note README has 10,000+ of these
     number: int  # 1-based
     start: int  # offset of the first character
     end: int  # offset just after the line ending
@@ -61,9 +59,6 @@ def uniform_newline(text: str, start: int = 0, end: int | None = None) -> str | 
     return None
 
 
-_make_line = partial(tuple.__new__, Line)  # Line._make without a Python frame per line
-
-
 def _split_uniform(text: str, eol: str, start: int, end: int, number: int) -> list[Line]:
     """split_lines for a range whose every line ends with `eol`: built by C-level iterators,
     since a 10,000-note README has 10,000+ lines."""
@@ -71,7 +66,7 @@ def _split_uniform(text: str, eol: str, start: int, end: int, number: int) -> li
     last = parts.pop()  # "" when the range ends with a line ending
     size = len(eol)
     bounds = list(accumulate(map(add, map(len, parts), repeat(size)), initial=start))
-    lines = list(map(_make_line, zip(count(number), bounds, bounds[1:], parts, repeat(eol))))
+    lines = list(map(Line._make, zip(count(number), bounds, bounds[1:], parts, repeat(eol))))
     if last:
         lines.append(Line(number + len(lines), end - len(last), end, last, ""))
     return lines
@@ -93,6 +88,22 @@ def is_blank(line: Line) -> bool:
     return not line.text.strip()
 
 
+def fence_opening(text: str) -> str | None:
+    """The fence (```` ``` ```` or `~~~`, three or more) a line opens, else None. A line that
+    could close a fence opens one too: the caller knows whether a fence is open."""
+    m = _FENCE.match(text)
+    if m is None or (m.group(1)[0] == "`" and "`" in m.group(2)):
+        return None
+    return m.group(1)
+
+
+def closes_fence(text: str, fence: str) -> bool:
+    """Whether the line closes the open `fence`: the same character, at least as many, and
+    nothing after it."""
+    m = _FENCE.match(text)
+    return m is not None and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip()
+
+
 def iter_unfenced(lines: list[Line]) -> Iterator[Line]:
     """Yield the lines outside fenced code blocks (fence lines themselves excluded)."""
     fence: str | None = None
@@ -104,13 +115,11 @@ def iter_unfenced(lines: list[Line]) -> Iterator[Line]:
             continue
         if line.number == 1:
             text = text.lstrip(BOM)
-        m = _FENCE.match(text)
         if fence is None:
-            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                fence = m.group(1)
-                continue
-            yield line
-        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+            fence = fence_opening(text)
+            if fence is None:
+                yield line
+        elif closes_fence(text, fence):
             fence = None
 
 
@@ -159,8 +168,7 @@ def _is_outline(text: str) -> bool:
     return len(text) - len(stripped) <= 3 and stripped[:1] in ("#", "`", "~")
 
 
-@record
-class Heading:
+class Heading(Record):
     line: Line
     level: int
     title: str  # the heading text with its leading emoji shortcodes removed
@@ -170,12 +178,15 @@ def normalize_title(raw: str) -> str:
     return " ".join(_SHORTCODES.sub("", raw).split())
 
 
-def parse_heading(line: Line) -> Heading | None:
-    text = line.text.lstrip(BOM) if line.number == 1 else line.text
+def atx_heading(text: str) -> tuple[int, str] | None:
+    """(level, raw title) when the line is an ATX heading (`## Title ##`), else None."""
     m = _HEADING.fullmatch(text)
-    if m is None:
-        return None
-    return Heading(line, len(m.group(1)), normalize_title(m.group(2) or ""))
+    return None if m is None else (len(m.group(1)), m.group(2) or "")
+
+
+def parse_heading(line: Line) -> Heading | None:
+    found = atx_heading(line.text.lstrip(BOM) if line.number == 1 else line.text)
+    return None if found is None else Heading(line, found[0], normalize_title(found[1]))
 
 
 def headings(lines: list[Line]) -> list[Heading]:

@@ -1,7 +1,8 @@
-"""The two rich consoles (stdout for results, stderr for errors), made on first use.
+"""Everything dairly prints: results on stdout, warnings and errors on stderr.
 
-User text is printed with markup and emoji codes off, so a `[link](...)` in a note is
-never read as rich markup and a `:paperclip:` heading is shown as written; and it is
+Off a terminal (hooks, CI, pipes) lines are written as plain text, without importing rich.
+On a terminal, rich colours them, with markup and emoji codes off, so a `[link](...)` in a
+note is never read as rich markup and a `:paperclip:` heading is shown as written; and
 soft-wrapped, so one problem stays one line whatever the terminal width.
 """
 
@@ -10,9 +11,13 @@ from __future__ import annotations
 import sys
 from functools import cache
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rich.console import Console
+
 
 @cache
-def _console(stderr: bool):
+def _console(stderr: bool) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
@@ -21,8 +26,6 @@ def _console(stderr: bool):
 def _emit(stderr: bool, text: str, style: str | None) -> None:
     stream = sys.stderr if stderr else sys.stdout
     if not stream.isatty():
-        # Hooks and CI read plain lines; skipping rich there saves its ~20 ms import
-        # on every commit, and the text is the same as rich would print uncoloured.
         stream.write(text + "\n")
         return
     _console(stderr).print(text, style=style, markup=False)
@@ -40,6 +43,23 @@ def error(text: str) -> None:
     _emit(True, f"dairly: error: {text}", "bold red")
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 note', '2 notes'; `many` for the irregular ones ('entries')."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """The diff from `old` to `new`, line endings kept, as `git diff` names the file."""
+    import difflib  # only --diff and --dry-run show one
+
+    from dairly.markdown import split_lines
+
+    a = [ln.text + ln.eol for ln in split_lines(old)]
+    b = [ln.text + ln.eol for ln in split_lines(new)]
+    lines = difflib.unified_diff(a, b, f"a/{name}", f"b/{name}")
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+
+
 def diff(text: str) -> None:
     """A unified diff, coloured by line kind."""
     for line in text.splitlines():
@@ -53,3 +73,19 @@ def diff(text: str) -> None:
         elif line.startswith("@@"):
             style = "cyan"
         say(line, style)
+
+
+def print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@cache
+def table_console() -> Console:
+    """A rich console for tables and the heatmap; wide enough off a terminal that a table
+    piped to a file is not squeezed to 80 columns."""
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else 160
+    return Console(highlight=False, emoji=False, width=width)

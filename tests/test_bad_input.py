@@ -94,8 +94,8 @@ CASES = [
         "notes/202302/0230.md: is not a valid date (2023-02-30)",
     ),
     ("wrong-month-folder", {"notes/202105/0610.md": note_text("x")}, "publish", 1, "move it to notes/202106/0610.md"),
-    ("empty-note", {"notes/202201/0110.md": ""}, "publish", 1, "notes/202201/0110.md: has no '# title' line (H1)"),
-    ("note-without-h1", {"notes/202201/0110.md": "## only h2\n"}, "check", 1, "has no '# title' line"),
+    ("empty-note", {"notes/202201/0110.md": ""}, "publish", 1, "notes/202201/0110.md: has no title (a '# title' line)"),
+    ("note-without-h1", {"notes/202201/0110.md": "## only h2\n"}, "check", 1, "has no title (a '# title' line)"),
     (
         "newest-without-highlights",
         {"notes/202201/0110.md": "# T\n\n## Others\n"},
@@ -128,7 +128,7 @@ CASES = [
         "pyproject.toml: setting 'commit_message' is not a valid template",
     ),
     ("bad-toml", {"dairly.toml": "notes_dir = \n"}, "check", 2, "dairly.toml: invalid TOML"),
-    ("bad-date-option", {}, "publish --date 2022-02-30", 2, "invalid --date '2022-02-30': use YYYY-MM-DD"),
+    ("bad-date-option", {}, "publish --date 2022-02-30", 2, "invalid --date '2022-02-30': February 2022 has 28 days"),
     ("unknown-option", {}, "publish --frobnicate", 2, "No such option: --frobnicate"),
 ]
 

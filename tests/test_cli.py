@@ -169,4 +169,4 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, dair
 
 def test_bad_date_option_is_a_usage_error(tmp_path: Path, dairly):
     result = dairly(tmp_path, "new", "--date", "2022-13-01")
-    assert (result.code, result.err) == (2, "dairly: error: invalid --date '2022-13-01': use YYYY-MM-DD\n")
+    assert (result.code, result.err) == (2, "dairly: error: invalid --date '2022-13-01': there is no month 13\n")

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from dairly.lock import repository_lock
+from dairly.workspace import Workspace
 
 from .conftest import DAIRLY, README_SKELETON, write
 
@@ -82,7 +83,7 @@ def test_two_publishes_at_once_make_one_commit(tmp_path: Path, env, git):
 def test_a_held_lock_makes_publish_wait_then_stop_clearly(tmp_path: Path, dairly):
     repo = big_repo(tmp_path, 3)
     before = (repo / "README.md").read_bytes()
-    with repository_lock(repo):  # held by this process; the dairly below is another
+    with repository_lock(Workspace.open(repo)):  # held by this process; the dairly below is another
         result = dairly(repo, "publish", "--no-commit", env_extra={"DAIRLY_LOCK_TIMEOUT": "0.5"})
     assert result.code == 4
     assert "waiting for another dairly run on this repository" in result.err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import marshal
+import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -43,30 +43,30 @@ def test_lint_reports_every_problem_with_path_and_line(tmp_path: Path, dairly) -
     result = dairly(root, "lint")
     assert result.code == 1, result
     assert result.out.splitlines() == [
-        "notes/202110/1008.md:11: item 2 ('A talk without a link') has no link",
+        "notes/202110/1008.md:11: entry 2 ('A talk without a link') has no link",
         "notes/202110/1008.md:14: image './images/missing.png' does not resolve:"
         " notes/202110/images/missing.png does not exist",
         "notes/202110/1008.md:17: link 'github.com/someone/repo' is read as a file path;"
         " write https://github.com/someone/repo",
         "notes/202110/1009.md:1: the title says 2021.10.8 but the path says 2021.10.9",
-        "notes/202110/1009.md:9: item 1 was already promoted on 2021-10-08 (notes/202110/1008.md:9):"
+        "notes/202110/1009.md:9: entry 1 was already promoted on 2021-10-08 (notes/202110/1008.md:9):"
         " https://arxiv.org/abs/2010.11929",
         "notes/202110/1010.md:7: 今日要点 is empty",
-        "6 problems in 4 notes",
+        "6 problems in 3 notes",
     ]
     as_json = dairly(root, "lint", "--json")
     assert as_json.code == 1
     assert json.loads(as_json.out)[0] == {
         "path": "notes/202110/1008.md",
         "line": 11,
-        "message": "item 2 ('A talk without a link') has no link",
+        "message": "entry 2 ('A talk without a link') has no link",
     }
 
 
 def test_lint_passes_on_clean_notes(tmp_path: Path, dairly) -> None:
     write(tmp_path, "notes/202110/1011.md", note("笔记（2021.10.11）", ITEM_A))
     result = dairly(tmp_path, "lint")
-    assert (result.code, result.out) == (0, "1 notes, no problems\n")
+    assert (result.code, result.out) == (0, "1 note, no problems\n")
 
 
 def search_repo(root: Path) -> Path:
@@ -98,6 +98,7 @@ def test_search_json_is_case_insensitive_and_skips_drafts(tmp_path: Path, dairly
             "title": "Vision Transformer 入门",
             "url": "https://arxiv.org/abs/2010.11929",
             "stars": 2,
+            "line": 9,
             "matched": ["title"],
             "fields": {"Tips": "图像切块"},
         },
@@ -108,6 +109,7 @@ def test_search_json_is_case_insensitive_and_skips_drafts(tmp_path: Path, dairly
             "title": "Chinchilla scaling",
             "url": "https://arxiv.org/abs/2203.15556",
             "stars": 1,
+            "line": 12,
             "matched": ["Abstract"],
             "fields": {"Abstract": "TRANSFORMER language models need more data", "Tips": "数据比参数重要"},
         },
@@ -128,19 +130,18 @@ def test_search_filters(tmp_path: Path, dairly) -> None:
     assert dates("transformer", "--until", "2022-01-31") == ["2022-01-05"]
     assert dates("transformer", "--tag", "NLP") == ["2022-02-10"]
     nothing = dairly(root, "search", "no such words")
-    assert (nothing.code, nothing.out) == (1, "no items match 'no such words'\n")
+    assert (nothing.code, nothing.out) == (1, "no entries match 'no such words'\n")
     bad = dairly(root, "search", "x", "--since", "2022-13-01")
-    assert bad.code == 2 and bad.err == "dairly: error: invalid --since '2022-13-01': use YYYY-MM-DD\n"
+    assert bad.code == 2 and bad.err == "dairly: error: invalid --since '2022-13-01': there is no month 13\n"
 
 
-def test_search_table_names_date_title_and_link(tmp_path: Path, dairly) -> None:
+def test_search_piped_prints_one_plain_line_per_entry(tmp_path: Path, dairly) -> None:
     result = dairly(search_repo(tmp_path), "search", "TRANSFORMER")
     assert result.code == 0
-    assert "2 items matching 'TRANSFORMER'" in result.out
-    rows = [line for line in result.out.splitlines() if "2022-" in line]
-    assert len(rows) == 2
-    assert "Vision Transformer 入门" in rows[0] and "https://arxiv.org/abs/2010.11929" in rows[0]
-    assert "Chinchilla scaling" in rows[1] and "Abstract" in rows[1]
+    assert result.out.splitlines() == [
+        "notes/202201/0105.md:9: Vision Transformer 入门 (title) https://arxiv.org/abs/2010.11929",
+        "notes/202202/0210.md:12: Chinchilla scaling (Abstract) https://arxiv.org/abs/2203.15556",
+    ]
 
 
 def stats_repo(root: Path) -> Path:
@@ -156,13 +157,14 @@ def test_stats_json(tmp_path: Path, dairly) -> None:
     assert result.code == 0, result
     assert json.loads(result.out) == {
         "notes": 5,
-        "items": 8,
+        "entries": 8,
         "first_day": "2022-01-01",
         "last_day": "2022-02-10",
         "current_streak": {"length": 0, "start": None, "end": None},  # the last note is years ago
         "longest_streak": {"length": 3, "start": "2022-01-01", "end": "2022-01-03"},
         "longest_gap": {"length": 35, "start": "2022-01-06", "end": "2022-02-09"},
-        "items_per_month": {"2022-01": 7, "2022-02": 1},
+        "entries_per_month": {"2022-01": 7, "2022-02": 1},
+        "on_this_day": [],
     }
 
 
@@ -173,21 +175,23 @@ def test_stats_text_and_svg_heatmap(tmp_path: Path, dairly) -> None:
     lines = result.out.splitlines()
     assert lines[:7] == [
         "notes           5",
-        "items           8",
+        "entries         8",
         "first day       2022-01-01",
         "last day        2022-02-10",
         "current streak  0 days",
         "longest streak  3 days (2022-01-01 to 2022-01-03)",
         "longest gap     35 days (2022-01-06 to 2022-02-09)",
     ]
-    assert "  2022-01     7  ■■■■■■■" in lines
+    assert "  2022-01     7  " + "■" * 40 in lines  # the widest month fills the bar
+    assert "  2022-02     1  " + "■" * 6 in lines
     assert lines[-1] == "wrote heatmap.svg"
     svg = ET.parse(root / "heatmap.svg").getroot()
     rects = svg.findall("{http://www.w3.org/2000/svg}rect")
     # 53 weeks Monday..Sunday ending with 2022-02-10 (a Thursday): 3 days of that week are later.
     assert len(rects) == 53 * 7 - 3
     titles = {r.find("{http://www.w3.org/2000/svg}title").text: r.get("fill") for r in rects}
-    assert titles["2022-01-05: 3 items"] == "#30a14e"
+    assert titles["2022-01-05: 3 entries"] == "#216e39"  # the busiest quarter of the days
+    assert titles["2022-01-01: 1 entry"] == "#9be9a8"
     assert titles["2022-01-04: no note"] == "#ebedf0"
 
 
@@ -212,8 +216,8 @@ def test_feed_parses_back_newest_first(tmp_path: Path, dairly) -> None:
     ]
     assert entries[0].find(f"{ATOM}link").get("href") == "https://example.com/notes/notes/202201/0103.md"
     assert entries[0].findtext(f"{ATOM}content") == (
-        '<ol><li><a href="https://arxiv.org/abs/2010.11929">Vision Transformer 入门</a> ★★'
-        "<ul><li>Tips: 图像切块</li></ul></li></ol>"
+        '<ol>\n<li><a href="https://arxiv.org/abs/2010.11929">Vision Transformer 入门</a>  ⭐⭐<ul>\n'
+        "<li>Tips: 图像切块</li>\n</ul>\n</li>\n</ol>\n"
     )
     again = dairly(root, "feed", "--limit", "2", "--base-url", "https://example.com/notes")
     assert again.out.encode("utf-8") == (root / "feed.xml").read_bytes()  # same notes, same feed
@@ -241,37 +245,40 @@ def test_export_json_lines_and_json(tmp_path: Path, dairly) -> None:
     rows = [json.loads(line) for line in result.out.splitlines()]
     assert [(r["type"], r["date"]) for r in rows] == [
         ("note", "2022-01-05"),
-        ("item", "2022-01-05"),
+        ("entry", "2022-01-05"),
         ("note", "2022-02-10"),
-        ("item", "2022-02-10"),
+        ("entry", "2022-02-10"),
         ("note", "2022-03-01"),
-        ("item", "2022-03-01"),
+        ("entry", "2022-03-01"),
     ]
     assert rows[2]["meta"] == {"tags": ["nlp"]} and rows[4]["meta"] == {"draft": True}
-    assert rows[3]["fields"][1] == {"name": "Tips", "value": "数据比参数重要", "links": []}
+    assert rows[3]["fields"][1] == {"name": "Tips", "value": "数据比参数重要", "links": [], "line": 14}
     whole = json.loads(dairly(root, "export", "--json").out)
     assert [n["date"] for n in whole] == ["2022-01-05", "2022-02-10", "2022-03-01"]
-    assert whole[1]["items"][0]["title"] == "Chinchilla scaling"
+    assert whole[1]["entries"][0]["title"] == "Chinchilla scaling"
 
 
-def test_parse_cache_lives_in_git_dir_and_follows_edits(tmp_path: Path, dairly, git) -> None:
+def test_index_lives_in_git_dir_and_follows_edits(tmp_path: Path, dairly, git) -> None:
     root = search_repo(tmp_path)
     git(root, "init", "-q")
     assert dairly(root, "search", "cache-word", "--json").code == 1
-    cache = root / ".git/dairly/records.cache"
-    assert cache.is_file()
+    index = root / ".git/dairly/index.sqlite3"
+    assert index.is_file()
     assert git(root, "status", "--porcelain", "--ignored", ".git") == ""
     path = root / "notes/202201/0105.md"
     path.write_text(path.read_text(encoding="utf-8").replace("图像切块", "cache-word 图像切块"), encoding="utf-8")
     found = dairly(root, "search", "cache-word", "--json")
     assert [m["date"] for m in json.loads(found.out)] == ["2022-01-05"]
-    cache.write_bytes(b"\x00damaged")  # a damaged cache is rebuilt, never trusted
+    for leftover in root.glob(".git/dairly/index.sqlite3*"):
+        leftover.unlink()
+    index.write_bytes(b"\x00damaged")  # a damaged index is rebuilt, never trusted
     assert [m["date"] for m in json.loads(dairly(root, "search", "cache-word", "--json").out)] == ["2022-01-05"]
-    assert marshal.loads(cache.read_bytes())["notes"].keys() == {
-        "notes/202201/0105.md",
-        "notes/202202/0210.md",
-        "notes/202203/0301.md",
-    }
+    with sqlite3.connect(index) as conn:
+        assert [p for (p,) in conn.execute("SELECT path FROM notes ORDER BY path")] == [
+            "notes/202201/0105.md",
+            "notes/202202/0210.md",
+            "notes/202203/0301.md",
+        ]
     # lint reads the note-wide links from the cache too: same verdict cold and warm.
     write(
         root, "notes/202201/0107.md", note("笔记（2022.1.7）", ITEM_A.replace("Tips: 图像切块", "Tips: ![x](gone.png)"))
@@ -284,9 +291,9 @@ def test_parse_cache_lives_in_git_dir_and_follows_edits(tmp_path: Path, dairly, 
 def test_cache_outside_git_goes_to_user_cache_dir(tmp_path: Path, dairly, env) -> None:
     root = search_repo(tmp_path / "plain")
     assert dairly(root, "export").code == 0
-    caches = list((Path(env["HOME"]) / ".cache/dairly").glob("records-*.cache"))
-    assert len(caches) == 1
-    assert not any(p.name.startswith("records") for p in root.rglob("*"))
+    indexes = list((Path(env["HOME"]) / ".cache/dairly").glob("index-*.sqlite3"))
+    assert len(indexes) == 1
+    assert not any(p.name.startswith("index") for p in root.rglob("*"))
 
 
 def test_non_utf8_note_is_a_clear_error(tmp_path: Path, dairly) -> None:
@@ -332,10 +339,10 @@ def test_cold_parse_of_many_notes_shows_a_progress_bar_on_a_terminal(tmp_path: P
     command = f"{shlex.quote(DAIRLY)} search nothing-matches"
     tty_env = {**env, "TERM": "xterm"}
     cold = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=tmp_path, env=tty_env, capture_output=True)
-    assert b"parsing 250 notes" in cold.stdout
+    assert b"indexing 250 notes" in cold.stdout
     warm = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=tmp_path, env=tty_env, capture_output=True)
-    assert b"parsing" not in warm.stdout and b"no items match" in warm.stdout
+    assert b"indexing" not in warm.stdout and b"no entries match" in warm.stdout
     cold_env = {**env, "DAIRLY_CACHE_DIR": str(tmp_path / "fresh-cache")}
     piped = subprocess.run([DAIRLY, "search", "x"], cwd=tmp_path, env=cold_env, capture_output=True)
     assert piped.stderr == b""  # cold again, but no bar where no one watches
-    assert list((tmp_path / "fresh-cache").glob("records-*.cache"))
+    assert list((tmp_path / "fresh-cache").glob("index-*.sqlite3"))

@@ -22,7 +22,8 @@ from dairly.markdown import (
     outline_lines,
     split_lines,
 )
-from dairly.readme import _history_in_place, _section_edit, history_chunks, render_history
+from dairly.readme.plan import _history_in_place, _section_edit
+from dairly.readme.render import history_chunks, render_history
 
 LABEL = "更新今日时间"
 
@@ -134,7 +135,7 @@ def test_content_span_on_a_section_that_ends_the_file_without_a_newline():
 @st.composite
 def history_cases(draw):
     """A README whose 历史更新 content is the tree of some notes, exactly or nearly."""
-    from dairly.model import Note
+    from dairly.notes.note import Note
 
     dates = draw(st.lists(st.dates(datetime.date(2020, 11, 1), datetime.date(2022, 2, 28)), max_size=12, unique=True))
     notes = [Note(f"notes/{d.year}{d.month:02d}/{d.month:02d}{d.day:02d}.md", d, f"t<{d.day}>") for d in dates]

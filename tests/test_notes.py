@@ -10,7 +10,9 @@ import pytest
 
 from dairly.config import Settings
 from dairly.errors import InputError
-from dairly.notes import WorkTree, date_from_path, find_h1, scan_notes
+from dairly.notes.note import find_title
+from dairly.notes.paths import date_from_path
+from dairly.notes.scan import WorkTree, scan_notes
 
 from .conftest import note_text, write
 
@@ -49,8 +51,8 @@ def test_date_from_path(path: str, expected):
         ("# T\r\nbody\r\n", ("T", 1)),
     ],
 )
-def test_find_h1(text: str, expected):
-    assert find_h1(text) == expected
+def test_find_title(text: str, expected):
+    assert find_title(text) == expected
 
 
 def test_scan_reports_every_bad_file(tmp_path: Path):
@@ -64,11 +66,11 @@ def test_scan_reports_every_bad_file(tmp_path: Path):
     write(tmp_path, "notes/202203/images/pic.png", "not markdown, ignored")
     (tmp_path / "notes/202203/0311.md").mkdir()
     os.symlink("/etc/hostname", tmp_path / "notes/202203/0312.md")
-    scan = scan_notes(WorkTree(tmp_path), Settings(), datetime.date(2022, 3, 9))
+    scan = scan_notes(WorkTree(str(tmp_path)), Settings(), datetime.date(2022, 3, 9))
     assert [str(p) for p in scan.problems] == [
         "notes/202105/05010.md: is not a note path: notes are named notes/YYYYMM/MMDD.md",
         "notes/202105/0610.md: is filed in the wrong month folder; move it to notes/202106/0610.md",
-        "notes/202203/0308.md: has no '# title' line (H1); the history tree needs one",
+        "notes/202203/0308.md: has no title (a '# title' line); the history tree needs one",
         "notes/202203/0310.md: warning: is dated in the future (2022-03-10)",
         "notes/202203/0311.md: is a directory named like a note",
         "notes/202203/0312.md: is a symbolic link; dairly does not follow links under notes/",
@@ -82,18 +84,18 @@ def test_non_utf8_note_is_an_input_error(tmp_path: Path):
     (tmp_path / "notes/202203").mkdir(parents=True)
     (tmp_path / "notes/202203/0307.md").write_bytes("# 标题\n".encode("gbk"))
     with pytest.raises(InputError, match=r"notes/202203/0307.md: is not UTF-8 \(byte 0xb1 at offset 2\)"):
-        scan_notes(WorkTree(tmp_path), Settings(), TODAY)
+        scan_notes(WorkTree(str(tmp_path)), Settings(), TODAY)
 
 
 def test_bad_front_matter_names_the_note(tmp_path: Path):
     write(tmp_path, "notes/202203/0307.md", "---\ndraft: [unclosed\n---\n# T\n")
     with pytest.raises(InputError, match=r"notes/202203/0307.md: invalid front matter"):
-        scan_notes(WorkTree(tmp_path), Settings(), TODAY)
+        scan_notes(WorkTree(str(tmp_path)), Settings(), TODAY)
 
 
 def test_front_matter_title_line_counts_the_front_matter(tmp_path: Path):
     write(tmp_path, "notes/202203/0307.md", "---\ntags: [a, b]\n---\n\n# Title\n")
-    (only,) = scan_notes(WorkTree(tmp_path), Settings(), TODAY).notes
+    (only,) = scan_notes(WorkTree(str(tmp_path)), Settings(), TODAY).notes
     assert (only.title, only.title_line, only.draft) == ("Title", 5, False)
 
 
@@ -105,8 +107,8 @@ def test_a_large_note_is_read_whole(tmp_path: Path, size: int):
     body = b"x" * (size - len(head) - 1)
     write(tmp_path, "notes/202203/0306.md", "# 短\n")
     (tmp_path / "notes/202203/0307.md").write_bytes(head + body + b"\n")
-    scan = scan_notes(WorkTree(tmp_path), Settings(), TODAY)
+    scan = scan_notes(WorkTree(str(tmp_path)), Settings(), TODAY)
     assert [n.title for n in scan.notes] == ["短", "很长的笔记"]
     (tmp_path / "notes/202203/0307.md").write_bytes(head + body + b"\xff")
     with pytest.raises(InputError, match=rf"notes/202203/0307.md: is not UTF-8 \(byte 0xff at offset {size - 1}\)"):
-        scan_notes(WorkTree(tmp_path), Settings(), TODAY)
+        scan_notes(WorkTree(str(tmp_path)), Settings(), TODAY)

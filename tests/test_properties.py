@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dairly.config import Settings
-from dairly.diagnose import tree_links
-from dairly.notes import Entry
-from dairly.readme import locate
-from dairly.sync import compute
+from dairly.notes.scan import Listed
+from dairly.readme.drift import tree_links
+from dairly.readme.layout import locate
+from dairly.readme.plan import compute
 
 TODAY = datetime.date(2030, 1, 1)
 SETTINGS = Settings()
@@ -33,7 +33,7 @@ class MemorySource:
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
 
-    def listing(self, notes_dir: str) -> tuple[list[str], list[Entry]]:
+    def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
         return [p for p in self.files if p.startswith(notes_dir + "/") and p.endswith(".md")], []
 
     def read(self, path: str) -> bytes:

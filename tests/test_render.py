@@ -9,8 +9,10 @@ import pytest
 from dairly.config import Settings
 from dairly.errors import InputError, NotesError
 from dairly.links import rebase_links, rebase_target
-from dairly.model import Note
-from dairly.readme import locate, note_highlights, plan_edits, render_history
+from dairly.notes.note import Note
+from dairly.readme.layout import locate
+from dairly.readme.plan import plan_edits
+from dairly.readme.render import note_highlights, render_history
 
 
 def note(iso: str, title: str | None = None) -> Note:

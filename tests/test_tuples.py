@@ -1,4 +1,4 @@
-"""@record makes named tuples that behave like typing.NamedTuple's."""
+"""Record makes named tuples that behave like typing.NamedTuple's."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pickle
 
 import pytest
 
-from dairly.model import Note, Problem
-from dairly.tuples import record
+from dairly.errors import Problem
+from dairly.notes.note import Note
+from dairly.tuples import Record
 
 
 def test_a_record_has_fields_defaults_methods_and_docstring():
@@ -23,14 +24,13 @@ def test_a_record_has_fields_defaults_methods_and_docstring():
     assert pickle.loads(pickle.dumps(problem)) == problem
     with pytest.raises(AttributeError):
         problem.line = 4  # immutable, and no __dict__ to hide an attribute in
-    note = tuple.__new__(Note, ("notes/202201/0101.md", None, "t", 1, False))
-    assert note.folder == "notes/202201" and type(note) is Note
+    note = Note("notes/202201/0101.md", None, "t", 1)  # type: ignore[arg-type]
+    assert note.folder == "notes/202201" and type(note) is Note and note.draft is False
 
 
 def test_a_default_before_a_required_field_is_refused():
     with pytest.raises(TypeError, match="fields with defaults must come after those without"):
 
-        @record
-        class Wrong:
+        class Wrong(Record):
             first: int = 1
             second: int

@@ -1,29 +1,36 @@
-"""`dairly export`: every note and item, for people's own scripts."""
+"""`dairly export`: every note and entry, for people's own scripts and for Datasette."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from dairly.commands.common import Workspace
-from dairly.commands.data import print_json, records
+from dairly import output
 from dairly.errors import OK
+from dairly.notes.index import open_index
+from dairly.workspace import Workspace
 
 
-def run(ws: Workspace, *, as_json: bool = False) -> int:
-    notes = records(ws, links=True)  # scripts get everything, the note-wide links too
-    if as_json:  # one document: a list of notes with their items nested
-        print_json([n.to_json() for n in notes])
+def run(ws: Workspace, *, as_json: bool = False, sqlite: str | None = None) -> int:
+    index = open_index(ws)
+    if sqlite is not None:
+        index.export(sqlite)
+        output.warn(f"wrote {sqlite}", style="green")
         return OK
-    # JSON lines: a "note" line, then one "item" line per item, in date order.
+    if as_json:  # one document: a list of notes with their entries nested
+        output.print_json([record.to_json() for record in index.records()])
+        return OK
+    # JSON lines: a "note" line, then one "entry" line per entry, in date order.
     write = sys.stdout.write
-    for note in notes:
-        data = note.to_json()
-        items = data.pop("items")
+    for record in index.records():
+        data = record.to_json()
+        entries = data.pop("entries")
         data.pop("links")
-        write(json.dumps({"type": "note", **data, "items": len(items)}, ensure_ascii=False) + "\n")
-        for item in items:
+        assert isinstance(entries, list)
+        write(json.dumps({"type": "note", **data, "entries": len(entries)}, ensure_ascii=False) + "\n")
+        for entry in entries:
             write(
-                json.dumps({"type": "item", "date": data["date"], "note": note.path, **item}, ensure_ascii=False) + "\n"
+                json.dumps({"type": "entry", "date": data["date"], "note": record.path, **entry}, ensure_ascii=False)
+                + "\n"
             )
     return OK

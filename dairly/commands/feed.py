@@ -1,28 +1,42 @@
-"""`dairly feed`: an Atom feed of the newest notes, built with feedgen."""
+"""`dairly feed`: an Atom feed of the newest notes, one entry per note, built with feedgen.
+
+Each note's entries are rendered from their Markdown with mistune, with every relative
+link and picture made absolute from the note's folder, so a feed reader shows them as
+GitHub does. Dates come from the notes, never the clock, so the same notes give the same
+feed byte for byte.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
-from html import escape
-from pathlib import Path
+import sys
 from urllib.parse import urljoin
 
 from dairly import output
-from dairly.commands.common import Workspace
-from dairly.commands.data import records
 from dairly.errors import OK, InputError
 from dairly.fsio import atomic_write
-from dairly.records import Field, NoteRecord
+from dairly.links import link_target, rewrite_links
+from dairly.notes.index import open_index
+from dairly.notes.note import NoteRecord, decode_note, find_title, split_front_matter
+from dairly.workspace import Workspace
 
 _GITHUB = re.compile(r"(?:https://|git@|ssh://git@)github\.com[:/]([^/]+)/(.+?)(?:\.git)?/?")
+_GITHUB_BLOB = re.compile(r"https://github\.com/[^/]+/[^/]+/blob/")
+# What XML 1.0 forbids in a document: C0 controls but tab and line ends, surrogates, U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry."""
+    return _NOT_XML.sub("", text)
 
 
 def base_url_from_git(ws: Workspace) -> str:
     """https://github.com/OWNER/REPO/blob/BRANCH/ from the `origin` remote, if it is GitHub."""
-    from dairly.repo import open_repo
+    from dairly.gitrepo import open_repo
 
-    notes_repo = open_repo(ws.path, purpose="pass --base-url to name where the notes are published")
+    notes_repo = open_repo(ws, purpose="pass --base-url to name where the notes are published")
     try:
         remote = notes_repo.repo.remotes.origin.url
         branch = notes_repo.repo.active_branch.name
@@ -35,72 +49,88 @@ def base_url_from_git(ws: Workspace) -> str:
     return f"https://github.com/{m.group(1)}/{m.group(2)}/blob/{branch}/{prefix}"
 
 
-def _field_value(field: Field) -> str:
-    value = escape(field.value)
-    if len(field.links) == 1:  # "Paper: [title](url)": the title links to the paper
-        return f'<a href="{escape(field.links[0])}">{value}</a>'
-    return value + "".join(f' <a href="{escape(u)}">{escape(u)}</a>' for u in field.links)
+def absolute(target: str, folder: str, base_url: str, picture: bool) -> str:
+    """A link target written in `folder`, as an absolute URL under `base_url`. A GitHub
+    blob URL shows a page, not a picture: pictures get `?raw=true`, which serves the file."""
+    path = link_target(folder, target)
+    if path is None or path == ".." or path.startswith("../"):
+        return target
+    rest = target[len(target.split("#", 1)[0].split("?", 1)[0]) :]
+    raw = "?raw=true" if picture and not rest and _GITHUB_BLOB.match(base_url) else ""
+    return urljoin(base_url, path) + raw + rest
 
 
-def item_html(record: NoteRecord) -> str:
-    """The note's items as HTML; every text and URL escaped."""
-    parts = ["<ol>"]
-    for item in record.items:
-        head = escape(item.title)
-        if item.url:
-            head = f'<a href="{escape(item.url)}">{head}</a>'
-        if item.stars:
-            head += " " + "★" * item.stars
-        fields = "".join(f"<li>{escape(f.name + ': ' if f.name else '')}{_field_value(f)}</li>" for f in item.fields)
-        parts.append(f"<li>{head}" + (f"<ul>{fields}</ul>" if fields else "") + "</li>")
-    parts.append("</ol>")
-    return "".join(parts)
+def note_html(record: NoteRecord, base_url: str) -> str:
+    """The note's entries as HTML, rendered by mistune from the entries' Markdown."""
+    import mistune
+
+    render = mistune.create_markdown(escape=False, plugins=["strikethrough", "table", "url"])
+    folder = record.path.rpartition("/")[0]
+    parts = []
+    for entry in record.entries:
+        pictures = set(entry.images)
+
+        def make_absolute(target: str, pictures: set[str] = pictures) -> str:
+            return absolute(target, folder, base_url, target in pictures)
+
+        # GitHub shows the :star: rating as stars; a feed reader knows no shortcodes.
+        markdown = rewrite_links(entry.text, make_absolute).replace(":star:", "\u2b50")
+        html = render(markdown)
+        assert isinstance(html, str)
+        parts.append(html)
+    return xml_text("".join(parts))
 
 
-def build_feed(notes: list[NoteRecord], base_url: str, title: str, limit: int) -> bytes:
+def build_feed(notes: list[NoteRecord], base_url: str, title: str) -> bytes:
+    """The Atom feed of these notes, newest first."""
     from feedgen.feed import FeedGenerator
 
-    newest = sorted((n for n in notes if not n.draft and n.title), key=lambda n: n.date, reverse=True)[:limit]
+    def stamp(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+
+    newest = sorted(notes, key=lambda n: n.date, reverse=True)
     fg = FeedGenerator()
     fg.id(base_url)
-    fg.title(title)
+    fg.title(xml_text(title))
     fg.link(href=base_url, rel="alternate")
-    # Dates come from the notes, not the clock, so the same notes give the same feed.
-    stamp = lambda d: datetime.datetime(d.year, d.month, d.day, tzinfo=datetime.timezone.utc)  # noqa: E731
-    fg.updated(stamp(newest[0].date) if newest else datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc))
+    fg.updated(stamp(newest[0].date) if newest else stamp(datetime.date(1970, 1, 1)))
     for note in reversed(newest):  # feedgen prepends: add oldest first, newest ends on top
         entry = fg.add_entry()
         url = urljoin(base_url, note.path)
         entry.id(url)
-        entry.title(note.title)
+        entry.title(xml_text(note.title or note.path))
         entry.link(href=url)
         entry.updated(stamp(note.date))
         entry.published(stamp(note.date))
-        entry.content(item_html(note), type="html")
-    return fg.atom_str(pretty=True)
+        entry.content(note_html(note, base_url), type="html")
+    data: bytes = fg.atom_str(pretty=True)
+    return data
 
 
-def run(ws: Workspace, *, output_path: Path | None, limit: int, base_url: str | None) -> int:
+def readme_title(ws: Workspace) -> str | None:
+    """The README's title, read as a note's is; None when it has none or cannot be read."""
+    try:
+        with open(ws.readme_file, "rb") as f:
+            text = decode_note(f.read(), ws.settings.readme)
+    except (OSError, InputError):
+        return None
+    found = find_title(text, split_front_matter(text)[1])
+    return found[0] if found and found[0] else None
+
+
+def run(ws: Workspace, *, output_path: str | None, limit: int, base_url: str | None) -> int:
     if limit < 1:
         raise InputError("--limit must be at least 1")
     base = base_url or base_url_from_git(ws)
     if not base.endswith("/"):
         base += "/"
-    title = ws.path.resolve().name
-    try:
-        from dairly.notes import find_h1
-
-        h1 = find_h1(ws.readme.read_text(encoding="utf-8-sig"))
-        title = h1[0] if h1 and h1[0] else title
-    except (OSError, UnicodeDecodeError):
-        pass  # the feed can do without the README's title
-    data = build_feed(records(ws), base, title, limit)
+    index = open_index(ws)
+    published = [(path, date) for path, date, title, draft, _n in index.notes() if title and not draft]
+    newest = [path for path, _date in published[-limit:]]
+    data = build_feed(list(index.records(newest)), base, readme_title(ws) or ws.path.name)
     if output_path is None:
-        import sys
-
         sys.stdout.buffer.write(data)
-        sys.stdout.flush()
     else:
-        atomic_write(output_path, data.decode("utf-8"))
+        atomic_write(output_path, data)
         output.say(f"wrote {output_path}")
     return OK

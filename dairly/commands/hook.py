@@ -5,35 +5,38 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
 from dairly import output
-from dairly.commands.common import Workspace
 from dairly.errors import OK, PROBLEMS, GitError
 from dairly.fsio import atomic_write
+from dairly.workspace import Workspace
 
 MARKER = "# dairly-hook: written by `dairly hook install`; `dairly hook uninstall` removes it"
 
 
 def hook_script(root_from_top: str) -> str:
     # Prefer the interpreter dairly was installed with (a virtualenv is often not on
-    # PATH when git runs hooks), and fall back to whatever `dairly` is on PATH.
+    # PATH when git runs hooks), and fall back to whatever `dairly` is on PATH. Git runs
+    # hooks at the top of the work tree; the notes repository may be a folder below it.
     python = shlex.quote(sys.executable)
     root = shlex.quote(root_from_top)
     return (
         "#!/bin/sh\n"
         f"{MARKER}\n"
+        f"cd {root} || exit 1\n"
         f"if [ -x {python} ] && {python} -c 'import dairly' 2>/dev/null; then\n"
-        f"    exec {python} -m dairly --root {root} check --staged\n"
+        f"    exec {python} -m dairly check --staged\n"
         "fi\n"
-        f"exec dairly --root {root} check --staged\n"
+        "exec dairly check --staged\n"
     )
 
 
-def _hook_path(ws: Workspace):
-    from dairly import repo
+def _hook_path(ws: Workspace) -> tuple[Path, str]:
+    from dairly import gitrepo
 
-    notes_repo = repo.open_repo(ws.path, purpose="hooks need a git repository")
-    return repo.hooks_dir(notes_repo) / "pre-commit", notes_repo.prefix or "."
+    notes_repo = gitrepo.open_repo(ws, purpose="hooks need a git repository")
+    return gitrepo.hooks_dir(notes_repo) / "pre-commit", notes_repo.prefix or "."
 
 
 def install(ws: Workspace, *, force: bool = False) -> int:

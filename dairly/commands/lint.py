@@ -5,23 +5,34 @@ from __future__ import annotations
 import os
 
 from dairly import output
-from dairly.commands.common import Workspace
-from dairly.commands.data import print_json, records
-from dairly.errors import OK, PROBLEMS
-from dairly.lint import lint
+from dairly.errors import OK, PROBLEMS, Problem
+from dairly.notes.index import NotesIndex, open_index
+from dairly.notes.rules import link_problems, repeated_problems
+from dairly.workspace import Workspace
+
+
+def find_problems(ws: Workspace, index: NotesIndex) -> list[Problem]:
+    """Every problem in the notes, ordered by path and line."""
+    problems = index.findings()
+    for path, links in index.relative_links().items():
+        problems.extend(link_problems(path, (link for link, _target in links), lambda t: os.path.exists(ws.file(t))))
+    problems.extend(repeated_problems(index.repeated_entries()))
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    return problems
 
 
 def run(ws: Workspace, *, as_json: bool = False) -> int:
-    notes = records(ws, links=True)
-    prefix = ws.root + os.sep
-    problems = lint(notes, lambda target: os.path.exists(prefix + target), ws.settings.highlights_heading)
+    index = open_index(ws)
+    problems = find_problems(ws, index)
+    notes = len(index.notes())
     if as_json:
-        print_json([{"path": p.path, "line": p.line, "message": p.message} for p in problems])
+        output.print_json([{"path": p.path, "line": p.line, "message": p.message} for p in problems])
     else:
         for problem in problems:
             output.say(str(problem))
         if problems:
-            output.say(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {len(notes)} notes", "red")
+            noted = len({p.path for p in problems})
+            output.say(f"{output.plural(len(problems), 'problem')} in {output.plural(noted, 'note')}", "red")
         else:
-            output.say(f"{len(notes)} notes, no problems", "green")
+            output.say(f"{output.plural(notes, 'note')}, no problems", "green")
     return PROBLEMS if problems else OK

@@ -8,26 +8,28 @@ import shlex
 import subprocess
 
 from dairly import output
-from dairly.commands.common import Workspace
 from dairly.errors import OK, PROBLEMS, InputError
 from dairly.fsio import create_new
-from dairly.scaffold import note_path, note_skeleton
+from dairly.notes.paths import note_path
+from dairly.notes.skeleton import note_skeleton
+from dairly.workspace import Workspace
 
 
-def run(ws: Workspace, date: datetime.date, *, edit: bool = False) -> int:
-    rel = note_path(ws.settings, date)
-    path = ws.path / rel
+def run(ws: Workspace, *, date: datetime.date, edit: bool = False) -> int:
+    rel = note_path(ws.settings.notes_dir, date)
+    path = ws.file(rel)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if edit and not editor:
         raise InputError("--edit needs $VISUAL or $EDITOR to name your editor")
     shown = os.path.relpath(path)
-    if not create_new(path, note_skeleton(ws.settings, date)):
+    if not create_new(path, note_skeleton(ws.settings, date), rel):
         output.error(f"{shown}: already exists; nothing written")
         return PROBLEMS
     output.say(shown)
     if edit:
+        assert editor is not None
         try:
-            return subprocess.call([*shlex.split(editor), str(path)])
+            return subprocess.call([*shlex.split(editor), path])
         except OSError as exc:
             raise InputError(f"cannot start editor {editor!r}: {exc.strerror}") from None
     return OK

@@ -7,12 +7,12 @@ import datetime
 import os
 
 from dairly import output
-from dairly.commands.common import Workspace, unified_diff
 from dairly.config import format_date_template
 from dairly.errors import OK, PROBLEMS, DairlyError, GitError
 from dairly.fsio import atomic_write, remove_stale_temp_files
-from dairly.notes import WorkTree
-from dairly.sync import Plan
+from dairly.notes.scan import WorkTree
+from dairly.readme.plan import Plan, compute
+from dairly.workspace import Workspace
 
 
 def is_published(plan: Plan, path: str) -> bool:
@@ -43,25 +43,10 @@ def refuse_hand_edits(plan: Plan, committed: str | None) -> None:
         )
 
 
-def run_from_cli(root: str | os.PathLike[str] | None, *, date: datetime.date | None = None, **options) -> int:
-    """`dairly [--root PATH] publish [options]`, from Typer or the fast path."""
-    ws = Workspace.open(root)
-    return run(ws, datetime.date.today(), date=date, **options)
-
-
-def run(ws: Workspace, today: datetime.date, **options) -> int:
-    """Publish under the repository lock, so concurrent runs act one after another."""
-    from dairly.lock import repository_lock
-
-    with repository_lock(ws.path):
-        remove_stale_temp_files(ws.readme.parent)
-        return _publish(ws, today, **options)
-
-
-def _publish(
+def run(
     ws: Workspace,
-    today: datetime.date,
     *,
+    today: datetime.date,
     date: datetime.date | None = None,
     commit: bool = True,
     dry_run: bool = False,
@@ -69,7 +54,27 @@ def _publish(
     push: bool = False,
     force: bool = False,
 ) -> int:
-    plan = ws.plan(WorkTree(ws.root), today, date)
+    """Publish under the repository lock, so concurrent runs act one after another."""
+    from dairly.lock import repository_lock
+
+    with repository_lock(ws):
+        remove_stale_temp_files(os.path.dirname(ws.readme_file))
+        return _publish(ws, today, date, commit=commit, dry_run=dry_run, message=message, push=push, force=force)
+
+
+def _publish(
+    ws: Workspace,
+    today: datetime.date,
+    date: datetime.date | None,
+    *,
+    commit: bool,
+    dry_run: bool,
+    message: str | None,
+    push: bool,
+    force: bool,
+) -> int:
+    source = WorkTree(ws.root)
+    plan = compute(source, ws.read_readme(source), ws.settings, today, date)
     for problem in plan.problems:
         if problem.warning:
             output.warn(str(problem))
@@ -83,22 +88,22 @@ def _publish(
 
     if dry_run:
         if plan.changed:
-            output.diff(unified_diff(plan.text, plan.new_text, plan.readme_path))
+            output.diff(output.unified_diff(plan.text, plan.new_text, plan.readme_path))
         else:
             output.warn(f"{plan.readme_path} is already up to date", style="green")
         return OK
 
     notes_repo = None
     if commit:
-        from dairly import repo as git_repo  # GitPython only on the committing path
+        from dairly import gitrepo  # GitPython only on the committing path
 
-        notes_repo = git_repo.open_repo(ws.path)
-        git_repo.preflight(notes_repo, push=push)
+        notes_repo = gitrepo.open_repo(ws)
+        gitrepo.preflight(notes_repo, push=push)
         if not force:
-            refuse_hand_edits(plan, git_repo.head_text(notes_repo, plan.readme_path))
+            refuse_hand_edits(plan, gitrepo.head_text(notes_repo, plan.readme_path))
         others = [
             p
-            for p in git_repo.staged_paths(notes_repo)
+            for p in gitrepo.staged_paths(notes_repo)
             if (rel := notes_repo.relative(p)) is None or not is_published(plan, rel)
         ]
         if others:
@@ -106,7 +111,7 @@ def _publish(
             raise GitError(f"other paths are staged ({shown}); commit or unstage them first, or use --no-commit")
 
     if plan.changed:
-        atomic_write(ws.readme, plan.new_text)
+        atomic_write(ws.readme_file, plan.new_text, plan.readme_path)
         fixed = [p for p in plan.problems if p.drift]
         output.say(f"{plan.readme_path}: published {plan.promoted.path}", "green")
         for problem in fixed:
@@ -118,15 +123,15 @@ def _publish(
         spec = [notes_repo.top_path(plan.readme_path), notes_repo.top_path(plan.settings.notes_dir.strip("/"))]
         paths = [
             rel
-            for p in git_repo.changed_paths(notes_repo, spec)
+            for p in gitrepo.changed_paths(notes_repo, spec)
             if (rel := notes_repo.relative(p)) is not None and is_published(plan, rel)
         ]
         if not paths:
             output.say("nothing to commit")
         else:
             text = message or format_date_template(plan.settings.commit_message, plan.promoted.date)
-            sha = git_repo.commit(notes_repo, [notes_repo.top_path(p) for p in paths], text)
+            sha = gitrepo.commit(notes_repo, [notes_repo.top_path(p) for p in paths], text)
             output.say(f"committed {sha[:7]} {text!r}: {', '.join(paths)}")
     if notes_repo is not None and push:
-        output.say(f"pushed to {git_repo.push(notes_repo)}")
+        output.say(f"pushed to {gitrepo.push(notes_repo)}")
     return OK

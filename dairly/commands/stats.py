@@ -1,15 +1,203 @@
-"""`dairly stats`: counts, streaks, gaps, items per month and a calendar heatmap."""
+"""`dairly stats`: counts, streaks, gaps, entries per month, the notes written on this day
+in earlier years, and a calendar heatmap (in the terminal, or as an SVG image the README
+can embed). The numbers come from the index; computing and drawing them below is pure."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
-from pathlib import Path
+import itertools
+import statistics
+from xml.sax.saxutils import escape
 
-from dairly.commands.common import Workspace
-from dairly.commands.data import console, print_json, records
+from dairly import output
 from dairly.errors import OK
 from dairly.fsio import atomic_write
-from dairly.stats import Run, Stats, compute_stats, heatmap_svg, heatmap_weeks, level
+from dairly.notes.index import open_index
+from dairly.tuples import Record
+from dairly.workspace import Workspace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rich.text import Text
+
+DAY = datetime.timedelta(days=1)
+HEATMAP_WEEKS = 53
+BAR_WIDTH = 40  # the widest month's bar, in cells
+# GitHub's contribution greens: no note, then the four levels of busier days.
+SVG_COLOURS = ("#ebedf0", "#9be9a8", "#40c463", "#30a14e", "#216e39")
+
+
+class Run(Record):
+    """A stretch of days: a streak of notes, or a gap between them."""
+
+    length: int  # days
+    start: datetime.date | None
+    end: datetime.date | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "length": self.length,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+        }
+
+
+NO_RUN = Run(0, None, None)
+
+
+class Note(Record):
+    """What stats needs of a published note."""
+
+    path: str
+    date: datetime.date
+    title: str | None
+    entries: int
+
+
+class Stats(Record):
+    notes: int
+    entries: int
+    first_day: datetime.date | None
+    last_day: datetime.date | None
+    current_streak: Run  # up to today or yesterday: today is not over yet
+    longest_streak: Run
+    longest_gap: Run  # days without a note between two notes
+    entries_per_month: dict[str, int]  # "YYYY-MM" -> entries, every month from the first to the last
+    entries_per_day: dict[datetime.date, int]
+    on_this_day: list[Note]  # notes of today's month and day in earlier years, newest first
+    thresholds: list[float]  # the heatmap's level boundaries: quartiles of the busy days' entries
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "notes": self.notes,
+            "entries": self.entries,
+            "first_day": self.first_day.isoformat() if self.first_day else None,
+            "last_day": self.last_day.isoformat() if self.last_day else None,
+            "current_streak": self.current_streak.to_json(),
+            "longest_streak": self.longest_streak.to_json(),
+            "longest_gap": self.longest_gap.to_json(),
+            "entries_per_month": self.entries_per_month,
+            "on_this_day": [
+                {"date": n.date.isoformat(), "note": n.path, "title": n.title, "entries": n.entries}
+                for n in self.on_this_day
+            ],
+        }
+
+    def level(self, day: datetime.date) -> int:
+        """0 for a day without a note, else 1-4: which quarter of the busy days it is in."""
+        count = self.entries_per_day.get(day)
+        if count is None:
+            return 0
+        return 1 + min(3, bisect.bisect_left(self.thresholds, count))
+
+
+def _runs(days: list[datetime.date]) -> list[Run]:
+    runs: list[Run] = []
+    for day in days:
+        last = runs[-1] if runs else None
+        if last is not None and last.end is not None and day - last.end == DAY:
+            runs[-1] = Run(last.length + 1, last.start, day)
+        else:
+            runs.append(Run(1, day, day))
+    return runs
+
+
+def compute_stats(notes: list[Note], today: datetime.date) -> Stats:
+    """The numbers for these published notes, as of `today`."""
+    per_day: dict[datetime.date, int] = {}
+    for note in notes:
+        per_day[note.date] = per_day.get(note.date, 0) + note.entries
+    days = sorted(per_day)
+    if not days:
+        return Stats(0, 0, None, None, NO_RUN, NO_RUN, NO_RUN, {}, {}, [], [])
+    runs = _runs(days)
+    longest = max(runs, key=lambda r: (r.length, r.end))  # ties: the most recent
+    last = runs[-1]
+    current = last if last.end is not None and today - last.end <= DAY else NO_RUN
+    gap = NO_RUN
+    for before, after in itertools.pairwise(days):
+        missing = (after - before).days - 1
+        if missing > gap.length:
+            gap = Run(missing, before + DAY, after - DAY)
+    per_month: dict[str, int] = {}
+    year, month = days[0].year, days[0].month
+    while (year, month) <= (days[-1].year, days[-1].month):
+        per_month[f"{year}-{month:02d}"] = 0
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for day, count in per_day.items():
+        per_month[f"{day.year}-{day.month:02d}"] += count
+    same_day = [n for n in notes if (n.date.month, n.date.day) == (today.month, today.day) and n.date < today]
+    counts = sorted(per_day.values())
+    thresholds = statistics.quantiles(counts, n=4, method="inclusive") if len(counts) > 1 else [float(counts[0])] * 3
+    return Stats(
+        notes=len(notes),
+        entries=sum(counts),
+        first_day=days[0],
+        last_day=days[-1],
+        current_streak=current,
+        longest_streak=longest,
+        longest_gap=gap,
+        entries_per_month=per_month,
+        entries_per_day=per_day,
+        on_this_day=sorted(same_day, key=lambda n: n.date, reverse=True),
+        thresholds=thresholds,
+    )
+
+
+def bar(count: int, widest: int) -> str:
+    """A month's bar, scaled so the widest month fills BAR_WIDTH cells; any entry shows."""
+    if count <= 0 or widest <= 0:
+        return ""
+    return "■" * max(1, round(BAR_WIDTH * count / widest))
+
+
+def heatmap_weeks(stats: Stats, weeks: int = HEATMAP_WEEKS) -> list[list[datetime.date | None]]:
+    """Columns of Monday..Sunday for the `weeks` weeks ending with the last note's week."""
+    if stats.last_day is None:
+        return []
+    end = stats.last_day + datetime.timedelta(days=6 - stats.last_day.weekday())
+    start = end - datetime.timedelta(days=7 * weeks - 1)
+    columns = []
+    for w in range(weeks):
+        monday = start + datetime.timedelta(days=7 * w)
+        columns.append([d if d <= stats.last_day else None for d in (monday + DAY * i for i in range(7))])
+    return columns
+
+
+def heatmap_svg(stats: Stats, weeks: int = HEATMAP_WEEKS) -> str:
+    """A self-contained SVG calendar of entries per day, like GitHub's contribution graph."""
+    cell, gap, left, top = 11, 2, 28, 16
+    columns = heatmap_weeks(stats, weeks)
+    width = left + len(columns) * (cell + gap) + 2
+    height = top + 7 * (cell + gap) + 18
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="9">',
+        f"<title>{escape(f'{stats.notes} notes, {stats.entries} entries')}</title>",
+    ]
+    for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
+        out.append(f'<text x="0" y="{top + row * (cell + gap) + 9}" fill="#767676">{name}</text>')
+    last_month = None
+    for x, column in enumerate(columns):
+        first = next((d for d in column if d is not None), None)
+        if first is not None and first.month != last_month:
+            last_month = first.month
+            out.append(f'<text x="{left + x * (cell + gap)}" y="10" fill="#767676">{first:%b}</text>')
+        for y, day in enumerate(column):
+            if day is None:
+                continue
+            count = stats.entries_per_day.get(day)
+            label = f"{day.isoformat()}: " + ("no note" if count is None else output.plural(count, "entry", "entries"))
+            out.append(
+                f'<rect x="{left + x * (cell + gap)}" y="{top + y * (cell + gap)}" width="{cell}" height="{cell}" '
+                f'rx="2" fill="{SVG_COLOURS[stats.level(day)]}"><title>{escape(label)}</title></rect>'
+            )
+    legend = f"{stats.notes} notes · {stats.entries} entries · longest streak {stats.longest_streak.length} days"
+    out.append(f'<text x="{left}" y="{height - 4}" fill="#767676">{escape(legend)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
 
 # Terminal cells by level: readable without colour, greener with it.
 _CELLS = ("·", "░", "▒", "▓", "█")
@@ -19,10 +207,10 @@ _STYLES = ("grey50", "green3", "green4", "dark_green", "bold dark_green")
 def _run_text(run: Run) -> str:
     if not run.length or run.start is None or run.end is None:
         return "0 days"
-    return f"{run.length} day{'s' if run.length != 1 else ''} ({run.start.isoformat()} to {run.end.isoformat()})"
+    return f"{output.plural(run.length, 'day')} ({run.start.isoformat()} to {run.end.isoformat()})"
 
 
-def _heatmap(stats: Stats):
+def _heatmap(stats: Stats) -> Text:
     from rich.text import Text
 
     columns = heatmap_weeks(stats)
@@ -41,34 +229,40 @@ def _heatmap(stats: Stats):
             if day is None:
                 text.append(" ")
                 continue
-            lv = level(stats.items_per_day.get(day))
+            lv = stats.level(day)
             text.append(_CELLS[lv], style=_STYLES[lv])
         text.append("\n")
     text.append("    less " + "".join(_CELLS) + " more", style="grey50")
     return text
 
 
-def run(ws: Workspace, today: datetime.date, *, as_json: bool = False, svg: Path | None = None) -> int:
-    stats = compute_stats(records(ws), today)
+def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str | None = None) -> int:
+    notes = [Note(path, date, title, count) for path, date, title, draft, count in open_index(ws).notes() if not draft]
+    stats = compute_stats(notes, today)
     if svg is not None:
         atomic_write(svg, heatmap_svg(stats))
     if as_json:
-        print_json(stats.to_json())
+        output.print_json(stats.to_json())
         return OK
-    out = console()
+    out = output.table_console()
     first = stats.first_day.isoformat() if stats.first_day else "-"
     last = stats.last_day.isoformat() if stats.last_day else "-"
     out.print(f"notes           {stats.notes}")
-    out.print(f"items           {stats.items}")
+    out.print(f"entries         {stats.entries}")
     out.print(f"first day       {first}")
     out.print(f"last day        {last}")
     out.print(f"current streak  {_run_text(stats.current_streak)}")
     out.print(f"longest streak  {_run_text(stats.longest_streak)}")
     out.print(f"longest gap     {_run_text(stats.longest_gap)}")
-    if stats.items_per_month:
-        out.print("items per month")
-        for month, count in stats.items_per_month.items():
-            out.print(f"  {month}  {count:>4}  {'■' * min(count, 60)}")
+    if stats.on_this_day:
+        out.print("on this day")
+        for note in stats.on_this_day:
+            out.print(f"  {note.date.isoformat()}  {note.title}  ({output.plural(note.entries, 'entry', 'entries')})")
+    if stats.entries_per_month:
+        out.print("entries per month")
+        widest = max(stats.entries_per_month.values())
+        for month, count in stats.entries_per_month.items():
+            out.print(f"  {month}  {count:>4}  {bar(count, widest)}")
     if stats.last_day is not None:
         out.print()
         out.print(_heatmap(stats))

@@ -1,14 +1,11 @@
-"""The skeleton `dairly new` writes: the seed repository's note shape."""
+"""The note `dairly new` writes: the seed repository's note shape, with placeholders for
+the author to fill in."""
 
 from __future__ import annotations
 
 import datetime
 
 from dairly.config import Settings, format_date_template
-
-
-def note_path(settings: Settings, date: datetime.date) -> str:
-    return f"{settings.notes_dir}/{date.year}{date.month:02d}/{date.month:02d}{date.day:02d}.md"
 
 
 def note_skeleton(settings: Settings, date: datetime.date) -> str:

@@ -1,5 +1,6 @@
-"""The only importer of GitPython: find the repository, judge its state, and make the
-one scoped commit `publish` asks for. Everything else in dairly works without git.
+"""The only importer of GitPython: open the repository the workspace found, judge its
+state, read its index, and make the one scoped commit `publish` asks for. Everything else
+in dairly works without git.
 """
 
 from __future__ import annotations
@@ -9,14 +10,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import git
+
 from dairly.errors import GitError
+from dairly.notes.scan import Listed
+from dairly.workspace import Workspace
 
 
 @dataclass
 class NotesRepo:
     """A notes repository inside a git work tree (possibly a subfolder of it)."""
 
-    repo: object  # git.Repo; typed loosely so importing this module stays cheap
+    repo: git.Repo
     prefix: str  # the notes repository's folder relative to the work tree, "" at the top
 
     def top_path(self, path: str) -> str:
@@ -30,21 +35,21 @@ class NotesRepo:
         return top_path[len(head) :] if top_path.startswith(head) else None
 
 
-def open_repo(root: Path, purpose: str = "use --no-commit to only write the README") -> NotesRepo:
-    import git
-
+def open_repo(ws: Workspace, purpose: str = "use --no-commit to only write the README") -> NotesRepo:
+    """The git repository holding the workspace (found by Workspace.open)."""
+    if ws.work_tree is None:
+        raise GitError(f"{ws.root} is not in a git repository; {purpose}")
     try:
-        repo = git.Repo(root, search_parent_directories=True)
+        repo = git.Repo(ws.work_tree)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GitError(f"{root} is not in a git repository; {purpose}") from None
+        raise GitError(f"{ws.root} is not in a usable git repository; {purpose}") from None
     if repo.bare or repo.working_tree_dir is None:
-        raise GitError(f"{root} is in a bare git repository; {purpose}")
-    top = Path(repo.working_tree_dir).resolve()
-    prefix = Path(os.path.relpath(root.resolve(), top)).as_posix()
+        raise GitError(f"{ws.root} is in a bare git repository; {purpose}")
+    prefix = Path(os.path.relpath(ws.root, os.path.realpath(repo.working_tree_dir))).as_posix()
     return NotesRepo(repo, "" if prefix == "." else prefix)
 
 
-def _in_progress(repo) -> str | None:
+def _in_progress(repo: git.Repo) -> str | None:
     git_dir = Path(repo.git_dir)
     for marker, what in (
         ("MERGE_HEAD", "a merge"),
@@ -59,9 +64,7 @@ def _in_progress(repo) -> str | None:
     return None
 
 
-def _run(repo, *args: str) -> str:
-    import git
-
+def _run(repo: git.Repo, *args: str) -> str:
     try:
         return repo.git.execute(["git", *args])
     except git.GitCommandError as exc:
@@ -117,7 +120,8 @@ def head_text(notes_repo: NotesRepo, path: str) -> str | None:
         blob = repo.head.commit.tree / notes_repo.top_path(path)
     except KeyError:
         return None
-    return blob.data_stream.read().decode("utf-8", errors="surrogateescape")
+    data: bytes = blob.data_stream.read()
+    return data.decode("utf-8", errors="surrogateescape")
 
 
 def upstream(notes_repo: NotesRepo) -> tuple[str, str] | None:
@@ -145,7 +149,7 @@ def hooks_dir(notes_repo: NotesRepo) -> Path:
     """Where git looks for hooks, honouring core.hooksPath."""
     repo = notes_repo.repo
     path = Path(_run(repo, "rev-parse", "--git-path", "hooks").strip())
-    return path if path.is_absolute() else Path(repo.working_tree_dir) / path
+    return path if path.is_absolute() else Path(repo.working_tree_dir or ".") / path
 
 
 def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str:
@@ -176,10 +180,8 @@ class GitIndex:
             if rel is not None:
                 self._blobs[rel] = (mode, sha)
 
-    def listing(self, notes_dir: str) -> tuple[list[str], list]:
-        from dairly.notes import Entry
-
-        found: dict[str, Entry] = {}
+    def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
+        found: dict[str, Listed] = {}
         head = notes_dir + "/"
         for path, (mode, _sha) in self._blobs.items():
             if not path.startswith(head):
@@ -188,10 +190,10 @@ class GitIndex:
             for depth, part in enumerate(parts[:-1]):
                 if depth > 0 and part.endswith(".md"):  # a folder named like a note
                     folder = "/".join(parts[: depth + 1])
-                    found.setdefault(folder, Entry(folder, "dir"))
+                    found.setdefault(folder, Listed(folder, "dir"))
             if path.endswith(".md"):
                 kind = "symlink" if mode == "120000" else "dir" if mode == "160000" else "file"
-                found[path] = Entry(path, kind)
+                found[path] = Listed(path, kind)
         files = [entry.path for entry in found.values() if entry.kind == "file"]
         return files, [entry for entry in found.values() if entry.kind != "file"]
 
@@ -199,7 +201,8 @@ class GitIndex:
         blob = self._blobs.get(path)
         if blob is None:
             raise FileNotFoundError(path)
-        return self.notes_repo.repo.odb.stream(bytes.fromhex(blob[1])).read()
+        data: bytes = self.notes_repo.repo.odb.stream(bytes.fromhex(blob[1])).read()
+        return data
 
     def read_many(self, paths: list[str]) -> Iterator[bytes]:
         return map(self.read, paths)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import posixpath
 import re
 
-from dairly.config import Settings
-from dairly.model import Note, Problem, format_dot_date
-from dairly.notes import Scan
-from dairly.readme import Layout, OwnedEdits
+from dairly.config import Settings, format_dot_date
+from dairly.errors import Problem
+from dairly.notes.note import Note
+from dairly.notes.scan import Scan
+from dairly.readme.layout import Layout
 
 
 def _drift(path: str, message: str, line: int | None = None) -> Problem:
@@ -50,7 +51,8 @@ def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[int | 
 def diagnose(
     text: str,
     layout: Layout,
-    edits: OwnedEdits,
+    highlights_changed: bool,
+    history_changed: bool,
     scan: Scan,
     promoted: Note,
     settings: Settings,
@@ -72,7 +74,7 @@ def diagnose(
             )
         )
 
-    if edits.highlights_changed(text):
+    if highlights_changed:
         problems.append(
             _drift(
                 readme_path,
@@ -81,7 +83,7 @@ def diagnose(
             )
         )
 
-    if edits.history_changed(text):
+    if history_changed:
         before = len(problems)
         problems.extend(_tree_problems(text, layout, scan, settings, readme_path, readme_dir))
         if len(problems) == before:

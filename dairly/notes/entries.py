@@ -1,0 +1,203 @@
+"""The entries a person numbered in a note's 今日要点 section.
+
+An entry is a line `N. [title](url)  :star::star:` at column 0 in the section. Everything
+up to the next numbered line or heading is its body: field bullets (`- Abstract: ...`,
+`- Tips: ...`, at column 0 or indented, with nested bullets folded into their field),
+pictures, and any other text. This follows the author, not CommonMark: GitHub may render
+a field bullet at column 0 as a list of its own, or an entry written right after `</div>`
+as raw HTML; `dairly lint` tells the author where it does (dairly.notes.github).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dairly.links import target_spans
+from dairly.markdown import atx_heading, closes_fence, fence_opening
+from dairly.tuples import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dairly.markdown import Line
+
+ENTRY_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]+(.*?))?[ \t]*")  # at column 0
+_BULLET = re.compile(r"( *)[-*+](?:[ \t]+(.*?))?[ \t]*")
+# "Abstract: ...", "Code：..." (a full-width colon too)
+_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*[:：][ \t]*(.*)", re.S)
+STAR = ":star:"
+
+# Inline Markdown reduced to what a reader sees.
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\]\((?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+[^)]*)?\)")
+_LINK = re.compile(
+    r"\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]"  # [text]
+    r"\([ \t]*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+[^)]*)?\)"  # (target "title")
+)
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->")
+_STRONG = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPED = re.compile("\ue000(\\d+)\ue001")
+
+
+def plain_text(markdown: str) -> str:
+    """One line of inline Markdown as a reader sees it: link and image texts kept, their
+    targets, HTML tags and emphasis markers dropped, code spans as written."""
+    out = []
+    pos = 0
+    for code in _CODE_SPAN.finditer(markdown):
+        out.append(_plain(markdown[pos : code.start()]))
+        out.append(code.group(2).strip() if code.group(2).strip() else code.group(2))
+        pos = code.end()
+    out.append(_plain(markdown[pos:]))
+    return "".join(out).strip()
+
+
+def _plain(text: str) -> str:
+    # Escaped characters are set aside first, so `\*` never opens emphasis.
+    text = _ESCAPE.sub(lambda m: f"\ue000{ord(m.group(1))}\ue001", text)
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    text = _TAG.sub("", text)
+    text = _STRONG.sub(lambda m: m.group(2), text)
+    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text)
+
+
+class Field(Record):
+    """A field bullet of an entry: `- Paper: [title](url)` is ("Paper", "title", (url,))."""
+
+    name: str  # as written, "" for a bullet that is not a `Name: value` line
+    value: str  # plain text; nested bullets and continuation lines joined with newlines
+    links: tuple[str, ...]  # the link and image targets in the field, as written
+    line: int  # 1-based line of the bullet
+
+
+class Entry(Record):
+    """One numbered entry of a note's 今日要点 section."""
+
+    number: int  # as the author numbered it
+    title: str  # the text of the entry's first link, else its line without the stars
+    url: str | None  # the entry's first link (the article); None when it has none
+    stars: int  # the author's rating: the :star: codes on the numbered line
+    line: int  # 1-based line of the numbered line
+    fields: list[Field]
+    images: list[str]  # picture targets in the entry (Markdown images and <img src>), in order
+    text: str  # the entry's Markdown, from its numbered line to its last non-blank line
+
+    def field(self, name: str) -> Field | None:
+        """The first field with this name, case-insensitively."""
+        want = name.casefold()
+        return next((f for f in self.fields if f.name.casefold() == want), None)
+
+    def to_json(self) -> dict[str, object]:
+        data = self._asdict()
+        data["fields"] = [f._asdict() | {"links": list(f.links)} for f in self.fields]
+        return data
+
+
+def entry_blocks(body: list[Line]) -> list[list[Line]]:
+    """The lines of each entry in a section's body: a numbered line at column 0 and what
+    follows it, up to the next numbered line or heading. Code fences are kept whole."""
+    blocks: list[list[Line]] = []
+    current: list[Line] | None = None
+    fence: str | None = None
+    for line in body:
+        text = line.text
+        if fence is not None:
+            if closes_fence(text, fence):
+                fence = None
+        elif ENTRY_LINE.fullmatch(text):
+            current = [line]
+            blocks.append(current)
+            continue
+        elif atx_heading(text) is not None:
+            current = None
+            continue
+        else:
+            fence = fence_opening(text)
+        if current is not None:
+            current.append(line)
+    for block in blocks:
+        while len(block) > 1 and not block[-1].text.strip():
+            block.pop()
+    return blocks
+
+
+def parse_entries(body: list[Line]) -> list[Entry]:
+    """The entries of a 今日要点 section, given the lines of its body."""
+    return [_entry(block) for block in entry_blocks(body)]
+
+
+def _targets(text: str, kinds: tuple[str, ...]) -> list[str]:
+    return [text[start:end] for start, end, kind in target_spans(text) if kind in kinds]
+
+
+def _first_link(text: str) -> re.Match[str] | None:
+    """The first Markdown link of a line that is not an image."""
+    return next((m for m in _LINK.finditer(text) if m.start() == 0 or text[m.start() - 1] != "!"), None)
+
+
+def _entry(block: list[Line]) -> Entry:
+    head = block[0]
+    m = ENTRY_LINE.fullmatch(head.text)
+    assert m is not None  # entry_blocks starts every block with a numbered line
+    number, rest = int(m.group(1)), m.group(2) or ""
+    link = _first_link(rest)
+    if link is not None:
+        title, url = plain_text(link.group(1)), link.group(2)
+        if url.startswith("<") and url.endswith(">"):
+            url = url[1:-1]
+    else:
+        title, url = plain_text(rest.replace(STAR, "")), None
+    stars = rest.count(STAR) + rest.count("\u2b50")  # :star: or the emoji itself
+    images = _targets(rest, ("image", "src"))
+    fields = _fields(block[1:], images)
+    text = "".join(line.text + "\n" for line in block)
+    return Entry(number, title, url, stars, head.number, fields, images, text)
+
+
+def _fields(lines: list[Line], images: list[str]) -> list[Field]:
+    """The field bullets among an entry's body lines; pictures anywhere go to `images`."""
+    groups: list[tuple[int, int, list[str], list[str]]] = []  # (line, bullet indent, texts, links)
+    fence: str | None = None
+    blank_before = False
+    for line in lines:
+        text = line.text
+        if fence is not None:
+            if closes_fence(text, fence):
+                fence = None
+            continue
+        fence = fence_opening(text)
+        if fence is not None:
+            continue
+        if not text.strip():
+            blank_before = True
+            continue
+        images.extend(_targets(text, ("image", "src")))
+        bullet = _BULLET.fullmatch(text)
+        stripped = text.strip()
+        if bullet is not None:
+            indent = len(bullet.group(1))
+            content = plain_text(bullet.group(2) or "")
+            if groups and indent >= groups[-1][1] + 2:  # a nested bullet: part of the field above
+                groups[-1][2].append(content)
+            else:
+                groups.append((line.number, indent, [content], []))
+        elif stripped.startswith("<"):
+            continue  # HTML (a centred picture): its pictures are taken above
+        elif groups and (not blank_before or text.startswith((" ", "\t"))):
+            groups[-1][2].append(plain_text(stripped))  # the field goes on
+        else:
+            groups.append((line.number, -2, [plain_text(stripped)], []))  # text of its own
+        groups[-1][3].extend(_targets(text, ("link", "image")))
+        blank_before = False
+    return [_field(number, texts, links) for number, _indent, texts, links in groups]
+
+
+def _field(line: int, texts: list[str], links: list[str]) -> Field:
+    named = _FIELD.fullmatch(texts[0])
+    name, first = (named.group(1).strip(), named.group(2).strip()) if named else ("", texts[0])
+    return Field(name, "\n".join(t for t in [first, *texts[1:]] if t), tuple(links), line)

@@ -1,0 +1,505 @@
+"""The notes index: every note parsed once into a SQLite database, kept current by path,
+size and modification time, and read by lint, search, stats, feed and export.
+
+It lives in the git directory (`.git/dairly/index.sqlite3`, never committed) or, outside
+git, in the user's cache folder; DAIRLY_CACHE_DIR overrides both. A note whose size or
+modification time changed is read again and compared by its git blob id (the id `git
+hash-object` gives it, the same as its staged blob's when it is staged): only a note whose
+content changed is parsed again. The schema is documented in the README; a new dairly or
+a different 今日要点 heading rebuilds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from dairly import __version__
+from dairly.errors import DairlyError, InputError, Problem
+from dairly.fsio import refusal
+from dairly.links import Link, link_target
+from dairly.notes.entries import Entry, Field
+from dairly.notes.note import NoteRecord, decode_note, parse_note
+from dairly.notes.paths import dates_from_paths
+from dairly.notes.rules import normal_url, note_problems
+from dairly.notes.scan import WorkTree
+from dairly.workspace import Workspace
+
+SCHEMA_VERSION = 1
+PARALLEL_MIN = 400  # fewer notes are parsed before worker processes would have started
+PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
+
+# The tables an export keeps; `files` and `dairly` are the index's own bookkeeping.
+SCHEMA = """
+CREATE TABLE notes (
+    path TEXT PRIMARY KEY,      -- notes/202203/0307.md
+    date TEXT NOT NULL,         -- 2022-03-07: the path's date
+    title TEXT,                 -- the title; NULL when the note has none
+    title_line INTEGER,
+    draft INTEGER NOT NULL,     -- 1 for `draft: true` in the front matter
+    tags TEXT NOT NULL,         -- the front matter's tags, a JSON list
+    meta TEXT NOT NULL,         -- the whole front matter, JSON
+    highlights_line INTEGER,    -- the 今日要点 heading's line; NULL when there is none
+    entries INTEGER NOT NULL    -- how many entries the author numbered
+);
+CREATE INDEX notes_date ON notes(date);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    note TEXT NOT NULL REFERENCES notes(path),
+    date TEXT NOT NULL,
+    position INTEGER NOT NULL,  -- 1, 2, ... in the note
+    number INTEGER NOT NULL,    -- as the author numbered it
+    title TEXT NOT NULL,
+    url TEXT,
+    stars INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    fields TEXT NOT NULL,       -- the fields as text, one `Name: value` a line (for search)
+    images TEXT NOT NULL,       -- a JSON list of picture targets
+    markdown TEXT NOT NULL,     -- the entry as written
+    url_key TEXT                -- the web link without #fragment or trailing slash
+);
+CREATE INDEX entries_note ON entries(note);
+CREATE INDEX entries_url_key ON entries(url_key);
+CREATE TABLE fields (
+    id INTEGER PRIMARY KEY,
+    entry INTEGER NOT NULL REFERENCES entries(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,         -- as written: Abstract, Paper, Code, Tips, ...; "" for a plain bullet
+    value TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    links TEXT NOT NULL         -- a JSON list of the link targets in the field
+);
+CREATE INDEX fields_entry ON fields(entry);
+CREATE TABLE links (
+    id INTEGER PRIMARY KEY,
+    note TEXT NOT NULL REFERENCES notes(path),
+    line INTEGER NOT NULL,
+    kind TEXT NOT NULL,         -- link, image, src or href
+    url TEXT NOT NULL,
+    target TEXT                 -- the repository path a relative link points at; NULL for URLs
+);
+CREATE INDEX links_note ON links(note);
+CREATE TABLE findings (
+    note TEXT NOT NULL REFERENCES notes(path),
+    line INTEGER,
+    message TEXT NOT NULL       -- what `dairly lint` reports about the note on its own
+);
+CREATE INDEX findings_note ON findings(note);
+"""
+FTS = (
+    "CREATE VIRTUAL TABLE entries_fts USING fts5("
+    "title, url, fields, content='entries', content_rowid='id', tokenize='trigram')"
+)
+BOOKKEEPING = """
+CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, blob TEXT NOT NULL);
+CREATE TABLE dairly (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+INDEX_TABLES = ("notes", "entries", "fields", "links", "findings", "files", "dairly")
+
+
+def index_path(ws: Workspace) -> str:
+    override = os.environ.get("DAIRLY_CACHE_DIR")
+    private = ws.private_dir()
+    if not override and private is not None:
+        return os.path.join(private, "index.sqlite3")
+    import hashlib
+
+    folder = override or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "dairly"
+    )
+    digest = hashlib.sha1(ws.root.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(folder, f"index-{digest}.sqlite3")
+
+
+def has_trigram() -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer (3.34 and newer)."""
+    try:
+        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob (`git hash-object`)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class NotesIndex:
+    """An open, current index."""
+
+    def __init__(self, conn: sqlite3.Connection, fts: bool) -> None:
+        self.conn = conn
+        self.fts = fts  # whether entries_fts exists
+
+    # -- what the commands read -------------------------------------------------------
+    def notes(self, *, include_drafts: bool = True) -> list[tuple[str, datetime.date, str | None, bool, int]]:
+        """(path, date, title, draft, entry count) of every note, oldest first."""
+        rows = self.conn.execute("SELECT path, date, title, draft, entries FROM notes ORDER BY date, path")
+        return [
+            (path, datetime.date.fromisoformat(date), title, bool(draft), count)
+            for path, date, title, draft, count in rows
+            if include_drafts or not draft
+        ]
+
+    def records(self, paths: Iterable[str] | None = None) -> Iterator[NoteRecord]:
+        """Whole records, oldest first: every note, or those at `paths`."""
+        rows: list[Any]
+        if paths is None:
+            rows = self.conn.execute("SELECT * FROM notes ORDER BY date, path").fetchall()
+        else:
+            wanted = list(paths)
+            marks = ",".join("?" * len(wanted))
+            sql = f"SELECT * FROM notes WHERE path IN ({marks}) ORDER BY date, path"
+            rows = self.conn.execute(sql, wanted).fetchall()
+        for chunk_start in range(0, len(rows), 500):
+            chunk = rows[chunk_start : chunk_start + 500]
+            yield from self._records(chunk)
+
+    def _records(self, rows: list[Any]) -> Iterator[NoteRecord]:
+        paths: list[str] = [row[0] for row in rows]
+        marks = ",".join("?" * len(paths))
+        entries: dict[str, list[Entry]] = {p: [] for p in paths}
+        fields = self._fields(f"SELECT id FROM entries WHERE note IN ({marks})", paths)
+        for eid, note, number, title, url, stars, line, images, markdown in self.conn.execute(
+            "SELECT id, note, number, title, url, stars, line, images, markdown FROM entries"
+            f" WHERE note IN ({marks}) ORDER BY note, position",
+            paths,
+        ):
+            entries[note].append(
+                Entry(number, title, url, stars, line, fields.get(eid, []), json.loads(images), markdown)
+            )
+        links: dict[str, list[Link]] = {p: [] for p in paths}
+        for note, url, line, kind in self.conn.execute(
+            f"SELECT note, url, line, kind FROM links WHERE note IN ({marks}) ORDER BY note, id", paths
+        ):
+            links[note].append(Link(url, line, kind))
+        for path, date, title, title_line, _draft, _tags, meta, highlights_line, _count in rows:
+            yield NoteRecord(
+                path,
+                datetime.date.fromisoformat(date),
+                title,
+                title_line,
+                json.loads(meta),
+                highlights_line,
+                entries[path],
+                links[path],
+            )
+
+    def _fields(self, entry_ids_sql: str, params: Sequence[object]) -> dict[int, list[Field]]:
+        found: dict[int, list[Field]] = {}
+        for entry, name, value, links, line in self.conn.execute(
+            f"SELECT entry, name, value, links, line FROM fields WHERE entry IN ({entry_ids_sql})"
+            " ORDER BY entry, position",
+            params,
+        ):
+            found.setdefault(entry, []).append(Field(name, value, tuple(json.loads(links)), line))
+        return found
+
+    def entry_fields(self, entry_ids: list[int]) -> dict[int, list[Field]]:
+        """The fields of these entries, by entry id."""
+        found: dict[int, list[Field]] = {}
+        for start in range(0, len(entry_ids), 500):
+            chunk = entry_ids[start : start + 500]
+            found.update(self._fields(",".join("?" * len(chunk)), chunk))
+        return found
+
+    def candidate_entries(
+        self, query: str, since: datetime.date | None, until: datetime.date | None
+    ) -> list[tuple[int, str, str, str, int, str, str | None, int, int, str]]:
+        """(id, date, note, tags, number, title, url, stars, line, fields) of the entries
+        of published notes in the date range that may contain `query` (case-insensitively):
+        the full-text index narrows them when the query is long enough for trigrams."""
+        sql = (
+            "SELECT e.id, e.date, e.note, n.tags, e.number, e.title, e.url, e.stars, e.line, e.fields"
+            " FROM entries e JOIN notes n ON n.path = e.note WHERE n.draft = 0"
+        )
+        params: list[object] = []
+        if since is not None:
+            sql += " AND e.date >= ?"
+            params.append(since.isoformat())
+        if until is not None:
+            sql += " AND e.date <= ?"
+            params.append(until.isoformat())
+        if self.fts and len(query) >= 3:
+            sql += " AND e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+            params.append('"' + query.replace('"', '""') + '"')
+        sql += " ORDER BY e.date, e.note, e.position"
+        return self.conn.execute(sql, params).fetchall()
+
+    def findings(self) -> list[Problem]:
+        return [Problem(note, message, line) for note, line, message in self.conn.execute("SELECT * FROM findings")]
+
+    def relative_links(self) -> dict[str, list[tuple[Link, str]]]:
+        """(link, target) of every relative link, by note."""
+        found: dict[str, list[tuple[Link, str]]] = {}
+        for note, url, line, kind, target in self.conn.execute(
+            "SELECT note, url, line, kind, target FROM links WHERE target IS NOT NULL ORDER BY note, id"
+        ):
+            found.setdefault(note, []).append((Link(url, line, kind), target))
+        return found
+
+    def repeated_entries(self) -> list[tuple[str, datetime.date, int, int, str]]:
+        """(path, date, number, line, url) of the entries whose web link appears on more than
+        one day, oldest first."""
+        rows = self.conn.execute(
+            "SELECT note, date, number, line, url FROM entries WHERE url_key IN ("
+            " SELECT url_key FROM entries WHERE url_key IS NOT NULL GROUP BY url_key HAVING COUNT(DISTINCT date) > 1)"
+            " ORDER BY date, note, position"
+        )
+        return [(note, datetime.date.fromisoformat(date), n, line, url) for note, date, n, line, url in rows]
+
+    def export(self, target: str) -> None:
+        """A standalone copy of the index at `target`: the data tables and full-text search,
+        without the bookkeeping."""
+        if os.path.exists(target):
+            os.remove(target)
+        copy = sqlite3.connect(target)
+        try:
+            self.conn.backup(copy)
+            copy.execute("DROP TABLE files")
+            copy.execute("DROP TABLE dairly")
+            copy.commit()
+            copy.execute("VACUUM")
+        finally:
+            copy.close()
+
+
+# -- keeping it current ------------------------------------------------------------------
+
+
+def open_index(ws: Workspace, *, progress: bool = True) -> NotesIndex:
+    """The index of the workspace's notes, brought up to date."""
+    path = index_path(ws)
+    stamp = f"{SCHEMA_VERSION}:{__version__}:{ws.settings.highlights_heading}:{ws.settings.notes_dir}"
+    try:
+        conn, fts = _open(path, stamp)
+    except sqlite3.OperationalError:  # locked for too long, read-only, nowhere to keep it
+        conn, fts = _open(":memory:", stamp)  # an index for this run only
+    except sqlite3.DatabaseError:  # a damaged file: start again
+        _remove(path)
+        conn, fts = _open(path, stamp)
+    index = NotesIndex(conn, fts)
+    _refresh(index, ws, progress)
+    return index
+
+
+def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool]:
+    if path != ":memory:":
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        except OSError as exc:
+            raise sqlite3.OperationalError(str(exc)) from None
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # an index can always be rebuilt from the notes
+        return conn, _prepare(conn, stamp)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _remove(path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.remove(path + suffix)
+
+
+def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
+    """Create the tables, or drop a stale schema and create them again; returns whether
+    the full-text table exists."""
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "dairly" in tables:
+        row = conn.execute("SELECT value FROM dairly WHERE key = 'stamp'").fetchone()
+        if row is not None and row[0] == stamp:
+            return "entries_fts" in tables
+    with conn:
+        for name in ("entries_fts", *INDEX_TABLES):
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
+        conn.executescript(SCHEMA + BOOKKEEPING)
+        fts = has_trigram()
+        if fts:
+            conn.execute(FTS)
+        conn.execute("INSERT INTO dairly VALUES ('stamp', ?)", (stamp,))
+    return fts
+
+
+def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
+    conn = index.conn
+    source = WorkTree(ws.root)
+    notes_dir = ws.settings.notes_dir.strip("/")
+    files, _others = source.listing(notes_dir)  # symlinks and folders named like notes: `check` reports them
+    files.sort()
+    known = {path: (size, mtime, blob) for path, size, mtime, blob in conn.execute("SELECT * FROM files")}
+    changed: list[tuple[str, str, bytes, str, int, int]] = []  # (path, iso date, data, blob, size, mtime)
+    touched: list[tuple[int, int, str]] = []
+    for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
+        if isinstance(date, str):
+            continue
+        try:
+            st = os.stat(source.prefix + path)
+        except OSError as exc:
+            raise refusal(exc, path) from None
+        old = known.pop(path, None)
+        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            continue
+        data = source.read(path)
+        blob = git_blob_id(data)
+        if old is not None and old[2] == blob:
+            touched.append((st.st_size, st.st_mtime_ns, path))
+        else:
+            changed.append((path, date.isoformat(), data, blob, st.st_size, st.st_mtime_ns))
+    gone = list(known)
+    if not (changed or touched or gone):
+        return
+    parsed = _parse_all(
+        [(path, iso, data, ws.settings.highlights_heading) for path, iso, data, *_ in changed], progress
+    )
+    with conn:
+        for path in gone + [c[0] for c in changed]:
+            _delete(index, path)
+        next_entry = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0]) + 1
+        for (path, _iso, _data, blob, size, mtime), (record, problems) in zip(changed, parsed, strict=True):
+            next_entry = _insert(index, record, problems, next_entry)
+            conn.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (path, size, mtime, blob))
+        conn.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", touched)
+
+
+def _delete(index: NotesIndex, path: str) -> None:
+    conn = index.conn
+    if index.fts:
+        conn.execute(
+            "INSERT INTO entries_fts(entries_fts, rowid, title, url, fields)"
+            " SELECT 'delete', id, title, url, fields FROM entries WHERE note = ?",
+            (path,),
+        )
+    conn.execute("DELETE FROM fields WHERE entry IN (SELECT id FROM entries WHERE note = ?)", (path,))
+    for table, column in (("entries", "note"), ("links", "note"), ("findings", "note"), ("notes", "path")):
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
+    conn.execute("DELETE FROM files WHERE path = ?", (path,))
+
+
+def fields_text(entry: Entry) -> str:
+    """An entry's fields as searchable text, one `Name: value` a line."""
+    return "\n".join(f"{f.name}: {f.value}" if f.name else f.value for f in entry.fields)
+
+
+def _insert(index: NotesIndex, record: NoteRecord, problems: list[Problem], next_entry: int) -> int:
+    """Write one note's rows; returns the next free entry id."""
+    conn = index.conn
+    date = record.date.isoformat()
+    conn.execute(
+        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.path,
+            date,
+            record.title,
+            record.title_line,
+            int(record.draft),
+            json.dumps(record.tags, ensure_ascii=False),
+            json.dumps(record.meta, ensure_ascii=False),
+            record.highlights_line,
+            len(record.entries),
+        ),
+    )
+    entry_rows: list[tuple[Any, ...]] = []
+    field_rows: list[tuple[Any, ...]] = []
+    folder = record.path.rpartition("/")[0]
+    for position, entry in enumerate(record.entries, 1):
+        eid = next_entry
+        next_entry += 1
+        web = entry.url is not None and link_target(folder, entry.url) is None
+        entry_rows.append(
+            (
+                eid,
+                record.path,
+                date,
+                position,
+                entry.number,
+                entry.title,
+                entry.url,
+                entry.stars,
+                entry.line,
+                fields_text(entry),
+                json.dumps(entry.images, ensure_ascii=False),
+                entry.text,
+                normal_url(entry.url) if web and entry.url else None,
+            )
+        )
+        field_rows.extend(
+            (eid, n, f.name, f.value, f.line, json.dumps(list(f.links), ensure_ascii=False))
+            for n, f in enumerate(entry.fields, 1)
+        )
+    conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry_rows)
+    conn.executemany(
+        "INSERT INTO fields (entry, position, name, value, line, links) VALUES (?, ?, ?, ?, ?, ?)", field_rows
+    )
+    if index.fts:
+        conn.executemany(
+            "INSERT INTO entries_fts(rowid, title, url, fields) VALUES (?, ?, ?, ?)",
+            [(row[0], row[5], row[6], row[9]) for row in entry_rows],
+        )
+    conn.executemany(
+        "INSERT INTO links (note, line, kind, url, target) VALUES (?, ?, ?, ?, ?)",
+        [(record.path, lk.line, lk.kind, lk.url, link_target(folder, lk.url)) for lk in record.links],
+    )
+    conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [(record.path, p.line, p.message) for p in problems])
+    return next_entry
+
+
+Parsed = tuple[NoteRecord, list[Problem]]
+Failed = tuple[str, str, int | None]  # an InputError's message, path and line
+
+
+def _parse_one(job: tuple[str, str, bytes, str]) -> Parsed | Failed:
+    """A note's record and its own problems, or why it cannot be read (as plain values:
+    our errors do not survive the trip back from a worker process)."""
+    path, iso, data, heading = job
+    try:
+        record = parse_note(path, datetime.date.fromisoformat(iso), decode_note(data, path), heading)
+    except DairlyError as exc:
+        return exc.message, exc.path or path, exc.line
+    return record, note_problems(record, heading)
+
+
+def _parse_all(jobs: list[tuple[str, str, bytes, str]], progress: bool) -> list[Parsed]:
+    results: list[Parsed | Failed]
+    if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor() as pool:
+            results = list(_with_progress(pool.map(_parse_one, jobs, chunksize=64), len(jobs), progress))
+    else:
+        results = list(_with_progress(map(_parse_one, jobs), len(jobs), progress))
+    parsed: list[Parsed] = []
+    for result in results:
+        if len(result) == 3:
+            message, path, line = result
+            raise InputError(message, path=path, line=line)
+        parsed.append(result)
+    return parsed
+
+
+T = TypeVar("T")
+
+
+def _with_progress(results: Iterator[T], total: int, progress: bool) -> Iterator[T]:
+    if not progress or total < PROGRESS_MIN or not sys.stderr.isatty():
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"indexing {total} notes", total=total)
+        for result in results:
+            yield result
+            bar.advance(task)

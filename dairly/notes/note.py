@@ -1,0 +1,204 @@
+"""The one parser of a note: its front matter, draft flag, title, 今日要点 section and
+entries, read as the author meant them. Every command reads notes through here.
+
+`check` and `publish` need only each note's header (title and draft flag): read_header().
+lint, search, stats, feed and export need the whole record: parse_note(), which finds the
+title with the same find_title() and the section with the same markdown.find_sections()
+that publish promotes from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from dairly.errors import InputError
+from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, split_lines
+from dairly.notes.entries import Entry, parse_entries
+from dairly.tuples import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dairly.links import Link
+    from dairly.markdown import Line
+
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+_SETEXT_H1 = re.compile(r" {0,3}=+[ \t]*")
+_SETEXT_H2 = re.compile(r" {0,3}-+[ \t]*")
+# Lines that open a block a setext underline cannot turn into a heading: list items, block
+# quotes, HTML, tables and thematic breaks (`***`, `___`; `---` is tried as an underline first).
+_NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-+*][ \t]|\d{1,9}[.)](?:[ \t]|$)|>|<|\||(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$)")
+
+
+def decode_note(data: bytes, path: str) -> str:
+    """A note's text: strict UTF-8, without a leading BOM."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", path=path) from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """(the YAML front matter block or None, the offset where the Markdown starts)."""
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        return None, 0
+    m = _FRONT_MATTER_END.search(text, 4)
+    if m is None:
+        return None, 0
+    end = text.find("\n", m.end())
+    end = len(text) if end < 0 else end + 1
+    return text[:end], end
+
+
+def parse_metadata(block: str, path: str) -> dict[str, object]:
+    """The front matter as a dict; YAML errors name the note."""
+    import frontmatter  # only notes with front matter pay for YAML
+
+    try:
+        meta = frontmatter.loads(block).metadata
+    except Exception as exc:  # YAML errors come in many types; all mean the same to a user
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"invalid front matter: {first}", path=path) from None
+    return dict(meta)
+
+
+def find_title(text: str, start: int = 0) -> tuple[str, int] | None:
+    """The note's title: its first level-1 heading from `start`, outside code fences and
+    HTML comments, as (text, 1-based line). ATX (`# Title`, closing `#`s or not) or setext
+    (`Title` over a line of `=`). The text is "" for an empty heading."""
+    # The usual note opens with `# Title`: that line is the title, whatever follows.
+    end = text.find("\n", start)
+    first = text[start : len(text) if end < 0 else end]
+    if first.startswith("# ") and "#" not in first[2:] and "\r" not in first[:-1]:
+        return first[2:].strip(), text.count("\n", 0, start) + 1
+    return _find_title(split_lines(text, start, number=text.count("\n", 0, start) + 1))
+
+
+def _find_title(lines: list[Line]) -> tuple[str, int] | None:
+    fence: str | None = None
+    in_comment = False
+    paragraph: list[Line] | None = []  # None: inside a block that cannot become a heading
+    for line in lines:
+        text = line.text
+        if fence is not None:
+            if closes_fence(text, fence):
+                fence = None
+            continue
+        if in_comment:
+            in_comment = "-->" not in text
+            paragraph = []
+            continue
+        stripped = text.strip()
+        if not stripped:
+            paragraph = []
+            continue
+        if paragraph and _SETEXT_H1.fullmatch(text):
+            return " ".join(ln.text.strip() for ln in paragraph), paragraph[0].number
+        if len(text) - len(text.lstrip(" ")) >= 4 and not paragraph:
+            continue  # indented code
+        opening = fence_opening(text)
+        if opening is not None:
+            fence, paragraph = opening, []
+            continue
+        heading = atx_heading(text)
+        if heading is not None:
+            if heading[0] == 1:
+                return heading[1].strip(), line.number
+            paragraph = []
+            continue
+        if stripped.startswith("<!--"):
+            in_comment, paragraph = "-->" not in stripped[4:], []
+            continue
+        if paragraph and _SETEXT_H2.fullmatch(text):
+            paragraph = []  # a level-2 setext heading
+            continue
+        if not paragraph and _NOT_PARAGRAPH.match(text):
+            paragraph = None
+            continue
+        if paragraph is not None:
+            paragraph.append(line)
+    return None
+
+
+class Note(Record):
+    """A note's header: what the README needs of it."""
+
+    path: str  # POSIX path relative to the repository root: notes/202203/0307.md
+    date: datetime.date  # from the path, never from the text
+    title: str | None  # the title; None when the note has none
+    title_line: int | None = None  # 1-based line of the title in the file
+    draft: bool = False  # `draft: true` in the front matter
+
+    @property
+    def folder(self) -> str:
+        return self.path.rpartition("/")[0]
+
+
+def read_header(path: str, date: datetime.date, text: str) -> Note:
+    """The header of a note's text (decoded: see decode_note)."""
+    block, body_start = split_front_matter(text)
+    draft = block is not None and parse_metadata(block, path).get("draft") is True
+    found = find_title(text, body_start)
+    if found is None or not found[0]:
+        return Note(path, date, None, None, draft)
+    return Note(path, date, found[0], found[1], draft)
+
+
+class NoteRecord(Record):
+    """A whole note as data, for lint, search, stats, feed and export."""
+
+    path: str
+    date: datetime.date
+    title: str | None
+    title_line: int | None
+    meta: dict[str, object]  # the front matter, JSON-safe (dates as ISO strings)
+    highlights_line: int | None  # the 今日要点 heading's line; None when the note has none
+    entries: list[Entry]
+    links: list[Link]  # every link target in the note, in order
+
+    @property
+    def draft(self) -> bool:
+        return self.meta.get("draft") is True
+
+    @property
+    def tags(self) -> list[str]:
+        tags = self.meta.get("tags") or []
+        return [str(t) for t in tags] if isinstance(tags, list) else [str(tags)]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "title_line": self.title_line,
+            "meta": self.meta,
+            "highlights_line": self.highlights_line,
+            "entries": [entry.to_json() for entry in self.entries],
+            "links": [link._asdict() for link in self.links],
+        }
+
+
+def _json_safe(meta: dict[str, object]) -> dict[str, object]:
+    import json
+
+    # YAML dates and other scalars become plain values, as export and the index store them.
+    safe: dict[str, object] = json.loads(json.dumps(meta, default=str, ensure_ascii=False))
+    return safe
+
+
+def parse_note(path: str, date: datetime.date, text: str, highlights_heading: str) -> NoteRecord:
+    """A note's text (decoded: see decode_note) as a record."""
+    from dairly.links import find_links
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # lines keep their numbers
+    block, body_start = split_front_matter(text)
+    meta = _json_safe(parse_metadata(block, path)) if block is not None else {}
+    found = find_title(text, body_start)
+    title, title_line = (found[0], found[1]) if found and found[0] else (None, None)
+    sections = find_sections(text, highlights_heading)
+    section = sections[0] if sections else None
+    entries = parse_entries(section.body) if section is not None else []
+    highlights_line = section.heading.line.number if section is not None else None
+    links = find_links(text, body_start)
+    return NoteRecord(path, date, title, title_line, meta, highlights_line, entries, links)

@@ -1,0 +1,162 @@
+"""The scan of notes/ that `check` and `publish` run: every note's date (from its path)
+and header (from its text), and every file that is not a valid note, as a problem.
+
+Reading goes through a NoteSource, so the same scan judges the working tree or, for
+`check --staged`, the git index (dairly.gitrepo.GitIndex).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
+
+from dairly.config import Settings
+from dairly.errors import Problem
+from dairly.fsio import refusal
+from dairly.notes.note import Note, decode_note, read_header
+from dairly.notes.paths import dates_from_paths
+from dairly.tuples import Record
+
+_FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
+
+
+class Listed(Record):
+    """A path under notes/ that is not a regular file: never read, always reported."""
+
+    path: str  # POSIX, relative to the repository root
+    kind: str  # "symlink" or "dir"
+
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on `check`'s path
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class NoteSource(Protocol):
+        def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
+            """Every `*.md` name below notes_dir: the paths of the regular files (the notes,
+            valid or not), and the other ones (symbolic links, never followed, and folders)."""
+
+        def read(self, path: str) -> bytes:
+            """The bytes of a repository path (FileNotFoundError when there is none)."""
+
+        def read_many(self, paths: list[str]) -> Iterable[bytes]:
+            """read() of each path, in order: a source may batch the reads."""
+
+
+class WorkTree:
+    """Notes as they are on disk."""
+
+    def __init__(self, root: str) -> None:
+        self.prefix = os.path.join(root, "")
+
+    def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
+        files: list[str] = []
+        others: list[Listed] = []
+        stack = [notes_dir]
+        while stack:
+            folder = stack.pop()
+            try:
+                it = os.scandir(self.prefix + folder)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise refusal(exc, folder) from None
+            head = folder + "/"
+            with it:
+                for item in it:  # the types come from the directory listing: no stat per file
+                    name = item.name
+                    if item.is_dir(follow_symlinks=False):
+                        if name.endswith(".md"):
+                            others.append(Listed(head + name, "dir"))
+                        stack.append(head + name)
+                    elif name.endswith(".md"):
+                        if item.is_symlink():
+                            others.append(Listed(head + name, "symlink"))
+                        else:
+                            files.append(head + name)
+        return files, others
+
+    def read(self, path: str) -> bytes:
+        with open(self.prefix + path, "rb") as f:  # sizes its buffer from fstat: one read
+            return f.read()
+
+    def read_many(self, paths: list[str]) -> Iterator[bytes]:
+        prefix = self.prefix
+        for path in paths:
+            try:
+                fd = os.open(prefix + path, os.O_RDONLY)
+            except OSError as exc:
+                raise refusal(exc, path) from None
+            try:
+                chunks = [os.read(fd, _FIRST_READ)]
+                while len(chunks[-1]) == _FIRST_READ:  # a note over 64 KB: read the rest
+                    chunks.append(os.read(fd, _FIRST_READ))
+            finally:
+                os.close(fd)
+            yield chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+class Scan:
+    """What scan_notes found."""
+
+    __slots__ = ("_files", "_indexed", "notes", "paths", "problems")
+
+    def __init__(self) -> None:
+        self.notes: list[Note] = []  # valid paths, drafts and untitled included, oldest first
+        self.problems: list[Problem] = []
+        self.paths: list[str] = []  # every *.md path seen, valid or not
+        self._files: set[str] | None = None
+        self._indexed: list[Note] | None = None
+
+    @property
+    def files(self) -> set[str]:
+        """The paths as a set: made only when a README link must be looked up."""
+        if self._files is None:
+            self._files = set(self.paths)
+        return self._files
+
+    @property
+    def indexed(self) -> list[Note]:
+        """The notes that belong in the history tree: titled and not drafts."""
+        if self._indexed is None:
+            self._indexed = [n for n in self.notes if n.title is not None and not n.draft]
+        return self._indexed
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> Scan:
+    """Read every note's header and collect every problem with the notes folder."""
+    scan = Scan()
+    notes_dir = settings.notes_dir.strip("/")
+    files, others = source.listing(notes_dir)
+    files.sort()
+    scan.paths = files + [entry.path for entry in others]
+    for path, kind in others:
+        what = "is a symbolic link; dairly does not follow links under notes/" if kind == "symlink" else None
+        scan.problems.append(Problem(path, what or "is a directory named like a note"))
+    valid: list[str] = []
+    dates: list[datetime.date] = []
+    for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
+        if isinstance(date, str):
+            scan.problems.append(Problem(path, date))
+        else:
+            valid.append(path)
+            dates.append(date)
+    for path, date, data in zip(valid, dates, source.read_many(valid), strict=True):
+        note = read_header(path, date, decode_note(data, path))
+        scan.notes.append(note)
+        if note.title is None:
+            scan.problems.append(Problem(path, "has no title (a '# title' line); the history tree needs one"))
+        if date > today:
+            scan.problems.append(Problem(path, f"is dated in the future ({date.isoformat()})", warning=True))
+    scan.problems.sort(key=attrgetter("path"))  # in path order, as a reader scans them
+    return scan
+
+
+def newest(notes: Iterable[Note]) -> Note | None:
+    return max(notes, key=attrgetter("date"), default=None)

@@ -1,0 +1,92 @@
+"""Where the three parts dairly owns sit in a README: the date line's value, and the
+今日要点 and 历史更新 sections (each a level-2 heading found by its title, and the body
+below it up to the next level-1 or level-2 heading). Pure: text in, offsets out.
+
+A README whose owned heading or date line is missing or doubled is an error naming it
+and its lines, so nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dairly.config import Settings
+from dairly.errors import InputError
+from dairly.markdown import (
+    BOM,
+    Heading,
+    Line,
+    Section,
+    dominant_newline,
+    find_sections,
+    headings,
+    iter_unfenced,
+    near_misses,
+    outline_lines,
+)
+from dairly.tuples import Record
+
+
+class Layout(Record):
+    """Where the owned parts of a README are."""
+
+    newline: str
+    date_line: Line
+    date_span: tuple[int, int]  # offsets of the date value on the date line
+    highlights: Section
+    history: Section
+
+
+def _one_section(text: str, title: str, path: str, what: str, all_headings: list[Heading]) -> Section:
+    found = find_sections(text, title, all_headings=all_headings)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        hint = ""
+        misses = near_misses(text, title)
+        if misses:
+            hint = f"; line {misses[0].number} looks like a broken one: {misses[0].text.strip()!r}"
+        raise InputError(f"no '## {title}' heading ({what}) found{hint}", path=path)
+    numbers = " and ".join(str(s.heading.line.number) for s in found)
+    raise InputError(
+        f"the '## {title}' heading appears {len(found)} times (lines {numbers}); keep one",
+        path=path,
+        line=found[0].heading.line.number,
+    )
+
+
+def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple[int, int]]:
+    """The one date line among the lines outside code fences."""
+    pattern = re.compile(r"[ \t]*" + re.escape(label) + r"[ \t]*[：:][ \t\u3000]*(.*?)[ \t\u3000]*")
+    found = []
+    for line in [ln for ln in unfenced if label in ln.text]:  # the regex only where it can match
+        skip = 1 if line.number == 1 and line.text.startswith(BOM) else 0
+        m = pattern.fullmatch(line.text, skip)
+        if m:
+            found.append((line, (line.start + m.start(1), line.start + m.end(1))))
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise InputError(f"no '{label}：' date line found", path=path)
+    numbers = " and ".join(str(ln.number) for ln, _ in found)
+    raise InputError(f"the '{label}：' line appears {len(found)} times (lines {numbers}); keep one", path=path)
+
+
+def locate(text: str, settings: Settings, path: str) -> Layout:
+    """Find the owned parts, or fail naming what is missing or doubled."""
+    # Only the lines that can be headings, fences or the date line: a 10,000-note README's
+    # tree is 10,000 lines of none of these (see outline_lines).
+    outline = outline_lines(text, settings.date_label)
+    all_headings = headings(outline)
+    highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
+    history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)
+    date_line, span = _date_line(list(iter_unfenced(outline)), settings.date_label, path)
+    for section in (highlights, history):
+        if section.start <= date_line.start < section.end:
+            raise InputError(
+                f"the '{settings.date_label}：' line is inside the '## {section.heading.title}' section,"
+                " which dairly rewrites; move it above the sections",
+                path=path,
+                line=date_line.number,
+            )
+    return Layout(dominant_newline(text), date_line, span, highlights, history)

@@ -1,0 +1,212 @@
+"""The one computation `check` and `publish` share: from the README text and the notes,
+what the README should be, and what is wrong with it now. Pure: the notes come through a
+NoteSource and the README as text; nothing is written here.
+
+`check` reports the plan; `publish` writes `plan.new_text`. Neither decides anything the
+other does not, so a README that `check` passes is exactly what `publish` writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+from collections.abc import Iterator, Sequence
+
+from dairly.config import Settings, format_dot_date
+from dairly.errors import NotesError, Problem
+from dairly.markdown import Section
+from dairly.notes.note import Note, decode_note
+from dairly.notes.paths import note_path
+from dairly.notes.scan import Scan, newest, scan_notes
+from dairly.readme.drift import diagnose
+from dairly.readme.layout import Layout, locate
+from dairly.readme.render import history_chunks, note_highlights, render_history
+from dairly.tuples import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dairly.notes.scan import NoteSource
+
+
+class Plan(Record):
+    settings: Settings
+    readme_path: str
+    text: str  # the README now
+    new_text: str | None  # the README as publish writes it; None when it cannot be computed
+    promoted: Note
+    scan: Scan
+    problems: list[Problem]  # notes problems first, then README drift
+    highlights: str | None = None  # the promoted note's 今日要点 content, rebased
+
+    def rewrite(self, other_text: str) -> str:
+        """Another README text (say, the committed one) as publish would write it with
+        these notes: two READMEs that rewrite alike differ only in the owned parts."""
+        assert self.highlights is not None
+        layout = locate(other_text, self.settings, self.readme_path)
+        readme_dir = posixpath.dirname(self.readme_path)
+        return plan_edits(other_text, layout, self.scan.indexed, self.promoted, self.highlights, readme_dir).apply(
+            other_text
+        )
+
+    @property
+    def blocking(self) -> list[Problem]:
+        """Problems a human must fix before publishing (README drift is what publish fixes)."""
+        return [p for p in self.problems if not p.warning and not p.drift]
+
+    @property
+    def in_sync(self) -> bool:
+        return self.new_text == self.text and not any(not p.warning for p in self.problems)
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text is not None and self.new_text != self.text
+
+
+def choose_note(scan: Scan, settings: Settings, date: datetime.date | None) -> Note:
+    """The note to promote: the newest indexed one, or the one of `date`."""
+    if date is None:
+        note = newest(scan.indexed)
+        if note is None:
+            raise NotesError(
+                "has no notes to publish (drafts and notes without a title do not count)", path=settings.notes_dir
+            )
+        return note
+    path = note_path(settings.notes_dir, date)
+    for note in scan.notes:
+        if note.date == date:
+            if note.draft:
+                raise NotesError("is a draft (front matter draft: true); drafts are not published", path=note.path)
+            return note
+    raise NotesError(f"no note for {date.isoformat()}", path=path)
+
+
+def compute(
+    source: NoteSource,
+    readme_text: str,
+    settings: Settings,
+    today: datetime.date,
+    date: datetime.date | None = None,
+) -> Plan:
+    readme_path = settings.readme
+    layout = locate(readme_text, settings, readme_path)
+    scan = scan_notes(source, settings, today)
+    promoted = choose_note(scan, settings, date)
+    readme_dir = posixpath.dirname(readme_path)
+    problems = list(scan.problems)
+    try:
+        highlights = note_highlights(
+            decode_note(source.read(promoted.path), promoted.path), promoted, settings, readme_dir
+        )
+    except NotesError as exc:
+        problems.append(Problem(promoted.path, exc.message))
+        return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
+    edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, readme_dir)
+    problems += diagnose(
+        readme_text,
+        layout,
+        edits.highlights_changed(readme_text),
+        edits.history_changed(readme_text),
+        scan,
+        promoted,
+        settings,
+        readme_path,
+    )
+    new_text = edits.apply(readme_text)
+    if new_text != readme_text and not problems:
+        # Guarantee: a README that differs is never reported as clean.
+        problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))
+    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights)
+
+
+def _section_edit(text: str, section: Section, new_content: str, nl: str) -> tuple[int, int, str] | None:
+    """The (start, end, replacement) that puts `new_content` (LF endings) in `section`."""
+    new = new_content.replace("\n", nl)
+    span = section.content_span()
+    if span is not None:
+        start, end, eol = span
+        if not eol and new.endswith(nl):
+            new = new[: -len(nl)]  # the file ended without a newline; keep it that way
+        return start, end, new
+    if not new:
+        return None
+    if section.start < section.end:  # a blank body: the content goes at its start
+        return section.start, section.start, nl + new
+    heading = section.heading.line
+    if not heading.eol:  # heading is the last line and has no newline
+        return heading.end, heading.end, nl + nl + new[: -len(nl)]
+    if heading.end == len(text):
+        return heading.end, heading.end, nl + new
+    return heading.end, heading.end, nl + new + nl
+
+
+Edit = tuple[int, int, str]  # (start, end, replacement) offsets in the README text
+
+
+def _history_in_place(text: str, section: Section, chunks: Iterator[str], nl: str) -> bool:
+    """Whether _section_edit(text, section, "".join(chunks), nl) would change nothing.
+
+    Compared a month at a time against the README, so an in-sync `check` never holds the
+    whole rendered tree: on a 10,000-note README that is 2 MB, and memory is time.
+    """
+    span = section.content_span()
+    if span is None:  # no content: in place only if there is nothing to put there
+        return next(chunks, None) is None
+    start, end, eol = span
+    pos, pending = start, None
+    for chunk in chunks:  # one behind, to apply the end-of-file rule to the last one
+        if pending is not None:
+            if not text.startswith(pending, pos):
+                return False
+            pos += len(pending)
+        pending = chunk if nl == "\n" else chunk.replace("\n", nl)
+    if pending is None:
+        return False  # an empty tree where the README has content
+    if not eol and pending.endswith(nl):
+        pending = pending[: -len(nl)]  # as _section_edit: the file ended without a newline
+    return pos + len(pending) == end and text.startswith(pending, pos)
+
+
+def _changes(text: str, edit: Edit | None) -> bool:
+    # text[start:end] != new, without copying the slice (the history tree is most of the README)
+    return edit is not None and (edit[1] - edit[0] != len(edit[2]) or not text.startswith(edit[2], edit[0]))
+
+
+class OwnedEdits(Record):
+    """The replacements for the three owned parts; applying them is `publish`."""
+
+    date: Edit
+    highlights: Edit | None
+    history: Edit | None
+
+    def highlights_changed(self, text: str) -> bool:
+        return _changes(text, self.highlights)
+
+    def history_changed(self, text: str) -> bool:
+        return _changes(text, self.history)
+
+    def apply(self, text: str) -> str:
+        if not any(_changes(text, e) for e in (self.date, self.highlights, self.history)):
+            return text  # in sync: no copy of a README that may be megabytes
+        out = text
+        # Right to left, so earlier offsets stay valid; plain slicing, no regex templates.
+        for start, end, new in sorted((e for e in (self.date, self.highlights, self.history) if e), reverse=True):
+            out = out[:start] + new + out[end:]
+        return out
+
+
+def plan_edits(
+    text: str,
+    layout: Layout,
+    indexed: Sequence[Note],
+    promoted: Note,
+    highlights: str,
+    readme_dir: str,
+) -> OwnedEdits:
+    """What `publish` changes: owned parts regenerated from the notes, all else kept."""
+    return OwnedEdits(
+        date=(layout.date_span[0], layout.date_span[1], format_dot_date(promoted.date)),
+        highlights=_section_edit(text, layout.highlights, highlights, layout.newline),
+        history=None
+        if _history_in_place(text, layout.history, history_chunks(indexed, readme_dir), layout.newline)
+        else _section_edit(text, layout.history, render_history(indexed, readme_dir), layout.newline),
+    )

@@ -1,0 +1,76 @@
+"""What the README's owned parts should hold, rendered from the notes: the 历史更新 tree
+and the promoted note's 今日要点, its relative links rebased to the README's folder.
+Pure: notes in, text out (LF line endings; the plan converts them to the README's).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from operator import attrgetter
+
+from dairly.config import Settings
+from dairly.errors import NotesError
+from dairly.links import rebase_links
+from dairly.markdown import find_sections
+from dairly.notes.note import Note
+
+_ESCAPED = re.compile(r"[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    """html.escape(text), without importing html (and its entity tables) on every `check`."""
+    if not _ESCAPED.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;")
+
+
+def history_chunks(notes: Sequence[Note], readme_dir: str) -> Iterator[str]:
+    """The 历史更新 tree in pieces, one a month (the year's opening or closing tags with it),
+    years and months ascending, numbering restarting each month."""
+    year = None
+    for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
+        head = ""
+        if y != year:
+            head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{y}年</summary>\n"
+            year = y
+        items = "".join(_tree_line(n, note, readme_dir) for n, note in enumerate(group, 1))
+        yield f"{head}<details><summary>{month}月</summary>\n{items}</details>\n"
+    if year is not None:
+        yield "</pre>\n"
+
+
+def _tree_line(number: int, note: Note, readme_dir: str) -> str:
+    href = posixpath.relpath(note.path, readme_dir) if readme_dir else note.path
+    return f'    {number}. <a href="{_escape(href)}" target="_blank">{_escape(note.title or "")}</a>\n'
+
+
+def _month(note: Note) -> tuple[int, int]:
+    return note.date.year, note.date.month
+
+
+def render_history(notes: Sequence[Note], readme_dir: str) -> str:
+    """The 历史更新 tree."""
+    return "".join(history_chunks(notes, readme_dir))
+
+
+def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
+    """The content of a note's 今日要点 section, rebased to the README's folder, LF endings."""
+    text = note_text.replace("\r\n", "\n").replace("\r", "\n")
+    found = find_sections(text, settings.highlights_heading)  # as dairly.notes.note.parse_note does
+    if not found:
+        raise NotesError(f"has no '## {settings.highlights_heading}' section to promote", path=note.path)
+    if len(found) > 1:
+        numbers = " and ".join(str(s.heading.line.number) for s in found)
+        raise NotesError(
+            f"has {len(found)} '## {settings.highlights_heading}' sections (lines {numbers}); keep one",
+            path=note.path,
+        )
+    content = found[0].content
+    if not content:
+        return ""
+    body = "".join(ln.text + "\n" for ln in content)
+    return rebase_links(body, note.folder, readme_dir)
