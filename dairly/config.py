@@ -83,6 +83,18 @@ def _load_toml(path: str) -> dict[str, object]:
         raise InputError(f"invalid TOML: {exc}", path=os.path.basename(path)) from None
 
 
+def _mentions_dairly(path: str) -> bool:
+    """Whether a pyproject.toml could hold a [tool.dairly] table. One with no `[tool]` or
+    `[tool.dairly...]` header and no `tool.dairly` or `tool =` key needs no TOML parser,
+    whose import is a large part of a `check` (bench/README.md)."""
+    with open(path, "rb") as f:
+        for line in f:
+            header = line.strip().replace(b" ", b"").replace(b"\t", b"").replace(b'"', b"").replace(b"'", b"")
+            if header.startswith((b"[tool]", b"[tool.dairly", b"[[tool.dairly", b"tool.dairly", b"tool=")):
+                return True
+    return False
+
+
 def load_settings(root: str) -> Settings:
     """Read the repository's settings, or the defaults when it has none."""
     # os.path, not pathlib: this runs on every `check`, which does not import pathlib.
@@ -90,7 +102,7 @@ def load_settings(root: str) -> Settings:
     if os.path.isfile(own):
         return settings_from_mapping(_load_toml(own), "dairly.toml")
     pyproject = os.path.join(root, "pyproject.toml")
-    if os.path.isfile(pyproject):
+    if os.path.isfile(pyproject) and _mentions_dairly(pyproject):
         tool = _load_toml(pyproject).get("tool")
         table = tool.get("dairly") if isinstance(tool, dict) else None
         if table is not None:

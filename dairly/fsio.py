@@ -10,7 +10,6 @@ be) become FileSystemError naming the user's file, never one of our temporary fi
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import stat
@@ -93,8 +92,10 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | N
 
 
 def _remove_quietly(path: str) -> None:
-    with contextlib.suppress(OSError):
+    try:
         os.unlink(path)
+    except OSError:  # gone already, or never made
+        return
 
 
 def remove_stale_temp_files(folder: str) -> list[str]:

@@ -6,7 +6,6 @@ in dairly works without git.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,6 +202,3 @@ class GitIndex:
             raise FileNotFoundError(path)
         data: bytes = self.notes_repo.repo.odb.stream(bytes.fromhex(blob[1])).read()
         return data
-
-    def read_many(self, paths: list[str]) -> Iterator[bytes]:
-        return map(self.read, paths)

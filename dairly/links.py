@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable
 
-from dairly.markdown import iter_unfenced, split_lines
+from dairly.markdown import closes_fence, fence_opening, split_lines
 from dairly.tuples import Record
 
+# Link text: brackets may nest once and be escaped. Written as "plain* (special plain*)*",
+# so the regex engine takes runs of plain characters at once and never backtracks far.
+_PLAIN = r"[^\[\]\\\n]*"  # a link's text stays on one line
+LINK_TEXT = _PLAIN + r"(?:(?:\\.|\[" + _PLAIN + r"(?:\\." + _PLAIN + r")*\])" + _PLAIN + r")*"
 # [text](target "title") and ![alt](target): group 1 is everything up to the target.
-_INLINE_LINK = re.compile(
-    r"(!?\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\]\([ \t]*)(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
-)
+_INLINE_LINK = re.compile(r"(!?\[" + LINK_TEXT + r"\]\([ \t]*)(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)")
 # [label]: target
-_REFERENCE_DEF = re.compile(r"^( {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*)(<[^<>\n]*>|\S+)")
+_REFERENCE_DEF = re.compile(r"^( {0,3}\[(?:[^\]\\\n]|\\.)+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.M)
 # src="..." / href='...' / src=unquoted inside HTML tags.
 _HTML_ATTR = re.compile(r"""(\b(?:src|href)[ \t]*=[ \t]*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
@@ -73,29 +76,53 @@ def _unwrapped(start: int, end: int, text: str) -> tuple[int, int]:
     return start, end
 
 
-def target_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, kind) of every link target in one line of Markdown outside fenced code,
-    left to right; inline code spans are skipped."""
-    m = _REFERENCE_DEF.match(text)
-    if m:
-        yield (*_unwrapped(m.start(2), m.end(2), text), "link")
-        return
-    pos = 0
-    for code in [*_CODE_SPAN.finditer(text), None]:
-        stop = len(text) if code is None else code.start()
-        spans = [
-            (*_unwrapped(lk.start(2), lk.end(2), text), "image" if text[lk.start()] == "!" else "link")
-            for lk in _INLINE_LINK.finditer(text, pos, stop)
-        ]
-        for tag in _HTML_TAG.finditer(text, pos, stop):
+def target_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every link target in a Markdown text, in order: the targets of
+    links and images, reference definitions, and src= and href= in HTML tags. Targets in
+    fenced code blocks and inline code spans are examples, not links: they are left out."""
+    spans: list[tuple[int, int, str]] = []
+    if "](" in text:
+        for m in _INLINE_LINK.finditer(text):
+            spans.append((*_unwrapped(m.start(2), m.end(2), text), "image" if text[m.start()] == "!" else "link"))
+    if "]:" in text:
+        spans.extend((*_unwrapped(m.start(2), m.end(2), text), "link") for m in _REFERENCE_DEF.finditer(text))
+    if "<" in text:
+        for tag in _HTML_TAG.finditer(text):
             for attr in _HTML_ATTR.finditer(tag.group(0)):
                 start = tag.start() + attr.start(2)
-                spans.append(
-                    (*_unwrapped(start, start + len(attr.group(2)), text), attr.group(1).split("=")[0].strip().lower())
-                )
-        yield from sorted(spans)
-        if code is not None:
-            pos = code.end()
+                kind = attr.group(1).split("=")[0].strip().lower()
+                spans.append((*_unwrapped(start, start + len(attr.group(2)), text), kind))
+    code = _code_ranges(text)
+    if code:
+        starts = [start for start, _end in code]
+        spans = [s for s in spans if not _inside(s[0], code, starts)]
+    spans.sort()
+    return spans
+
+
+def _inside(offset: int, ranges: list[tuple[int, int]], starts: list[int]) -> bool:
+    i = bisect_right(starts, offset) - 1
+    return i >= 0 and offset < ranges[i][1]
+
+
+def _code_ranges(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of fenced code blocks and inline code spans, in order."""
+    ranges: list[tuple[int, int]] = []
+    if "```" in text or "~~~" in text:
+        fence_start, fence = 0, None
+        for line in split_lines(text):
+            if fence is None:
+                fence = fence_opening(line.text)
+                fence_start = line.start
+            elif closes_fence(line.text, fence):
+                ranges.append((fence_start, line.end))
+                fence = None
+        if fence is not None:
+            ranges.append((fence_start, len(text)))
+    if "`" in text:
+        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
+        ranges = sorted(ranges + [s for s in spans if not any(a <= s[0] < b for a, b in ranges)])
+    return ranges
 
 
 def find_links(text: str, start: int = 0) -> list[Link]:
@@ -103,30 +130,29 @@ def find_links(text: str, start: int = 0) -> list[Link]:
     from html import unescape
 
     found = []
-    for line in iter_unfenced(split_lines(text, start, number=text.count("\n", 0, start) + 1)):
-        for begin, end, kind in target_spans(line.text):
-            url = line.text[begin:end]
-            found.append(Link(unescape(url) if kind in ("src", "href") else url, line.number, kind))
+    line, counted = 1, 0
+    for begin, end, kind in target_spans(text):
+        if begin < start:
+            continue
+        line += text.count("\n", counted, begin)
+        counted = begin
+        url = text[begin:end]
+        found.append(Link(unescape(url) if kind in ("src", "href") else url, line, kind))
     return found
 
 
 def rewrite_links(markdown: str, rewrite: Callable[[str], str]) -> str:
     """`markdown` with every link target outside code replaced by rewrite(target); every
     other character is kept."""
-    lines = split_lines(markdown)
-    outside_code = {ln.number for ln in iter_unfenced(lines)}
     out = []
-    for line in lines:
-        pos = 0
-        if line.number in outside_code:
-            for begin, end, _kind in target_spans(line.text):
-                if begin < pos:  # inside a target already rewritten
-                    continue
-                out.append(line.text[pos:begin])
-                out.append(rewrite(line.text[begin:end]))  # spliced in: never read as a template
-                pos = end
-        out.append(line.text[pos:])
-        out.append(line.eol)
+    pos = 0
+    for begin, end, _kind in target_spans(markdown):
+        if begin < pos:  # inside a target already rewritten
+            continue
+        out.append(markdown[pos:begin])
+        out.append(rewrite(markdown[begin:end]))  # spliced in: never read as a template
+        pos = end
+    out.append(markdown[pos:])
     return "".join(out)
 
 

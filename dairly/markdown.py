@@ -91,6 +91,8 @@ def is_blank(line: Line) -> bool:
 def fence_opening(text: str) -> str | None:
     """The fence (```` ``` ```` or `~~~`, three or more) a line opens, else None. A line that
     could close a fence opens one too: the caller knows whether a fence is open."""
+    if "`" not in text and "~" not in text:
+        return None
     m = _FENCE.match(text)
     if m is None or (m.group(1)[0] == "`" and "`" in m.group(2)):
         return None
@@ -180,6 +182,8 @@ def normalize_title(raw: str) -> str:
 
 def atx_heading(text: str) -> tuple[int, str] | None:
     """(level, raw title) when the line is an ATX heading (`## Title ##`), else None."""
+    if "#" not in text[:4]:  # up to three spaces, then a `#`
+        return None
     m = _HEADING.fullmatch(text)
     return None if m is None else (len(m.group(1)), m.group(2) or "")
 

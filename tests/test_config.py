@@ -22,9 +22,25 @@ def test_dairly_toml_overrides(tmp_path: Path):
     assert (settings.notes_dir, settings.commit_message) == ("daily", "notes {date}")
 
 
-def test_pyproject_table(tmp_path: Path):
-    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n\n[tool.dairly]\ndate_label = "Updated"\n')
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool.dairly]\ndate_label = "Updated"\n',
+        '[ tool . "dairly" ]\ndate_label = "Updated"\n',
+        '[tool]\ndairly = { date_label = "Updated" }\n',
+        'tool.dairly.date_label = "Updated"\n[project]\nname = "x"\n',
+        'tool = { dairly = { date_label = "Updated" } }\n',
+    ],
+)
+def test_pyproject_table(tmp_path: Path, table: str):
+    write(tmp_path, "pyproject.toml", f"{table}\n[other]\nline-length = 99\n")
     assert load_settings(tmp_path).date_label == "Updated"
+
+
+def test_pyproject_without_a_dairly_table_is_not_parsed(tmp_path: Path):
+    # Invalid TOML, but it cannot hold [tool.dairly], so the defaults stand without a parse.
+    write(tmp_path, "pyproject.toml", '[project]\nname = "dairly"\nbroken = \n[tool.ruff]\n')
+    assert load_settings(tmp_path) == Settings()
 
 
 @pytest.mark.parametrize(

@@ -39,9 +39,6 @@ class MemorySource:
     def read(self, path: str) -> bytes:
         return self.files[path]
 
-    def read_many(self, paths: list[str]) -> list[bytes]:
-        return [self.files[p] for p in paths]
-
 
 @st.composite
 def note_sets(draw):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import unquote
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS, Problem
@@ -14,8 +15,7 @@ from dairly.workspace import Workspace
 def find_problems(ws: Workspace, index: NotesIndex) -> list[Problem]:
     """Every problem in the notes, ordered by path and line."""
     problems = index.findings()
-    for path, links in index.relative_links().items():
-        problems.extend(link_problems(path, (link for link, _target in links), lambda t: os.path.exists(ws.file(t))))
+    problems.extend(link_problems(index.local_links(), lambda target: os.path.exists(ws.file(unquote(target)))))
     problems.extend(repeated_problems(index.repeated_entries()))
     problems.sort(key=lambda p: (p.path, p.line or 0))
     return problems

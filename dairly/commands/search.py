@@ -15,7 +15,7 @@ import sys
 from dairly import output
 from dairly.errors import OK, PROBLEMS
 from dairly.notes.entries import Field
-from dairly.notes.index import NotesIndex, open_index
+from dairly.notes.index import NotesIndex, fields_from_json, open_index
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
@@ -57,24 +57,25 @@ def find(
     needle = query.casefold()
     want_field = field.casefold() if field else None
     want_tag = tag.casefold() if tag else None
-    rows = [
-        row
-        for row in index.candidate_entries(query, since, until)
-        if (want_tag is None or want_tag in (str(t).casefold() for t in json.loads(row[3])))
-        and needle in f"{row[5]}\0{row[6] or ''}\0{row[9]}".casefold()
-    ]
-    fields = index.entry_fields([row[0] for row in rows])
     matches = []
-    for eid, date, note, _tags, number, title, url, stars, line, _text in rows:
-        own = fields.get(eid, [])
-        haystacks = [("title", title), ("url", url or ""), *((f.name or "text", f.value) for f in own)]
+    for date, note, tags, number, title, url, stars, line, text, field_list in index.candidate_entries(
+        query, since, until
+    ):
+        if needle not in f"{title}\0{url or ''}\0{text}".casefold():
+            continue  # the cheap test first: most candidates of a short query fail it
+        if want_tag is not None and want_tag not in (str(t).casefold() for t in json.loads(tags)):
+            continue
+        fields = fields_from_json(field_list)
+        haystacks = [("title", title), ("url", url or ""), *((f.name or "text", f.value) for f in fields)]
         where = tuple(
             name
-            for name, text in haystacks
-            if (want_field is None or name.casefold() == want_field) and needle in text.casefold()
+            for name, value in haystacks
+            if (want_field is None or name.casefold() == want_field) and needle in value.casefold()
         )
         if where:
-            matches.append(Match(datetime.date.fromisoformat(date), note, number, title, url, stars, line, own, where))
+            matches.append(
+                Match(datetime.date.fromisoformat(date), note, number, title, url, stars, line, fields, where)
+            )
     return matches
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
-from dairly.links import target_spans
+from dairly.links import LINK_TEXT
 from dairly.markdown import atx_heading, closes_fence, fence_opening
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from dairly.links import Link
     from dairly.markdown import Line
 
 ENTRY_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]+(.*?))?[ \t]*")  # at column 0
@@ -28,9 +29,11 @@ STAR = ":star:"
 
 # Inline Markdown reduced to what a reader sees.
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\]\((?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+[^)]*)?\)")
+_IMAGE = re.compile(
+    r"!\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+[^)]*)?\)"
+)
 _LINK = re.compile(
-    r"\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]"  # [text]
+    r"\[(" + LINK_TEXT + r")\]"  # [text]
     r"\([ \t]*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+[^)]*)?\)"  # (target "title")
 )
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
@@ -41,9 +44,14 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ESCAPED = re.compile("\ue000(\\d+)\ue001")
 
 
+_MARKUP = frozenset("[]()<>*_~`\\")
+
+
 def plain_text(markdown: str) -> str:
     """One line of inline Markdown as a reader sees it: link and image texts kept, their
     targets, HTML tags and emphasis markers dropped, code spans as written."""
+    if _MARKUP.isdisjoint(markdown):  # plain already: most field values
+        return markdown.strip()
     out = []
     pos = 0
     for code in _CODE_SPAN.finditer(markdown):
@@ -55,15 +63,19 @@ def plain_text(markdown: str) -> str:
 
 
 def _plain(text: str) -> str:
-    # Escaped characters are set aside first, so `\*` never opens emphasis.
-    text = _ESCAPE.sub(lambda m: f"\ue000{ord(m.group(1))}\ue001", text)
-    text = _IMAGE.sub(lambda m: m.group(1), text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _AUTOLINK.sub(lambda m: m.group(1), text)
-    text = _TAG.sub("", text)
-    text = _STRONG.sub(lambda m: m.group(2), text)
-    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text)
+    escaped = "\\" in text
+    if escaped:  # escaped characters are set aside first, so `\*` never opens emphasis
+        text = _ESCAPE.sub(lambda m: f"\ue000{ord(m.group(1))}\ue001", text)
+    if "](" in text:
+        text = _IMAGE.sub(lambda m: m.group(1), text)
+        text = _LINK.sub(lambda m: m.group(1), text)
+    if "<" in text:
+        text = _AUTOLINK.sub(lambda m: m.group(1), text)
+        text = _TAG.sub("", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _STRONG.sub(lambda m: m.group(2), text)
+        text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text) if escaped else text
 
 
 class Field(Record):
@@ -109,7 +121,7 @@ def entry_blocks(body: list[Line]) -> list[list[Line]]:
         if fence is not None:
             if closes_fence(text, fence):
                 fence = None
-        elif ENTRY_LINE.fullmatch(text):
+        elif text[:1].isdigit() and ENTRY_LINE.fullmatch(text):
             current = [line]
             blocks.append(current)
             continue
@@ -126,13 +138,10 @@ def entry_blocks(body: list[Line]) -> list[list[Line]]:
     return blocks
 
 
-def parse_entries(body: list[Line]) -> list[Entry]:
-    """The entries of a 今日要点 section, given the lines of its body."""
-    return [_entry(block) for block in entry_blocks(body)]
-
-
-def _targets(text: str, kinds: tuple[str, ...]) -> list[str]:
-    return [text[start:end] for start, end, kind in target_spans(text) if kind in kinds]
+def parse_entries(body: list[Line], links: dict[int, list[Link]]) -> list[Entry]:
+    """The entries of a 今日要点 section, given the lines of its body and the note's link
+    targets by line (dairly.links.find_links)."""
+    return [_entry(block, links) for block in entry_blocks(body)]
 
 
 def _first_link(text: str) -> re.Match[str] | None:
@@ -140,7 +149,11 @@ def _first_link(text: str) -> re.Match[str] | None:
     return next((m for m in _LINK.finditer(text) if m.start() == 0 or text[m.start() - 1] != "!"), None)
 
 
-def _entry(block: list[Line]) -> Entry:
+_PICTURE_KINDS = ("image", "src")
+_FIELD_LINK_KINDS = ("link", "image")
+
+
+def _entry(block: list[Line], links: dict[int, list[Link]]) -> Entry:
     head = block[0]
     m = ENTRY_LINE.fullmatch(head.text)
     assert m is not None  # entry_blocks starts every block with a numbered line
@@ -153,14 +166,13 @@ def _entry(block: list[Line]) -> Entry:
     else:
         title, url = plain_text(rest.replace(STAR, "")), None
     stars = rest.count(STAR) + rest.count("\u2b50")  # :star: or the emoji itself
-    images = _targets(rest, ("image", "src"))
-    fields = _fields(block[1:], images)
+    images = [lk.url for line in block for lk in links.get(line.number, ()) if lk.kind in _PICTURE_KINDS]
     text = "".join(line.text + "\n" for line in block)
-    return Entry(number, title, url, stars, head.number, fields, images, text)
+    return Entry(number, title, url, stars, head.number, _fields(block[1:], links), images, text)
 
 
-def _fields(lines: list[Line], images: list[str]) -> list[Field]:
-    """The field bullets among an entry's body lines; pictures anywhere go to `images`."""
+def _fields(lines: list[Line], links: dict[int, list[Link]]) -> list[Field]:
+    """The field bullets among an entry's body lines."""
     groups: list[tuple[int, int, list[str], list[str]]] = []  # (line, bullet indent, texts, links)
     fence: str | None = None
     blank_before = False
@@ -173,12 +185,11 @@ def _fields(lines: list[Line], images: list[str]) -> list[Field]:
         fence = fence_opening(text)
         if fence is not None:
             continue
-        if not text.strip():
+        stripped = text.strip()
+        if not stripped:
             blank_before = True
             continue
-        images.extend(_targets(text, ("image", "src")))
-        bullet = _BULLET.fullmatch(text)
-        stripped = text.strip()
+        bullet = _BULLET.fullmatch(text) if stripped[0] in "-*+" else None
         if bullet is not None:
             indent = len(bullet.group(1))
             content = plain_text(bullet.group(2) or "")
@@ -187,14 +198,14 @@ def _fields(lines: list[Line], images: list[str]) -> list[Field]:
             else:
                 groups.append((line.number, indent, [content], []))
         elif stripped.startswith("<"):
-            continue  # HTML (a centred picture): its pictures are taken above
+            continue  # HTML (a centred picture): the entry's, not a field's
         elif groups and (not blank_before or text.startswith((" ", "\t"))):
             groups[-1][2].append(plain_text(stripped))  # the field goes on
         else:
             groups.append((line.number, -2, [plain_text(stripped)], []))  # text of its own
-        groups[-1][3].extend(_targets(text, ("link", "image")))
+        groups[-1][3].extend(lk.url for lk in links.get(line.number, ()) if lk.kind in _FIELD_LINK_KINDS)
         blank_before = False
-    return [_field(number, texts, links) for number, _indent, texts, links in groups]
+    return [_field(number, texts, field_links) for number, _indent, texts, field_links in groups]
 
 
 def _field(line: int, texts: list[str], links: list[str]) -> Field:

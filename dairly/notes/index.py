@@ -5,8 +5,8 @@ It lives in the git directory (`.git/dairly/index.sqlite3`, never committed) or,
 git, in the user's cache folder; DAIRLY_CACHE_DIR overrides both. A note whose size or
 modification time changed is read again and compared by its git blob id (the id `git
 hash-object` gives it, the same as its staged blob's when it is staged): only a note whose
-content changed is parsed again. The schema is documented in the README; a new dairly or
-a different 今日要点 heading rebuilds it.
+content changed is parsed again, on every core when there are many. The schema is
+documented in the README; a new dairly or different settings rebuild it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from dairly import __version__
@@ -29,9 +29,10 @@ from dairly.notes.note import NoteRecord, decode_note, parse_note
 from dairly.notes.paths import dates_from_paths
 from dairly.notes.rules import normal_url, note_problems
 from dairly.notes.scan import WorkTree
+from dairly.tuples import Record
 from dairly.workspace import Workspace
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PARALLEL_MIN = 400  # fewer notes are parsed before worker processes would have started
 PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
 
@@ -46,7 +47,8 @@ CREATE TABLE notes (
     tags TEXT NOT NULL,         -- the front matter's tags, a JSON list
     meta TEXT NOT NULL,         -- the whole front matter, JSON
     highlights_line INTEGER,    -- the 今日要点 heading's line; NULL when there is none
-    entries INTEGER NOT NULL    -- how many entries the author numbered
+    entries INTEGER NOT NULL,   -- how many entries the author numbered
+    links TEXT NOT NULL         -- every link target in the note: JSON [[line, kind, url], ...]
 );
 CREATE INDEX notes_date ON notes(date);
 CREATE TABLE entries (
@@ -56,35 +58,25 @@ CREATE TABLE entries (
     position INTEGER NOT NULL,  -- 1, 2, ... in the note
     number INTEGER NOT NULL,    -- as the author numbered it
     title TEXT NOT NULL,
-    url TEXT,
+    url TEXT,                   -- the entry's own link; NULL when it has none
     stars INTEGER NOT NULL,
     line INTEGER NOT NULL,
-    fields TEXT NOT NULL,       -- the fields as text, one `Name: value` a line (for search)
-    images TEXT NOT NULL,       -- a JSON list of picture targets
+    fields TEXT NOT NULL,       -- the fields as text, one `Name: value` a line
+    field_list TEXT NOT NULL,   -- the fields, JSON [{"name", "value", "links", "line"}, ...]
+    images TEXT NOT NULL,       -- picture targets, a JSON list
     markdown TEXT NOT NULL,     -- the entry as written
-    url_key TEXT                -- the web link without #fragment or trailing slash
+    url_key TEXT                -- its web link without #fragment or trailing slash
 );
 CREATE INDEX entries_note ON entries(note);
 CREATE INDEX entries_url_key ON entries(url_key);
-CREATE TABLE fields (
-    id INTEGER PRIMARY KEY,
-    entry INTEGER NOT NULL REFERENCES entries(id),
-    position INTEGER NOT NULL,
-    name TEXT NOT NULL,         -- as written: Abstract, Paper, Code, Tips, ...; "" for a plain bullet
-    value TEXT NOT NULL,
-    line INTEGER NOT NULL,
-    links TEXT NOT NULL         -- a JSON list of the link targets in the field
-);
-CREATE INDEX fields_entry ON fields(entry);
-CREATE TABLE links (
-    id INTEGER PRIMARY KEY,
+CREATE TABLE local_links (
     note TEXT NOT NULL REFERENCES notes(path),
     line INTEGER NOT NULL,
     kind TEXT NOT NULL,         -- link, image, src or href
-    url TEXT NOT NULL,
-    target TEXT                 -- the repository path a relative link points at; NULL for URLs
+    url TEXT NOT NULL,          -- as written
+    target TEXT NOT NULL        -- the repository path it points at
 );
-CREATE INDEX links_note ON links(note);
+CREATE INDEX local_links_note ON local_links(note);
 CREATE TABLE findings (
     note TEXT NOT NULL REFERENCES notes(path),
     line INTEGER,
@@ -92,15 +84,17 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_note ON findings(note);
 """
+# Full-text search over entries, by trigrams so that Chinese substrings are found. Matches
+# only narrow the candidates (search confirms each), so positions need not be kept.
 FTS = (
-    "CREATE VIRTUAL TABLE entries_fts USING fts5("
-    "title, url, fields, content='entries', content_rowid='id', tokenize='trigram')"
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(title, url, fields,"
+    " content='entries', content_rowid='id', tokenize='trigram', detail='none')"
 )
 BOOKKEEPING = """
 CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, blob TEXT NOT NULL);
 CREATE TABLE dairly (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-INDEX_TABLES = ("notes", "entries", "fields", "links", "findings", "files", "dairly")
+TABLES = ("entries_fts", "notes", "entries", "local_links", "findings", "files", "dairly")
 
 
 def index_path(ws: Workspace) -> str:
@@ -133,6 +127,10 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+def fields_from_json(text: str) -> list[Field]:
+    return [Field(f["name"], f["value"], tuple(f["links"]), f["line"]) for f in json.loads(text)]
+
+
 class NotesIndex:
     """An open, current index."""
 
@@ -140,49 +138,33 @@ class NotesIndex:
         self.conn = conn
         self.fts = fts  # whether entries_fts exists
 
-    # -- what the commands read -------------------------------------------------------
-    def notes(self, *, include_drafts: bool = True) -> list[tuple[str, datetime.date, str | None, bool, int]]:
+    def notes(self) -> list[tuple[str, datetime.date, str | None, bool, int]]:
         """(path, date, title, draft, entry count) of every note, oldest first."""
         rows = self.conn.execute("SELECT path, date, title, draft, entries FROM notes ORDER BY date, path")
-        return [
-            (path, datetime.date.fromisoformat(date), title, bool(draft), count)
-            for path, date, title, draft, count in rows
-            if include_drafts or not draft
-        ]
+        return [(path, datetime.date.fromisoformat(d), title, bool(draft), n) for path, d, title, draft, n in rows]
 
     def records(self, paths: Iterable[str] | None = None) -> Iterator[NoteRecord]:
         """Whole records, oldest first: every note, or those at `paths`."""
-        rows: list[Any]
-        if paths is None:
-            rows = self.conn.execute("SELECT * FROM notes ORDER BY date, path").fetchall()
-        else:
-            wanted = list(paths)
-            marks = ",".join("?" * len(wanted))
-            sql = f"SELECT * FROM notes WHERE path IN ({marks}) ORDER BY date, path"
-            rows = self.conn.execute(sql, wanted).fetchall()
-        for chunk_start in range(0, len(rows), 500):
-            chunk = rows[chunk_start : chunk_start + 500]
-            yield from self._records(chunk)
-
-    def _records(self, rows: list[Any]) -> Iterator[NoteRecord]:
-        paths: list[str] = [row[0] for row in rows]
-        marks = ",".join("?" * len(paths))
-        entries: dict[str, list[Entry]] = {p: [] for p in paths}
-        fields = self._fields(f"SELECT id FROM entries WHERE note IN ({marks})", paths)
-        for eid, note, number, title, url, stars, line, images, markdown in self.conn.execute(
-            "SELECT id, note, number, title, url, stars, line, images, markdown FROM entries"
-            f" WHERE note IN ({marks}) ORDER BY note, position",
-            paths,
+        where, params = "", []
+        if paths is not None:
+            params = list(paths)
+            where = f" WHERE path IN ({','.join('?' * len(params))})"
+        notes = self.conn.execute(
+            "SELECT path, date, title, title_line, meta, highlights_line, links FROM notes"
+            + where
+            + " ORDER BY date, path",
+            params,
+        ).fetchall()
+        entries: dict[str, list[Entry]] = {}
+        for note, number, title, url, stars, line, field_list, images, markdown in self.conn.execute(
+            "SELECT note, number, title, url, stars, line, field_list, images, markdown FROM entries"
+            + where.replace("path", "note")
+            + " ORDER BY note, position",
+            params,
         ):
-            entries[note].append(
-                Entry(number, title, url, stars, line, fields.get(eid, []), json.loads(images), markdown)
-            )
-        links: dict[str, list[Link]] = {p: [] for p in paths}
-        for note, url, line, kind in self.conn.execute(
-            f"SELECT note, url, line, kind FROM links WHERE note IN ({marks}) ORDER BY note, id", paths
-        ):
-            links[note].append(Link(url, line, kind))
-        for path, date, title, title_line, _draft, _tags, meta, highlights_line, _count in rows:
+            entry = Entry(number, title, url, stars, line, fields_from_json(field_list), json.loads(images), markdown)
+            entries.setdefault(note, []).append(entry)
+        for path, date, title, title_line, meta, highlights_line, links in notes:
             yield NoteRecord(
                 path,
                 datetime.date.fromisoformat(date),
@@ -190,36 +172,18 @@ class NotesIndex:
                 title_line,
                 json.loads(meta),
                 highlights_line,
-                entries[path],
-                links[path],
+                entries.get(path, []),
+                [Link(url, line, kind) for line, kind, url in json.loads(links)],
             )
-
-    def _fields(self, entry_ids_sql: str, params: Sequence[object]) -> dict[int, list[Field]]:
-        found: dict[int, list[Field]] = {}
-        for entry, name, value, links, line in self.conn.execute(
-            f"SELECT entry, name, value, links, line FROM fields WHERE entry IN ({entry_ids_sql})"
-            " ORDER BY entry, position",
-            params,
-        ):
-            found.setdefault(entry, []).append(Field(name, value, tuple(json.loads(links)), line))
-        return found
-
-    def entry_fields(self, entry_ids: list[int]) -> dict[int, list[Field]]:
-        """The fields of these entries, by entry id."""
-        found: dict[int, list[Field]] = {}
-        for start in range(0, len(entry_ids), 500):
-            chunk = entry_ids[start : start + 500]
-            found.update(self._fields(",".join("?" * len(chunk)), chunk))
-        return found
 
     def candidate_entries(
         self, query: str, since: datetime.date | None, until: datetime.date | None
-    ) -> list[tuple[int, str, str, str, int, str, str | None, int, int, str]]:
-        """(id, date, note, tags, number, title, url, stars, line, fields) of the entries
-        of published notes in the date range that may contain `query` (case-insensitively):
-        the full-text index narrows them when the query is long enough for trigrams."""
+    ) -> list[tuple[Any, ...]]:
+        """(date, note, tags, number, title, url, stars, line, fields, field_list) of the
+        entries of published notes in the date range that may contain `query`, whatever
+        its case: the full-text index narrows them when the query is long enough."""
         sql = (
-            "SELECT e.id, e.date, e.note, n.tags, e.number, e.title, e.url, e.stars, e.line, e.fields"
+            "SELECT e.date, e.note, n.tags, e.number, e.title, e.url, e.stars, e.line, e.fields, e.field_list"
             " FROM entries e JOIN notes n ON n.path = e.note WHERE n.draft = 0"
         )
         params: list[object] = []
@@ -229,23 +193,21 @@ class NotesIndex:
         if until is not None:
             sql += " AND e.date <= ?"
             params.append(until.isoformat())
-        if self.fts and len(query) >= 3:
+        if self.fts and len(query) >= 3:  # a trigram needs three characters
+            # Every trigram of the query must be there (the index keeps no positions, so the
+            # phrase itself is confirmed by the caller).
+            trigrams = {query[i : i + 3] for i in range(len(query) - 2)}
             sql += " AND e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
-            params.append('"' + query.replace('"', '""') + '"')
-        sql += " ORDER BY e.date, e.note, e.position"
-        return self.conn.execute(sql, params).fetchall()
+            params.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in sorted(trigrams)))
+        return self.conn.execute(sql + " ORDER BY e.date, e.note, e.position", params).fetchall()
 
     def findings(self) -> list[Problem]:
         return [Problem(note, message, line) for note, line, message in self.conn.execute("SELECT * FROM findings")]
 
-    def relative_links(self) -> dict[str, list[tuple[Link, str]]]:
-        """(link, target) of every relative link, by note."""
-        found: dict[str, list[tuple[Link, str]]] = {}
-        for note, url, line, kind, target in self.conn.execute(
-            "SELECT note, url, line, kind, target FROM links WHERE target IS NOT NULL ORDER BY note, id"
-        ):
-            found.setdefault(note, []).append((Link(url, line, kind), target))
-        return found
+    def local_links(self) -> list[tuple[str, Link, str]]:
+        """(note, link, target) of every relative link, in order."""
+        rows = self.conn.execute("SELECT note, line, kind, url, target FROM local_links ORDER BY note, rowid")
+        return [(note, Link(url, line, kind), target) for note, line, kind, url, target in rows]
 
     def repeated_entries(self) -> list[tuple[str, datetime.date, int, int, str]]:
         """(path, date, number, line, url) of the entries whose web link appears on more than
@@ -265,6 +227,7 @@ class NotesIndex:
         copy = sqlite3.connect(target)
         try:
             self.conn.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
             copy.execute("DROP TABLE files")
             copy.execute("DROP TABLE dairly")
             copy.commit()
@@ -323,8 +286,8 @@ def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
         if row is not None and row[0] == stamp:
             return "entries_fts" in tables
     with conn:
-        for name in ("entries_fts", *INDEX_TABLES):
-            conn.execute(f"DROP TABLE IF EXISTS {name}")
+        for name in (*TABLES, *(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))):
+            conn.execute(f'DROP TABLE IF EXISTS "{name}"')
         conn.executescript(SCHEMA + BOOKKEEPING)
         fts = has_trigram()
         if fts:
@@ -347,12 +310,12 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
             continue
         try:
             st = os.stat(source.prefix + path)
+            old = known.pop(path, None)
+            if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+                continue
+            data = source.read(path)
         except OSError as exc:
             raise refusal(exc, path) from None
-        old = known.pop(path, None)
-        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-            continue
-        data = source.read(path)
         blob = git_blob_id(data)
         if old is not None and old[2] == blob:
             touched.append((st.st_size, st.st_mtime_ns, path))
@@ -361,16 +324,14 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
     gone = list(known)
     if not (changed or touched or gone):
         return
-    parsed = _parse_all(
-        [(path, iso, data, ws.settings.highlights_heading) for path, iso, data, *_ in changed], progress
-    )
+    heading = ws.settings.highlights_heading
+    parsed = _parse_all([(path, iso, data, heading) for path, iso, data, *_ in changed], progress)
     with conn:
         for path in gone + [c[0] for c in changed]:
             _delete(index, path)
-        next_entry = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0]) + 1
-        for (path, _iso, _data, blob, size, mtime), (record, problems) in zip(changed, parsed, strict=True):
-            next_entry = _insert(index, record, problems, next_entry)
-            conn.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (path, size, mtime, blob))
+        _write(index, parsed)
+        files_rows = [(path, size, mtime, blob) for path, _iso, _data, blob, size, mtime in changed]
+        conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", files_rows)
         conn.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", touched)
 
 
@@ -382,8 +343,7 @@ def _delete(index: NotesIndex, path: str) -> None:
             " SELECT 'delete', id, title, url, fields FROM entries WHERE note = ?",
             (path,),
         )
-    conn.execute("DELETE FROM fields WHERE entry IN (SELECT id FROM entries WHERE note = ?)", (path,))
-    for table, column in (("entries", "note"), ("links", "note"), ("findings", "note"), ("notes", "path")):
+    for table, column in (("entries", "note"), ("local_links", "note"), ("findings", "note"), ("notes", "path")):
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
     conn.execute("DELETE FROM files WHERE path = ?", (path,))
 
@@ -393,34 +353,30 @@ def fields_text(entry: Entry) -> str:
     return "\n".join(f"{f.name}: {f.value}" if f.name else f.value for f in entry.fields)
 
 
-def _insert(index: NotesIndex, record: NoteRecord, problems: list[Problem], next_entry: int) -> int:
-    """Write one note's rows; returns the next free entry id."""
-    conn = index.conn
+class Rows(Record):
+    """One note's rows as the tables take them; its entries get their ids when written."""
+
+    note: tuple[Any, ...]
+    entries: list[tuple[Any, ...]]  # without the id
+    local_links: list[tuple[Any, ...]]
+    findings: list[tuple[Any, ...]]
+
+
+def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     date = record.date.isoformat()
-    conn.execute(
-        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            record.path,
-            date,
-            record.title,
-            record.title_line,
-            int(record.draft),
-            json.dumps(record.tags, ensure_ascii=False),
-            json.dumps(record.meta, ensure_ascii=False),
-            record.highlights_line,
-            len(record.entries),
-        ),
-    )
-    entry_rows: list[tuple[Any, ...]] = []
-    field_rows: list[tuple[Any, ...]] = []
     folder = record.path.rpartition("/")[0]
+    dumps = json.dumps
+    links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links], ensure_ascii=False)
+    meta = dumps(record.meta, ensure_ascii=False) if record.meta else "{}"
+    tags = dumps(record.tags, ensure_ascii=False)
+    header = (record.path, date, record.title, record.title_line, int(record.draft), tags, meta)
+    note = (*header, record.highlights_line, len(record.entries), links)
+    entries = []
     for position, entry in enumerate(record.entries, 1):
-        eid = next_entry
-        next_entry += 1
         web = entry.url is not None and link_target(folder, entry.url) is None
-        entry_rows.append(
+        field_list = [{"name": f.name, "value": f.value, "links": list(f.links), "line": f.line} for f in entry.fields]
+        entries.append(
             (
-                eid,
                 record.path,
                 date,
                 position,
@@ -430,49 +386,53 @@ def _insert(index: NotesIndex, record: NoteRecord, problems: list[Problem], next
                 entry.stars,
                 entry.line,
                 fields_text(entry),
-                json.dumps(entry.images, ensure_ascii=False),
+                dumps(field_list, ensure_ascii=False),
+                dumps(entry.images, ensure_ascii=False),
                 entry.text,
                 normal_url(entry.url) if web and entry.url else None,
             )
         )
-        field_rows.extend(
-            (eid, n, f.name, f.value, f.line, json.dumps(list(f.links), ensure_ascii=False))
-            for n, f in enumerate(entry.fields, 1)
-        )
-    conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry_rows)
-    conn.executemany(
-        "INSERT INTO fields (entry, position, name, value, line, links) VALUES (?, ?, ?, ?, ?, ?)", field_rows
-    )
+    local = []
+    for lk in record.links:
+        target = link_target(folder, lk.url)
+        if target is not None:
+            local.append((record.path, lk.line, lk.kind, lk.url, target))
+    findings = [(record.path, p.line, p.message) for p in problems]
+    return Rows(note, entries, local, findings)
+
+
+def _write(index: NotesIndex, parsed: list[Rows]) -> None:
+    """Insert the rows of freshly parsed notes, giving their entries the next free ids."""
+    conn = index.conn
+    first_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0] + 1
+    entries = [(i, *row) for i, row in enumerate((row for rows in parsed for row in rows.entries), first_id)]
+    conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [rows.note for rows in parsed])
+    conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+    conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
+    conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])
     if index.fts:
         conn.executemany(
             "INSERT INTO entries_fts(rowid, title, url, fields) VALUES (?, ?, ?, ?)",
-            [(row[0], row[5], row[6], row[9]) for row in entry_rows],
+            [(row[0], row[5], row[6], row[9]) for row in entries],
         )
-    conn.executemany(
-        "INSERT INTO links (note, line, kind, url, target) VALUES (?, ?, ?, ?, ?)",
-        [(record.path, lk.line, lk.kind, lk.url, link_target(folder, lk.url)) for lk in record.links],
-    )
-    conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [(record.path, p.line, p.message) for p in problems])
-    return next_entry
 
 
-Parsed = tuple[NoteRecord, list[Problem]]
 Failed = tuple[str, str, int | None]  # an InputError's message, path and line
 
 
-def _parse_one(job: tuple[str, str, bytes, str]) -> Parsed | Failed:
-    """A note's record and its own problems, or why it cannot be read (as plain values:
-    our errors do not survive the trip back from a worker process)."""
+def _parse_one(job: tuple[str, str, bytes, str]) -> Rows | Failed:
+    """A note's rows, or why it cannot be read (as plain values: our errors do not survive
+    the trip back from a worker process)."""
     path, iso, data, heading = job
     try:
         record = parse_note(path, datetime.date.fromisoformat(iso), decode_note(data, path), heading)
     except DairlyError as exc:
         return exc.message, exc.path or path, exc.line
-    return record, note_problems(record, heading)
+    return note_rows(record, note_problems(record, heading))
 
 
-def _parse_all(jobs: list[tuple[str, str, bytes, str]], progress: bool) -> list[Parsed]:
-    results: list[Parsed | Failed]
+def _parse_all(jobs: list[tuple[str, str, bytes, str]], progress: bool) -> list[Rows]:
+    results: list[Rows | Failed]
     if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -480,9 +440,9 @@ def _parse_all(jobs: list[tuple[str, str, bytes, str]], progress: bool) -> list[
             results = list(_with_progress(pool.map(_parse_one, jobs, chunksize=64), len(jobs), progress))
     else:
         results = list(_with_progress(map(_parse_one, jobs), len(jobs), progress))
-    parsed: list[Parsed] = []
+    parsed: list[Rows] = []
     for result in results:
-        if len(result) == 3:
+        if not isinstance(result, Rows):
             message, path, line = result
             raise InputError(message, path=path, line=line)
         parsed.append(result)

@@ -13,14 +13,14 @@ import datetime
 import re
 
 from dairly.errors import InputError
-from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, split_lines
-from dairly.notes.entries import Entry, parse_entries
+from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, headings, split_lines
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.links import Link
     from dairly.markdown import Line
+    from dairly.notes.entries import Entry
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 _SETEXT_H1 = re.compile(r" {0,3}=+[ \t]*")
@@ -67,12 +67,24 @@ def find_title(text: str, start: int = 0) -> tuple[str, int] | None:
     """The note's title: its first level-1 heading from `start`, outside code fences and
     HTML comments, as (text, 1-based line). ATX (`# Title`, closing `#`s or not) or setext
     (`Title` over a line of `=`). The text is "" for an empty heading."""
-    # The usual note opens with `# Title`: that line is the title, whatever follows.
+    first_line = text.count("\n", 0, start) + 1
+    title = _first_line_title(text, start)
+    if title is not None:
+        return title, first_line
+    return _find_title(split_lines(text, start, number=first_line))
+
+
+def _first_line_title(text: str, start: int) -> str | None:
+    """The title when the text from `start` opens with `# Title` and no closing `#`s: the
+    usual note, answered without splitting lines (tests/test_note_parser.py holds it to
+    _find_title)."""
+    if not text.startswith("# ", start):
+        return None
     end = text.find("\n", start)
-    first = text[start : len(text) if end < 0 else end]
-    if first.startswith("# ") and "#" not in first[2:] and "\r" not in first[:-1]:
-        return first[2:].strip(), text.count("\n", 0, start) + 1
-    return _find_title(split_lines(text, start, number=text.count("\n", 0, start) + 1))
+    first = text[start + 2 : len(text) if end < 0 else end]
+    if "#" in first or "\r" in first[:-1]:
+        return None
+    return first.strip()
 
 
 def _find_title(lines: list[Line]) -> tuple[str, int] | None:
@@ -137,6 +149,9 @@ class Note(Record):
 
 def read_header(path: str, date: datetime.date, text: str) -> Note:
     """The header of a note's text (decoded: see decode_note)."""
+    title = _first_line_title(text, 0)  # the usual note: no front matter, title first
+    if title is not None:
+        return Note(path, date, title or None, 1 if title else None, False)
     block, body_start = split_front_matter(text)
     draft = block is not None and parse_metadata(block, path).get("draft") is True
     found = find_title(text, body_start)
@@ -190,15 +205,26 @@ def _json_safe(meta: dict[str, object]) -> dict[str, object]:
 def parse_note(path: str, date: datetime.date, text: str, highlights_heading: str) -> NoteRecord:
     """A note's text (decoded: see decode_note) as a record."""
     from dairly.links import find_links
+    from dairly.notes.entries import parse_entries
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # lines keep their numbers
     block, body_start = split_front_matter(text)
     meta = _json_safe(parse_metadata(block, path)) if block is not None else {}
     found = find_title(text, body_start)
     title, title_line = (found[0], found[1]) if found and found[0] else (None, None)
-    sections = find_sections(text, highlights_heading)
-    section = sections[0] if sections else None
-    entries = parse_entries(section.body) if section is not None else []
-    highlights_line = section.heading.line.number if section is not None else None
+    lines = split_lines(text)
+    body = lines[text.count("\n", 0, body_start) :]
     links = find_links(text, body_start)
+    by_line: dict[int, list[Link]] = {}
+    for link in links:
+        by_line.setdefault(link.line, []).append(link)
+    sections = find_sections(text, highlights_heading, all_headings=headings(body))
+    if sections:
+        section = sections[0]
+        start = section.heading.line.number  # the body's first line, 0-based in `lines`
+        body_lines = [ln for ln in lines[start:] if ln.start < section.end]
+        entries = parse_entries(body_lines, by_line)
+        highlights_line: int | None = section.heading.line.number
+    else:
+        entries, highlights_line = [], None
     return NoteRecord(path, date, title, title_line, meta, highlights_line, entries, links)

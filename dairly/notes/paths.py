@@ -47,7 +47,7 @@ def dates_from_paths(paths: list[str], notes_dir: str) -> list[datetime.date | s
     make_date, file_name = datetime.date, _FILE_NAMES.get
     cut = len(notes_dir) + 8  # len("notes/YYYYMM/")
     full = cut + 7  # len("notes/YYYYMM/MMDD.md")
-    folder, year_month = "", None
+    folder, year_month = "\0", None  # no path starts with NUL: the first one sets the folder
     found: list[datetime.date | str] = []
     for path in paths:
         month_day = file_name(path[cut:])

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from urllib.parse import unquote
 
 from dairly.config import format_dot_date
 from dairly.errors import Problem
-from dairly.links import Link, link_target
+from dairly.links import Link
 from dairly.notes.note import NoteRecord
 
 _TITLE_DATE = re.compile(r"(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})")
@@ -60,12 +59,11 @@ def _title_problems(record: NoteRecord) -> Iterable[Problem]:
         )
 
 
-def link_problems(path: str, links: Iterable[Link], exists: Callable[[str], bool]) -> Iterable[Problem]:
-    """Relative links and images of the note at `path` that do not resolve."""
-    folder = path.rpartition("/")[0]
-    for link in links:
-        target = link_target(folder, unquote(link.url))
-        if target is None or exists(target):
+def link_problems(local_links: Iterable[tuple[str, Link, str]], exists: Callable[[str], bool]) -> Iterable[Problem]:
+    """The relative links and images, as (note, link, the repository path it points at),
+    that do not resolve."""
+    for path, link, target in local_links:
+        if exists(target):
             continue
         what = "image" if link.kind in ("image", "src") else "link"
         first = link.url.split("/", 1)[0]

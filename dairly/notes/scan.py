@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from operator import attrgetter
 
 from dairly.config import Settings
@@ -22,11 +22,18 @@ from dairly.tuples import Record
 _FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
 
 
+_NOT_A_FILE = {
+    "symlink": "is a symbolic link; dairly does not follow links under notes/",
+    "dir": "is a directory named like a note",
+    "other": "is not a regular file",
+}
+
+
 class Listed(Record):
     """A path under notes/ that is not a regular file: never read, always reported."""
 
     path: str  # POSIX, relative to the repository root
-    kind: str  # "symlink" or "dir"
+    kind: str  # "symlink", "dir" or "other" (a FIFO, a socket, a device)
 
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on `check`'s path
@@ -40,9 +47,6 @@ if TYPE_CHECKING:
 
         def read(self, path: str) -> bytes:
             """The bytes of a repository path (FileNotFoundError when there is none)."""
-
-        def read_many(self, paths: list[str]) -> Iterable[bytes]:
-            """read() of each path, in order: a source may batch the reads."""
 
 
 class WorkTree:
@@ -67,35 +71,26 @@ class WorkTree:
             with it:
                 for item in it:  # the types come from the directory listing: no stat per file
                     name = item.name
-                    if item.is_dir(follow_symlinks=False):
+                    if item.is_file(follow_symlinks=False):
+                        if name.endswith(".md"):
+                            files.append(head + name)
+                    elif item.is_dir(follow_symlinks=False):
                         if name.endswith(".md"):
                             others.append(Listed(head + name, "dir"))
                         stack.append(head + name)
                     elif name.endswith(".md"):
-                        if item.is_symlink():
-                            others.append(Listed(head + name, "symlink"))
-                        else:
-                            files.append(head + name)
+                        others.append(Listed(head + name, "symlink" if item.is_symlink() else "other"))
         return files, others
 
     def read(self, path: str) -> bytes:
-        with open(self.prefix + path, "rb") as f:  # sizes its buffer from fstat: one read
-            return f.read()
-
-    def read_many(self, paths: list[str]) -> Iterator[bytes]:
-        prefix = self.prefix
-        for path in paths:
-            try:
-                fd = os.open(prefix + path, os.O_RDONLY)
-            except OSError as exc:
-                raise refusal(exc, path) from None
-            try:
-                chunks = [os.read(fd, _FIRST_READ)]
-                while len(chunks[-1]) == _FIRST_READ:  # a note over 64 KB: read the rest
-                    chunks.append(os.read(fd, _FIRST_READ))
-            finally:
-                os.close(fd)
-            yield chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        fd = os.open(self.prefix + path, os.O_RDONLY)
+        try:
+            chunks = [os.read(fd, _FIRST_READ)]
+            while len(chunks[-1]) == _FIRST_READ:  # a file over 64 KB: read the rest
+                chunks.append(os.read(fd, _FIRST_READ))
+        finally:
+            os.close(fd)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class Scan:
@@ -137,17 +132,16 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     files.sort()
     scan.paths = files + [entry.path for entry in others]
     for path, kind in others:
-        what = "is a symbolic link; dairly does not follow links under notes/" if kind == "symlink" else None
-        scan.problems.append(Problem(path, what or "is a directory named like a note"))
-    valid: list[str] = []
-    dates: list[datetime.date] = []
+        scan.problems.append(Problem(path, _NOT_A_FILE[kind]))
+    read = source.read
     for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
         if isinstance(date, str):
             scan.problems.append(Problem(path, date))
-        else:
-            valid.append(path)
-            dates.append(date)
-    for path, date, data in zip(valid, dates, source.read_many(valid), strict=True):
+            continue
+        try:
+            data = read(path)
+        except OSError as exc:
+            raise refusal(exc, path) from None
         note = read_header(path, date, decode_note(data, path))
         scan.notes.append(note)
         if note.title is None:

@@ -18,7 +18,6 @@ from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
 from dairly.notes.paths import note_path
 from dairly.notes.scan import Scan, newest, scan_notes
-from dairly.readme.drift import diagnose
 from dairly.readme.layout import Layout, locate
 from dairly.readme.render import history_chunks, note_highlights, render_history
 from dairly.tuples import Record
@@ -101,17 +100,20 @@ def compute(
         problems.append(Problem(promoted.path, exc.message))
         return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, readme_dir)
-    problems += diagnose(
-        readme_text,
-        layout,
-        edits.highlights_changed(readme_text),
-        edits.history_changed(readme_text),
-        scan,
-        promoted,
-        settings,
-        readme_path,
-    )
     new_text = edits.apply(readme_text)
+    if new_text != readme_text:
+        from dairly.readme.drift import diagnose  # only a README that differs needs explaining
+
+        problems += diagnose(
+            readme_text,
+            layout,
+            edits.highlights_changed(readme_text),
+            edits.history_changed(readme_text),
+            scan,
+            promoted,
+            settings,
+            readme_path,
+        )
     if new_text != readme_text and not problems:
         # Guarantee: a README that differs is never reported as clean.
         problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))

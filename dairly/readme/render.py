@@ -22,8 +22,6 @@ _ESCAPED = re.compile(r"[&<>\"']")
 
 def _escape(text: str) -> str:
     """html.escape(text), without importing html (and its entity tables) on every `check`."""
-    if not _ESCAPED.search(text):
-        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace('"', "&quot;").replace("'", "&#x27;")
 
@@ -33,19 +31,20 @@ def history_chunks(notes: Sequence[Note], readme_dir: str) -> Iterator[str]:
     years and months ascending, numbering restarting each month."""
     year = None
     for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
+        in_month = list(group)
+        hrefs = [posixpath.relpath(n.path, readme_dir) if readme_dir else n.path for n in in_month]
+        titles = [n.title or "" for n in in_month]
+        if _ESCAPED.search("\0".join(hrefs + titles)):
+            hrefs, titles = list(map(_escape, hrefs)), list(map(_escape, titles))
+        lines = zip(range(1, len(titles) + 1), hrefs, titles, strict=True)
+        items = "".join([f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, href, title in lines])
         head = ""
         if y != year:
             head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{y}年</summary>\n"
             year = y
-        items = "".join(_tree_line(n, note, readme_dir) for n, note in enumerate(group, 1))
         yield f"{head}<details><summary>{month}月</summary>\n{items}</details>\n"
     if year is not None:
         yield "</pre>\n"
-
-
-def _tree_line(number: int, note: Note, readme_dir: str) -> str:
-    href = posixpath.relpath(note.path, readme_dir) if readme_dir else note.path
-    return f'    {number}. <a href="{_escape(href)}" target="_blank">{_escape(note.title or "")}</a>\n'
 
 
 def _month(note: Note) -> tuple[int, int]:
