@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from dairly.links import Link
     from dairly.markdown import Line
 
-ENTRY_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]+(.*?))?[ \t]*")  # at column 0
-_BULLET = re.compile(r"( *)[-*+](?:[ \t]+(.*?))?[ \t]*")
+ENTRY_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]+(.*))?")  # at column 0; the text is stripped after
+_BULLET = re.compile(r"( *)[-*+](?:[ \t]+(.*))?")
 # "Abstract: ...", "Code：..." (a full-width colon too)
 _FIELD = re.compile(r"([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*[:：][ \t]*(.*)", re.S)
 STAR = ":star:"
@@ -157,7 +157,7 @@ def _entry(block: list[Line], links: dict[int, list[Link]]) -> Entry:
     head = block[0]
     m = ENTRY_LINE.fullmatch(head.text)
     assert m is not None  # entry_blocks starts every block with a numbered line
-    number, rest = int(m.group(1)), m.group(2) or ""
+    number, rest = int(m.group(1)), (m.group(2) or "").rstrip()
     link = _first_link(rest)
     if link is not None:
         title, url = plain_text(link.group(1)), link.group(2)
@@ -192,7 +192,7 @@ def _fields(lines: list[Line], links: dict[int, list[Link]]) -> list[Field]:
         bullet = _BULLET.fullmatch(text) if stripped[0] in "-*+" else None
         if bullet is not None:
             indent = len(bullet.group(1))
-            content = plain_text(bullet.group(2) or "")
+            content = plain_text(bullet.group(2) or "")  # plain_text strips it
             if groups and indent >= groups[-1][1] + 2:  # a nested bullet: part of the field above
                 groups[-1][2].append(content)
             else:

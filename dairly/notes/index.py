@@ -362,13 +362,16 @@ class Rows(Record):
     findings: list[tuple[Any, ...]]
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for the many values of a note
+
+
 def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     date = record.date.isoformat()
     folder = record.path.rpartition("/")[0]
-    dumps = json.dumps
-    links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links], ensure_ascii=False)
-    meta = dumps(record.meta, ensure_ascii=False) if record.meta else "{}"
-    tags = dumps(record.tags, ensure_ascii=False)
+    dumps = _to_json
+    links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links])
+    meta = dumps(record.meta) if record.meta else "{}"
+    tags = dumps(record.tags)
     header = (record.path, date, record.title, record.title_line, int(record.draft), tags, meta)
     note = (*header, record.highlights_line, len(record.entries), links)
     entries = []
@@ -386,8 +389,8 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
                 entry.stars,
                 entry.line,
                 fields_text(entry),
-                dumps(field_list, ensure_ascii=False),
-                dumps(entry.images, ensure_ascii=False),
+                dumps(field_list),
+                dumps(entry.images),
                 entry.text,
                 normal_url(entry.url) if web and entry.url else None,
             )
