@@ -4,6 +4,7 @@ the author to fill in."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from dairly.config import Settings, format_date_template
 
@@ -28,3 +29,17 @@ def note_skeleton(settings: Settings, date: datetime.date) -> str:
         "\n"
         "- TODO\n"
     )
+
+
+PLACEHOLDER = "TODO"  # what the skeleton leaves for the author to replace
+_PLACEHOLDER_WORD = re.compile(r"(?<![A-Za-z0-9_])TODO(?![A-Za-z0-9_])")
+
+
+def find_placeholders(text: str) -> list[int]:
+    """The 1-based lines that still hold the skeleton's placeholder (the word TODO),
+    outside code: a note with any is unfinished and is not published."""
+    if PLACEHOLDER not in text:  # the usual note: one substring search
+        return []
+    from dairly.markdown import iter_unfenced, split_lines
+
+    return [line.number for line in iter_unfenced(split_lines(text)) if _PLACEHOLDER_WORD.search(line.text)]
