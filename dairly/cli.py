@@ -12,6 +12,7 @@ below are declared once, with their annotations resolved when the app is built.
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import re
 import sys
@@ -34,6 +35,9 @@ HOOK_FORMS = (["check"], ["check", "--staged"])  # what the pre-commit hooks run
 
 def main() -> None:
     """The `dairly` executable."""
+    for stream in (sys.stdout, sys.stderr):  # printing never fails: what a terminal cannot show is escaped
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     args = sys.argv[1:]
     if args in HOOK_FORMS:
         from dairly.commands import check

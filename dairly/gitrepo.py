@@ -6,6 +6,7 @@ in dairly works without git.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,13 +64,31 @@ def _in_progress(repo: git.Repo) -> str | None:
     return None
 
 
-def _run(repo: git.Repo, *args: str) -> str:
+def _run(repo: git.Repo, *args: str, whole: bool = False) -> str:
+    """git's output; a failure is a GitError with git's first line of output, or with all
+    of it (`whole`), since a hook's reason is rarely on its first line."""
     try:
-        return repo.git.execute(["git", *args])
+        out: str = repo.git.execute(["git", *args])
+        return out
     except git.GitCommandError as exc:
-        detail = (exc.stderr or exc.stdout or "").strip().splitlines()
-        reason = next((ln.strip().removeprefix("stderr: ").strip("' ") for ln in detail if ln.strip()), str(exc.status))
+        lines = [ln.rstrip() for ln in f"{_unwrapped(exc.stdout)}\n{_unwrapped(exc.stderr)}".splitlines()]
+        lines = [ln for ln in lines if ln.strip()]
+        if not lines:
+            reason = f"exit status {exc.status}"
+        elif whole and len(lines) > 1:
+            reason = "\n" + "\n".join("    " + ln for ln in lines)
+        else:
+            reason = lines[0].strip()
         raise GitError(f"git {args[0]} failed: {reason}") from None
+
+
+def _unwrapped(text: object) -> str:
+    """git's own output, without the `  stderr: '...'` GitPython wraps it in."""
+    text = str(text or "").strip()
+    for label in ("stderr: '", "stdout: '"):
+        if text.startswith(label) and text.endswith("'"):
+            return text[len(label) : -1]
+    return text
 
 
 def staged_paths(notes_repo: NotesRepo) -> list[str]:
@@ -90,9 +109,23 @@ def changed_paths(notes_repo: NotesRepo, pathspecs: list[str]) -> list[str]:
     return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
 
 
-def preflight(notes_repo: NotesRepo, *, push: bool = False) -> None:
-    """Refuse, before anything is written, the states we will not commit in."""
+def preflight(notes_repo: NotesRepo, paths: list[str], *, push: bool = False) -> None:
+    """Refuse, before anything is written, the states we will not commit in; `paths` are
+    the work-tree paths the commit will stage."""
     repo = notes_repo.repo
+    lock = Path(repo.git_dir) / "index.lock"
+    if lock.exists():
+        raise GitError(
+            f"{lock} exists: another git command is running, or one was stopped before it finished;"
+            " when no git command is running, remove the file and publish again"
+        )
+    top = Path(repo.working_tree_dir or ".")
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if (top / folder).is_symlink():
+                raise GitError(f"{folder} is a symbolic link, and git does not commit files beyond one ({path})")
     doing = _in_progress(repo)
     if doing:
         raise GitError(f"{doing} is in progress; finish or abort it, or use --no-commit")
@@ -110,17 +143,26 @@ def preflight(notes_repo: NotesRepo, *, push: bool = False) -> None:
         ) from None
 
 
+_SYMLINK_MODE = 0o120000
+
+
 def head_text(notes_repo: NotesRepo, path: str) -> str | None:
-    """The committed text of a notes-repo path, None on an unborn branch or a new file."""
+    """The committed text of a notes-repo path (through a committed symbolic link), None on
+    an unborn branch or for a new file."""
     repo = notes_repo.repo
     if not repo.head.is_valid():
         return None
-    try:
-        blob = repo.head.commit.tree / notes_repo.top_path(path)
-    except KeyError:
-        return None
-    data: bytes = blob.data_stream.read()
-    return data.decode("utf-8", errors="surrogateescape")
+    top_path = notes_repo.top_path(path)
+    for _ in range(8):  # links to links, but never round in circles
+        try:
+            blob = repo.head.commit.tree / top_path
+        except KeyError:
+            return None
+        data: bytes = blob.data_stream.read()
+        if blob.mode != _SYMLINK_MODE:
+            return data.decode("utf-8", errors="surrogateescape")
+        top_path = posixpath.normpath(posixpath.join(posixpath.dirname(top_path), data.decode("utf-8")))
+    return None
 
 
 def upstream(notes_repo: NotesRepo) -> tuple[str, str] | None:
@@ -151,12 +193,61 @@ def hooks_dir(notes_repo: NotesRepo) -> Path:
     return path if path.is_absolute() else Path(repo.working_tree_dir or ".") / path
 
 
-def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str:
-    """Stage exactly `paths` (work-tree relative) and commit only them; returns the new sha."""
+def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str | None:
+    """Stage exactly `paths` (work-tree relative) and commit only them; returns the new sha,
+    or None when the commit would change nothing (the index already held them, or another
+    `git commit` took them first)."""
     repo = notes_repo.repo
     _run(repo, "add", "--all", "--", *paths)
-    _run(repo, "commit", "--quiet", "-m", message, "--", *paths)
+    if not _differs_from_head(repo, paths):
+        return None
+    try:
+        _run(repo, "commit", "--quiet", "-m", message, "--", *paths, whole=True)
+    except GitError:
+        if not _differs_from_head(repo, paths):  # a concurrent commit took them: they are in
+            return None
+        raise
     return repo.head.commit.hexsha
+
+
+def _differs_from_head(repo: git.Repo, paths: list[str]) -> bool:
+    if not repo.head.is_valid():
+        return True
+    try:
+        repo.git.execute(["git", "diff", "--quiet", "HEAD", "--", *paths])
+    except git.GitCommandError:
+        return True
+    return False
+
+
+class IndexSnapshot:
+    """The git index's bytes before publish stages anything, to put back if the commit
+    fails: the paths the user had staged stay staged, exactly as they were."""
+
+    def __init__(self, notes_repo: NotesRepo) -> None:
+        self.path = Path(notes_repo.repo.git_dir) / "index"
+        try:
+            self.data: bytes | None = self.path.read_bytes()
+        except FileNotFoundError:
+            self.data = None
+
+    def restore(self) -> None:
+        """Write the saved index back the way git writes it: through index.lock."""
+        lock = self.path.with_name("index.lock")
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(self.data or b"")
+                f.flush()
+                os.fsync(f.fileno())
+        except BaseException:
+            lock.unlink(missing_ok=True)
+            raise
+        if self.data is None:
+            lock.unlink()
+            self.path.unlink(missing_ok=True)
+        else:
+            os.replace(lock, self.path)
 
 
 class GitIndex:
@@ -197,7 +288,12 @@ class GitIndex:
         return files, [entry for entry in found.values() if entry.kind != "file"]
 
     def read(self, path: str) -> bytes:
-        blob = self._blobs.get(path)
+        for _ in range(8):  # a staged symbolic link is read through, as on disk
+            blob = self._blobs.get(path)
+            if blob is None or blob[0] != "120000":
+                break
+            target = self.notes_repo.repo.odb.stream(bytes.fromhex(blob[1])).read().decode("utf-8")
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
         if blob is None:
             raise FileNotFoundError(path)
         data: bytes = self.notes_repo.repo.odb.stream(bytes.fromhex(blob[1])).read()

@@ -8,7 +8,7 @@ every byte they do not own stays as it was.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate, count, repeat
 from operator import add
 
@@ -106,23 +106,35 @@ def closes_fence(text: str, fence: str) -> bool:
     return m is not None and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip()
 
 
-def iter_unfenced(lines: list[Line]) -> Iterator[Line]:
-    """Yield the lines outside fenced code blocks (fence lines themselves excluded)."""
+def iter_visible(lines: list[Line]) -> Iterator[Line]:
+    """Yield the lines outside fenced code blocks and HTML comment blocks (the fence lines
+    and comment lines themselves excluded): the lines whose Markdown GitHub renders. A
+    comment block opens with `<!--` at the start of a line and ends on the line holding
+    `-->`; a heading inside one is not a heading."""
     fence: str | None = None
+    in_comment = False
     for line in lines:
         text = line.text
-        if "`" not in text and "~" not in text:  # cannot open or close a fence: skip the regex
+        if in_comment:
+            in_comment = "-->" not in text
+            continue
+        if "`" not in text and "~" not in text and "<!--" not in text:  # the usual line: no regex
             if fence is None:
                 yield line
             continue
         if line.number == 1:
             text = text.lstrip(BOM)
+        if fence is not None:
+            if closes_fence(text, fence):
+                fence = None
+            continue
+        opening = text.lstrip(" ")
+        if opening.startswith("<!--") and len(text) - len(opening) <= 3:
+            in_comment = "-->" not in opening[4:]
+            continue
+        fence = fence_opening(text)
         if fence is None:
-            fence = fence_opening(text)
-            if fence is None:
-                yield line
-        elif closes_fence(text, fence):
-            fence = None
+            yield line
 
 
 def outline_lines(text: str, label: str) -> list[Line]:
@@ -131,12 +143,12 @@ def outline_lines(text: str, label: str) -> list[Line]:
     `#`, a backtick or `~`), and every line containing `label`.
 
     The other lines can be neither headings nor fences, so they cannot change which lines
-    iter_unfenced() yields either. Finding the outline with str.find instead of splitting
+    iter_visible() yields either. Finding the outline with str.find instead of splitting
     every line matters in a 10,000-note README: its tree is 10,000 lines of neither.
     """
     eol = uniform_newline(text)
     if eol is None:  # mixed line endings: rare enough to take the plain way
-        return [ln for ln in split_lines(text) if ln.number == 1 or _is_outline(ln.text) or label in ln.text]
+        return [ln for ln in split_lines(text) if ln.number == 1 or _is_outline(ln.text, label)]
     starts = {0}
     for mark in "#`~":
         at = text.find(mark)
@@ -146,10 +158,11 @@ def outline_lines(text: str, label: str) -> list[Line]:
                 starts.add(line_start)
             line_end = text.find("\n", at)
             at = -1 if line_end < 0 else text.find(mark, line_end)
-    at = text.find(label) if label else -1
-    while at >= 0:
-        starts.add(text.rfind("\n", 0, at) + 1)
-        at = text.find(label, at + len(label))
+    for mark in (label, "<!--", "-->") if label else ("<!--", "-->"):
+        at = text.find(mark)
+        while at >= 0:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            at = text.find(mark, at + len(mark))
     lines = []
     number, counted = 1, 0
     for start in sorted(starts):
@@ -165,9 +178,14 @@ def outline_lines(text: str, label: str) -> list[Line]:
     return lines
 
 
-def _is_outline(text: str) -> bool:
+def _is_outline(text: str, label: str) -> bool:
     stripped = text.lstrip(" ")
-    return len(text) - len(stripped) <= 3 and stripped[:1] in ("#", "`", "~")
+    return (
+        (len(text) - len(stripped) <= 3 and stripped[:1] in ("#", "`", "~"))
+        or (bool(label) and label in text)
+        or "<!--" in text
+        or "-->" in text
+    )
 
 
 class Heading(Record):
@@ -194,9 +212,9 @@ def parse_heading(line: Line) -> Heading | None:
 
 
 def headings(lines: list[Line]) -> list[Heading]:
-    """The ATX headings outside code fences."""
+    """The ATX headings outside code fences and HTML comments."""
     found = []
-    for line in iter_unfenced(lines):
+    for line in iter_visible(lines):
         if "#" in line.text:
             h = parse_heading(line)
             if h is not None:
@@ -260,8 +278,11 @@ class Section:
 
 
 def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[Heading] | None = None) -> list[Section]:
-    """Every section whose heading (at `level`) has this title, outside code fences;
-    `all_headings` is headings(split_lines(text)) if the caller already has it."""
+    """Every section whose heading (at `level`) has this title, outside code fences and
+    HTML comments; `all_headings` is headings(split_lines(text)) if the caller already has
+    it. A section ends at the next heading of its level or above, or before a line that
+    closes an HTML block (`</details>`, `</div>`, ...) opened before its heading: the
+    closing tag is the user's, never the section's."""
     if all_headings is None:
         all_headings = headings(split_lines(text))
     wanted = normalize_title(title)
@@ -274,11 +295,48 @@ def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[H
             if nxt.level <= level:
                 end = nxt.line.start
                 break
-        sections.append(Section(h, text, end))
+        sections.append(Section(h, text, _end_before_enclosing_close(text, h.line, end)))
     return sections
+
+
+# Block-level HTML elements that a person may wrap a section in (CommonMark's HTML blocks).
+_BLOCK_TAG = re.compile(r"<(/?)(details|div|section|table|blockquote|pre|center|dl|ul|ol|p)(?=[\s>/])", re.I)
+
+
+def open_block_tags(lines: Iterable[Line]) -> list[str]:
+    """The block tags these lines leave open, outermost first."""
+    stack: list[str] = []
+    for line in lines:
+        if "<" not in line.text:
+            continue
+        for m in _BLOCK_TAG.finditer(line.text):
+            name = m.group(2).lower()
+            if not m.group(1):
+                stack.append(name)
+            elif name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+    return stack
+
+
+def _end_before_enclosing_close(text: str, heading: Line, end: int) -> int:
+    """`end`, or the start of the first line of text[heading.end:end] that closes a tag
+    open at the heading."""
+    if "<" not in text[: heading.start]:  # the usual README: nothing can be open
+        return end
+    enclosing = open_block_tags(iter_visible(split_lines(text, 0, heading.start)))
+    if not enclosing:
+        return end
+    depth: dict[str, int] = {}
+    for line in iter_visible(split_lines(text, heading.end, end, heading.number + 1)):
+        for m in _BLOCK_TAG.finditer(line.text):
+            name = m.group(2).lower()
+            depth[name] = depth.get(name, 0) + (-1 if m.group(1) else 1)
+            if depth[name] < 0 and name in enclosing:
+                return line.start
+    return end
 
 
 def near_misses(text: str, title: str) -> list[Line]:
     """Lines that look like a broken version of the heading, for a helpful error."""
     wanted = normalize_title(title)
-    return [ln for ln in iter_unfenced(split_lines(text)) if "#" in ln.text and wanted in ln.text]
+    return [ln for ln in iter_visible(split_lines(text)) if "#" in ln.text and wanted in ln.text]

@@ -104,13 +104,6 @@ CASES = [
         "notes/202201/0110.md: has no '## 今日要点' section to promote",
     ),
     (
-        "only-drafts",
-        {NOTE: "---\ndraft: true\n---\n# T\n"},
-        "publish",
-        1,
-        "notes: has no notes to publish (drafts and notes without a title do not count)",
-    ),
-    (
         "draft-by-date",
         {NOTE: "---\ndraft: true\n---\n# T\n"},
         "publish --date 2022-01-09",

@@ -97,12 +97,22 @@ def test_check_diff_shows_the_fix(tmp_path: Path, dairly):
     assert "+更新今日时间：2022.1.9" in result.out
 
 
-def test_publish_date_promotes_that_day(tmp_path: Path, dairly):
+def test_publish_date_names_the_note_that_must_be_promoted(tmp_path: Path, dairly):
     make_repo(tmp_path, ["2022-01-09", "2022-01-23"])
-    assert dairly(tmp_path, "publish", "--no-commit", "--date", "2022-01-09").code == 0
-    assert "更新今日时间：2022.1.9\n" in (tmp_path / "README.md").read_text(encoding="utf-8")
+    before = (tmp_path / "README.md").read_bytes()
+    older = dairly(tmp_path, "publish", "--no-commit", "--date", "2022-01-09")
+    assert (older.code, older.out) == (2, "")
+    assert older.err == (
+        "dairly: error: --date 2022-01-09: the README shows the newest note, notes/202201/0123.md,"
+        " and `dairly check` would reject one showing notes/202201/0109.md; to show notes/202201/0109.md,"
+        " mark the newer notes as drafts (front matter `draft: true`)\n"
+    )
+    assert (tmp_path / "README.md").read_bytes() == before
     missing = dairly(tmp_path, "publish", "--no-commit", "--date", "2022-01-10")
     assert (missing.code, missing.err) == (1, "dairly: error: notes/202201/0110.md: no note for 2022-01-10\n")
+    assert dairly(tmp_path, "publish", "--no-commit", "--date", "20220123").code == 0
+    assert "更新今日时间：2022.1.23\n" in (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert dairly(tmp_path, "check").code == 0
 
 
 def test_root_option_and_python_dash_m(tmp_path: Path, env):

@@ -18,7 +18,7 @@ from dairly.markdown import (
     Line,
     find_sections,
     headings,
-    iter_unfenced,
+    iter_visible,
     outline_lines,
     split_lines,
 )
@@ -109,8 +109,8 @@ def test_outline_lines_hold_every_heading_fence_and_date_line(text):
     assert outline == expected
     # So fences, headings and the unfenced date lines come out the same as from every line.
     assert headings(outline) == headings(lines)
-    assert [ln for ln in iter_unfenced(outline) if LABEL in ln.text] == [
-        ln for ln in iter_unfenced(lines) if LABEL in ln.text
+    assert [ln for ln in iter_visible(outline) if LABEL in ln.text] == [
+        ln for ln in iter_visible(lines) if LABEL in ln.text
     ]
 
 

@@ -8,7 +8,7 @@ import shlex
 import subprocess
 
 from dairly import output
-from dairly.errors import OK, PROBLEMS, InputError
+from dairly.errors import OK, PROBLEMS, FileSystemError, InputError
 from dairly.fsio import create_new
 from dairly.notes.paths import note_path
 from dairly.notes.skeleton import note_skeleton
@@ -22,6 +22,9 @@ def run(ws: Workspace, *, date: datetime.date, edit: bool = False) -> int:
     if edit and not editor:
         raise InputError("--edit needs $VISUAL or $EDITOR to name your editor")
     shown = os.path.relpath(path)
+    folder = os.path.dirname(path)
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise FileSystemError("is a file where the month's folder should be; move it away", path=os.path.dirname(rel))
     if not create_new(path, note_skeleton(ws.settings, date), rel):
         output.error(f"{shown}: already exists; nothing written")
         return PROBLEMS

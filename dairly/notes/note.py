@@ -14,6 +14,7 @@ import re
 
 from dairly.errors import InputError
 from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, headings, split_lines
+from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
@@ -141,6 +142,7 @@ class Note(Record):
     title: str | None  # the title; None when the note has none
     title_line: int | None = None  # 1-based line of the title in the file
     draft: bool = False  # `draft: true` in the front matter
+    unfinished: int | None = None  # the first line still holding a placeholder from `dairly new`
 
     @property
     def folder(self) -> str:
@@ -149,15 +151,17 @@ class Note(Record):
 
 def read_header(path: str, date: datetime.date, text: str) -> Note:
     """The header of a note's text (decoded: see decode_note)."""
+    placeholders = find_placeholders(text)
+    unfinished = placeholders[0] if placeholders else None
     title = _first_line_title(text, 0)  # the usual note: no front matter, title first
     if title is not None:
-        return Note(path, date, title or None, 1 if title else None, False)
+        return Note(path, date, title or None, 1 if title else None, False, unfinished)
     block, body_start = split_front_matter(text)
     draft = block is not None and parse_metadata(block, path).get("draft") is True
     found = find_title(text, body_start)
     if found is None or not found[0]:
-        return Note(path, date, None, None, draft)
-    return Note(path, date, found[0], found[1], draft)
+        return Note(path, date, None, None, draft, unfinished)
+    return Note(path, date, found[0], found[1], draft, unfinished)
 
 
 class NoteRecord(Record):

@@ -114,9 +114,9 @@ class Scan:
 
     @property
     def indexed(self) -> list[Note]:
-        """The notes that belong in the history tree: titled and not drafts."""
+        """The notes that belong in the history tree: titled, not drafts, not unfinished."""
         if self._indexed is None:
-            self._indexed = [n for n in self.notes if n.title is not None and not n.draft]
+            self._indexed = [n for n in self.notes if n.title is not None and not n.draft and n.unfinished is None]
         return self._indexed
 
     @property
@@ -146,6 +146,15 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
         scan.notes.append(note)
         if note.title is None:
             scan.problems.append(Problem(path, "has no title (a '# title' line); the history tree needs one"))
+        if note.unfinished is not None and not note.draft:
+            scan.problems.append(
+                Problem(
+                    path,
+                    f"is unfinished: line {note.unfinished} still holds the placeholder TODO from `dairly new`;"
+                    " it stays out of the README until it is filled in",
+                    warning=True,
+                )
+            )
         if date > today:
             scan.problems.append(Problem(path, f"is dated in the future ({date.isoformat()})", warning=True))
     scan.problems.sort(key=attrgetter("path"))  # in path order, as a reader scans them

@@ -40,6 +40,6 @@ def find_placeholders(text: str) -> list[int]:
     outside code: a note with any is unfinished and is not published."""
     if PLACEHOLDER not in text:  # the usual note: one substring search
         return []
-    from dairly.markdown import iter_unfenced, split_lines
+    from dairly.markdown import iter_visible, split_lines
 
-    return [line.number for line in iter_unfenced(split_lines(text)) if _PLACEHOLDER_WORD.search(line.text)]
+    return [line.number for line in iter_visible(split_lines(text)) if _PLACEHOLDER_WORD.search(line.text)]

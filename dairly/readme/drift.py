@@ -54,7 +54,7 @@ def diagnose(
     highlights_changed: bool,
     history_changed: bool,
     scan: Scan,
-    promoted: Note,
+    promoted: Note | None,
     settings: Settings,
     readme_path: str,
 ) -> list[Problem]:
@@ -64,7 +64,7 @@ def diagnose(
 
     date_start, date_end = layout.date_span
     current_date = text[date_start:date_end]
-    if current_date != format_dot_date(promoted.date):
+    if promoted is not None and current_date != format_dot_date(promoted.date):
         problems.append(
             _drift(
                 readme_path,
@@ -74,7 +74,7 @@ def diagnose(
             )
         )
 
-    if highlights_changed:
+    if highlights_changed and promoted is not None:
         problems.append(
             _drift(
                 readme_path,

@@ -20,9 +20,12 @@ from dairly.markdown import (
     dominant_newline,
     find_sections,
     headings,
-    iter_unfenced,
+    iter_visible,
     near_misses,
+    normalize_title,
     outline_lines,
+    parse_heading,
+    split_lines,
 )
 from dairly.tuples import Record
 
@@ -43,8 +46,13 @@ def _one_section(text: str, title: str, path: str, what: str, all_headings: list
         return found[0]
     if not found:
         hint = ""
+        wanted = normalize_title(title)
+        hidden = [h for h in map(parse_heading, split_lines(text)) if h and h.level == 2 and h.title == wanted]
         misses = near_misses(text, title)
-        if misses:
+        if hidden:  # there, but inside a comment or a code block
+            inside = "an HTML comment" if _in_comment(text, hidden[0].line.start) else "a code block"
+            hint = f"; line {hidden[0].line.number} has one inside {inside}, which GitHub does not show as a heading"
+        elif misses:
             hint = f"; line {misses[0].number} looks like a broken one: {misses[0].text.strip()!r}"
         raise InputError(f"no '## {title}' heading ({what}) found{hint}", path=path)
     numbers = " and ".join(str(s.heading.line.number) for s in found)
@@ -53,6 +61,10 @@ def _one_section(text: str, title: str, path: str, what: str, all_headings: list
         path=path,
         line=found[0].heading.line.number,
     )
+
+
+def _in_comment(text: str, offset: int) -> bool:
+    return text.rfind("<!--", 0, offset) > text.rfind("-->", 0, offset)
 
 
 def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple[int, int]]:
@@ -80,7 +92,7 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
     all_headings = headings(outline)
     highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
     history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)
-    date_line, span = _date_line(list(iter_unfenced(outline)), settings.date_label, path)
+    date_line, span = _date_line(list(iter_visible(outline)), settings.date_label, path)
     for section in (highlights, history):
         if section.start <= date_line.start < section.end:
             raise InputError(

@@ -16,7 +16,6 @@ from dairly.config import Settings, format_dot_date
 from dairly.errors import NotesError, Problem
 from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
-from dairly.notes.paths import note_path
 from dairly.notes.scan import Scan, newest, scan_notes
 from dairly.readme.layout import Layout, locate
 from dairly.readme.render import history_chunks, note_highlights, render_history
@@ -32,7 +31,7 @@ class Plan(Record):
     readme_path: str
     text: str  # the README now
     new_text: str | None  # the README as publish writes it; None when it cannot be computed
-    promoted: Note
+    promoted: Note | None  # the newest note in the tree; None when there is none yet
     scan: Scan
     problems: list[Problem]  # notes problems first, then README drift
     highlights: str | None = None  # the promoted note's 今日要点 content, rebased
@@ -40,7 +39,6 @@ class Plan(Record):
     def rewrite(self, other_text: str) -> str:
         """Another README text (say, the committed one) as publish would write it with
         these notes: two READMEs that rewrite alike differ only in the owned parts."""
-        assert self.highlights is not None
         layout = locate(other_text, self.settings, self.readme_path)
         readme_dir = posixpath.dirname(self.readme_path)
         return plan_edits(other_text, layout, self.scan.indexed, self.promoted, self.highlights, readme_dir).apply(
@@ -61,44 +59,26 @@ class Plan(Record):
         return self.new_text is not None and self.new_text != self.text
 
 
-def choose_note(scan: Scan, settings: Settings, date: datetime.date | None) -> Note:
-    """The note to promote: the newest indexed one, or the one of `date`."""
-    if date is None:
-        note = newest(scan.indexed)
-        if note is None:
-            raise NotesError(
-                "has no notes to publish (drafts and notes without a title do not count)", path=settings.notes_dir
-            )
-        return note
-    path = note_path(settings.notes_dir, date)
-    for note in scan.notes:
-        if note.date == date:
-            if note.draft:
-                raise NotesError("is a draft (front matter draft: true); drafts are not published", path=note.path)
-            return note
-    raise NotesError(f"no note for {date.isoformat()}", path=path)
-
-
 def compute(
     source: NoteSource,
     readme_text: str,
     settings: Settings,
     today: datetime.date,
-    date: datetime.date | None = None,
 ) -> Plan:
     readme_path = settings.readme
     layout = locate(readme_text, settings, readme_path)
     scan = scan_notes(source, settings, today)
-    promoted = choose_note(scan, settings, date)
+    promoted = newest(scan.indexed)  # None before the first note: the tree is empty, the rest stays
     readme_dir = posixpath.dirname(readme_path)
     problems = list(scan.problems)
-    try:
-        highlights = note_highlights(
-            decode_note(source.read(promoted.path), promoted.path), promoted, settings, readme_dir
-        )
-    except NotesError as exc:
-        problems.append(Problem(promoted.path, exc.message))
-        return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
+    highlights = None
+    if promoted is not None:
+        try:
+            note_text = decode_note(source.read(promoted.path), promoted.path)
+            highlights = note_highlights(note_text, promoted, settings, readme_dir)
+        except NotesError as exc:
+            problems.append(Problem(promoted.path, exc.message))
+            return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, readme_dir)
     new_text = edits.apply(readme_text)
     if new_text != readme_text:
@@ -176,7 +156,7 @@ def _changes(text: str, edit: Edit | None) -> bool:
 class OwnedEdits(Record):
     """The replacements for the three owned parts; applying them is `publish`."""
 
-    date: Edit
+    date: Edit | None
     highlights: Edit | None
     history: Edit | None
 
@@ -200,14 +180,15 @@ def plan_edits(
     text: str,
     layout: Layout,
     indexed: Sequence[Note],
-    promoted: Note,
-    highlights: str,
+    promoted: Note | None,
+    highlights: str | None,
     readme_dir: str,
 ) -> OwnedEdits:
-    """What `publish` changes: owned parts regenerated from the notes, all else kept."""
+    """What `publish` changes: owned parts regenerated from the notes, all else kept.
+    Before the first note there is nothing to promote: the date line and 今日要点 stay."""
     return OwnedEdits(
-        date=(layout.date_span[0], layout.date_span[1], format_dot_date(promoted.date)),
-        highlights=_section_edit(text, layout.highlights, highlights, layout.newline),
+        date=None if promoted is None else (layout.date_span[0], layout.date_span[1], format_dot_date(promoted.date)),
+        highlights=None if highlights is None else _section_edit(text, layout.highlights, highlights, layout.newline),
         history=None
         if _history_in_place(text, layout.history, history_chunks(indexed, readme_dir), layout.newline)
         else _section_edit(text, layout.history, render_history(indexed, readme_dir), layout.newline),
