@@ -43,8 +43,13 @@ def main() -> None:
         from dairly.commands import check
 
         staged = args == ["check", "--staged"]
-        exit_now(run_guarded(lambda: check.run(_workspace(None), today=datetime.date.today(), staged=staged)))
-    build_app()(prog_name="dairly")
+
+        def hook_check() -> int:
+            ws = _workspace(None)
+            return check.run(ws, today=ws.settings.today(), staged=staged)
+
+        exit_now(run_guarded(hook_check))
+    build_app()(args or ["--help"], prog_name="dairly")  # `dairly` alone shows the help, and succeeds
 
 
 def _workspace(root: str | None) -> Workspace:
@@ -165,7 +170,7 @@ def main_options(
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Keep a daily-learning notes repository and its README in sync."""
@@ -190,7 +195,11 @@ def new(
     """
     from dairly.commands import new as command
 
-    _finish(lambda: command.run(_workspace(ctx.obj), date=_date(date) or datetime.date.today(), edit=edit))
+    def new_note() -> int:
+        ws = _workspace(ctx.obj)
+        return command.run(ws, date=_date(date) or ws.settings.today(), edit=edit)
+
+    _finish(new_note)
 
 
 def publish(
@@ -223,10 +232,11 @@ def publish(
     """
     from dairly.commands import publish as command
 
-    _finish(
-        lambda: command.run(
-            _workspace(ctx.obj),
-            today=datetime.date.today(),
+    def publish_note() -> int:
+        ws = _workspace(ctx.obj)
+        return command.run(
+            ws,
+            today=ws.settings.today(),
             date=_date(date),
             commit=not no_commit,
             dry_run=dry_run,
@@ -234,7 +244,8 @@ def publish(
             push=push,
             force=force,
         )
-    )
+
+    _finish(publish_note)
 
 
 def check(
@@ -254,7 +265,11 @@ def check(
     """
     from dairly.commands import check as command
 
-    _finish(lambda: command.run(_workspace(ctx.obj), today=datetime.date.today(), staged=staged, show_diff=diff))
+    def check_readme() -> int:
+        ws = _workspace(ctx.obj)
+        return command.run(ws, today=ws.settings.today(), staged=staged, show_diff=diff)
+
+    _finish(check_readme)
 
 
 def lint(
@@ -328,7 +343,11 @@ def stats(
     """
     from dairly.commands import stats as command
 
-    _finish(lambda: command.run(_workspace(ctx.obj), today=datetime.date.today(), as_json=as_json, svg=svg))
+    def show_stats() -> int:
+        ws = _workspace(ctx.obj)
+        return command.run(ws, today=ws.settings.today(), as_json=as_json, svg=svg)
+
+    _finish(show_stats)
 
 
 def feed(
@@ -358,14 +377,66 @@ def feed(
 def export(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    sqlite: Annotated[
+        str | None,
+        typer.Option(
+            "--sqlite",
+            metavar="FILE",
+            help="Write a SQLite database instead (notes, entries, links; full-text search on entries).",
+        ),
+    ] = None,
 ) -> None:
     """Print every note and entry as JSON lines (a note line, then its entries).
 
-    --json prints one JSON list of notes with their entries nested instead.
+    --json prints one JSON list of notes with their entries nested instead; --sqlite
+    writes a database that Datasette and sqlite-utils open.
 
-    Example: dairly export > notes.jsonl
+    Example: dairly export --sqlite notes.db && datasette notes.db
     """
     from dairly.commands import export as command
+
+    _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json, sqlite=sqlite))
+
+
+def init(
+    ctx: typer.Context,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            metavar="zh|en",
+            help="The format: zh (the seed repository's, the default) or en (the same shape in English).",
+            show_default=False,
+        ),
+    ] = None,
+    no_hook: Annotated[bool, typer.Option("--no-hook", help="Do not offer the pre-commit hook.")] = False,
+) -> None:
+    """Make this folder a notes repository, or adopt the one here.
+
+    Writes a README with the date line, the 今日要点 and 历史更新 sections (or adds only
+    the missing ones to the README here, keeping every byte of it), creates notes/, and
+    writes dairly.toml for a preset other than zh. In git, registers the README merge
+    driver and offers the pre-commit hook. Running it again changes nothing.
+
+    Example: dairly init --preset en
+    """
+    from dairly.commands import init as command
+
+    _finish(lambda: command.run(_workspace(ctx.obj), preset=preset, hook=not no_hook))
+
+
+def config(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Print the settings in force and where each came from.
+
+    A setting comes from the default, the preset, dairly.toml or [tool.dairly] in
+    pyproject.toml.
+
+    Example: dairly config
+    """
+    from dairly.commands import configuration as command
 
     _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json))
 
@@ -393,7 +464,7 @@ def hook_uninstall(ctx: typer.Context) -> None:
     _finish(lambda: hook.uninstall(_workspace(ctx.obj)))
 
 
-COMMANDS = (new, publish, check, lint, search, stats, feed, export)
+COMMANDS = (init, new, publish, check, lint, search, stats, feed, export, config)
 
 
 def build_app() -> typer.Typer:
@@ -409,15 +480,18 @@ def build_app() -> typer.Typer:
         name="dairly",
         help="Keep a daily-learning notes repository and its README in sync.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(main_options)
     for command in COMMANDS:
         app.command()(command)
     hook_app = typer.Typer(
-        help="Install or remove a git pre-commit hook running `dairly check --staged`.", no_args_is_help=True
+        help="Install or remove a git pre-commit hook running `dairly check --staged`.",
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
     hook_app.command("install")(hook_install)
     hook_app.command("uninstall")(hook_uninstall)

@@ -1,7 +1,11 @@
-"""Settings: the defaults reproduce the seed repository's format.
+"""Settings: how a notes repository looks (headings, date line, tree labels, titles,
+commit messages, the `new` skeleton) and whose day it is.
 
-A notes repository may override them in `dairly.toml` (top-level keys) or in a
-`[tool.dairly]` table of its `pyproject.toml`; `dairly.toml` wins when both exist.
+Two presets: `zh`, the default, is the seed repository's format; `en` is the same shape in
+English. A repository picks one and overrides single settings in `dairly.toml` (top-level
+keys) or in a `[tool.dairly]` table of its `pyproject.toml`; `dairly.toml` wins when both
+exist. Templates take {year} {month} {day} {date} {month_name} {month_abbr} {weekday},
+with format specs such as {month:02d}.
 """
 
 from __future__ import annotations
@@ -13,59 +17,201 @@ import sys
 from dairly.errors import InputError
 from dairly.tuples import Record
 
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+ZH_SKELETON = """\
+# {title}
+
+------
+
+
+
+## {prefix}{highlights}
+
+1. [TODO article title](https://TODO)         :star::star:
+   - Abstract: TODO
+   - Paper: [TODO paper title](https://arxiv.org/abs/TODO)
+   - Code: [https://github.com/TODO](https://github.com/TODO)
+   - Tips: TODO
+
+
+
+## {prefix}{others}
+
+- TODO
+"""
+
+EN_SKELETON = """\
+# {title}
+
+## {prefix}{highlights}
+
+1. [TODO article title](https://TODO)  :star::star:
+   - Abstract: TODO
+   - Paper: [TODO paper title](https://arxiv.org/abs/TODO)
+   - Code: [https://github.com/TODO](https://github.com/TODO)
+   - Tips: TODO
+
+## {prefix}{others}
+
+- TODO
+"""
+
 
 class Settings(Record):
+    preset: str = "zh"
     notes_dir: str = "notes"
     readme: str = "README.md"
     highlights_heading: str = "今日要点"
     history_heading: str = "历史更新"
     others_heading: str = "Others"
-    # Written before heading titles by `dairly new`; ignored when matching headings.
-    heading_prefix: str = ":paperclip:  "
-    title_template: str = "公众号内容拓展学习笔记（{year}.{month}.{day}）"
+    heading_prefix: str = ":paperclip:  "  # written before heading titles; ignored when matching them
     date_label: str = "更新今日时间"
+    date_format: str = "{year}.{month}.{day}"  # the date line's value
+    year_label: str = "{year}年"  # the history tree's year and month summaries
+    month_label: str = "{month}月"
+    title_template: str = "公众号内容拓展学习笔记（{year}.{month}.{day}）"  # the title `new` writes
     commit_message: str = "{year}{month:02d}{day:02d}"
+    skeleton: str = ZH_SKELETON  # the note `new` writes: {title} {prefix} {highlights} {others}
+    timezone: str = ""  # an IANA name such as Asia/Shanghai; "" is the computer's own
+    day_starts_at: str = "00:00"  # a note written before this time belongs to the day before
+
+    def date_text(self, date: datetime.date) -> str:
+        """The date line's value for this day."""
+        return format_date_template(self.date_format, date)
+
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """The user's day: their timezone's clock, less the hours before `day_starts_at`.
+        DAIRLY_NOW (an ISO date and time) stands in for the clock, for scripts and tests."""
+        return user_day(self.timezone, self.day_starts_at, now)
 
 
-TEMPLATE_KEYS = ("title_template", "commit_message")
+PRESETS: dict[str, dict[str, str]] = {
+    "zh": {},
+    "en": {
+        "highlights_heading": "Today",
+        "history_heading": "History",
+        "others_heading": "Others",
+        "heading_prefix": "",
+        "date_label": "Last updated",
+        "date_format": "{month_name} {day}, {year}",
+        "year_label": "{year}",
+        "month_label": "{month_name}",
+        "title_template": "Notes of {month_name} {day}, {year}",
+        "skeleton": EN_SKELETON,
+    },
+}
+TEMPLATE_KEYS = ("date_format", "year_label", "month_label", "title_template", "commit_message")
+PATH_KEYS = ("notes_dir", "readme")
+MAY_BE_EMPTY = ("heading_prefix", "timezone")
 SAMPLE_DATE = datetime.date(2022, 3, 7)
 
 
-def format_dot_date(date: datetime.date) -> str:
-    """The README's and titles' date style: 2022.3.7, no zero padding."""
-    return f"{date.year}.{date.month}.{date.day}"
-
-
 def format_date_template(template: str, date: datetime.date) -> str:
-    """Fill a template's {year} {month} {day} {date} fields ({month:02d} pads)."""
-    return template.format(year=date.year, month=date.month, day=date.day, date=date.isoformat())
+    """Fill a template's date fields ({month:02d} pads)."""
+    return template.format(
+        year=date.year,
+        month=date.month,
+        day=date.day,
+        date=date.isoformat(),
+        month_name=_MONTHS[date.month - 1],
+        month_abbr=_MONTHS[date.month - 1][:3],
+        weekday=_WEEKDAYS[date.weekday()],
+    )
 
 
-def settings_from_mapping(data: dict[str, object], source: str) -> Settings:
-    """Validate user-supplied keys; unknown keys and wrong types name the key."""
-    known = set(Settings._fields)
+def user_day(timezone: str, day_starts_at: str, now: datetime.datetime | None = None) -> datetime.date:
+    if now is None:
+        fixed = os.environ.get("DAIRLY_NOW")
+        now = datetime.datetime.fromisoformat(fixed) if fixed else datetime.datetime.now(datetime.timezone.utc)
+    if timezone:
+        from zoneinfo import ZoneInfo
+
+        now = now.astimezone(ZoneInfo(timezone))
+    elif now.tzinfo is not None:
+        now = now.astimezone()  # the computer's own zone
+    hours, _, minutes = day_starts_at.partition(":")
+    return (now - datetime.timedelta(hours=int(hours), minutes=int(minutes))).date()
+
+
+def _check_value(name: str, value: str, source: str) -> None:
+    if name in TEMPLATE_KEYS:
+        try:
+            format_date_template(value, SAMPLE_DATE)
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise InputError(
+                f"setting '{name}' is not a valid template ({exc!r});"
+                " use {year} {month} {day} {date} {month_name} {month_abbr} {weekday}",
+                path=source,
+            ) from None
+    if name in PATH_KEYS and (
+        os.path.isabs(value) or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/")
+    ):
+        raise InputError(f"setting '{name}' must be a path inside the repository", path=source)
+    if name == "preset" and value not in PRESETS:
+        raise InputError(f"setting 'preset' must be one of {', '.join(PRESETS)}, not {value!r}", path=source)
+    if name == "timezone" and value:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(
+                f"setting 'timezone': no time zone named {value!r} (say Asia/Shanghai)", path=source
+            ) from None
+    if name == "day_starts_at":
+        hours, colon, minutes = value.partition(":")
+        if not (colon and hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+            raise InputError(f"setting 'day_starts_at' must be a time such as 04:00, not {value!r}", path=source)
+    if name == "skeleton":
+        try:
+            value.format(title="t", prefix="p", highlights="h", others="o")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise InputError(
+                f"setting 'skeleton' is not a valid template ({exc!r});"
+                " use {title} {prefix} {highlights} {others}",
+                path=source,
+            ) from None
+
+
+def _suggestion(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, Settings._fields, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(Settings._fields)})"
+
+
+def settings_from_mapping(data: dict[str, object], source: str) -> tuple[Settings, dict[str, str]]:
+    """The settings a table asks for, and where each came from ("default", "preset en",
+    or the file); unknown keys and bad values are errors naming the key."""
     values: dict[str, str] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
-        if name not in known:
-            raise InputError(f"unknown setting '{key}' (known: {', '.join(sorted(known))})", path=source)
-        if not isinstance(value, str) or not value.strip():
+        if name not in Settings._fields:
+            raise InputError(f"unknown setting '{key}'{_suggestion(name)}", path=source)
+        if not isinstance(value, str) or (not value.strip() and name not in MAY_BE_EMPTY):
             raise InputError(f"setting '{key}' must be a non-empty string", path=source)
+        _check_value(name, value, source)
         values[name] = value
-    settings = Settings()._replace(**values)
-    for name in TEMPLATE_KEYS:
-        try:
-            format_date_template(getattr(settings, name), SAMPLE_DATE)
-        except (KeyError, IndexError, ValueError, AttributeError) as exc:
-            raise InputError(
-                f"setting '{name}' is not a valid template ({exc!r}); use {{year}} {{month}} {{day}} {{date}}",
-                path=source,
-            ) from None
-    for name in ("notes_dir", "readme"):
-        value = getattr(settings, name)
-        if os.path.isabs(value) or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
-            raise InputError(f"setting '{name}' must be a path inside the repository", path=source)
-    return settings
+    preset = values.get("preset", "zh")
+    sources = dict.fromkeys(Settings._fields, "default")
+    sources.update(dict.fromkeys(PRESETS[preset], f"preset {preset}"))
+    sources.update(dict.fromkeys(values, source))
+    return Settings()._replace(**{**PRESETS[preset], **values}), sources
 
 
 def _load_toml(path: str) -> dict[str, object]:
@@ -95,8 +241,8 @@ def _mentions_dairly(path: str) -> bool:
     return False
 
 
-def load_settings(root: str) -> Settings:
-    """Read the repository's settings, or the defaults when it has none."""
+def load_settings_with_sources(root: str) -> tuple[Settings, dict[str, str]]:
+    """The repository's settings, and where each came from."""
     # os.path, not pathlib: this runs on every `check`, which does not import pathlib.
     own = os.path.join(root, "dairly.toml")
     if os.path.isfile(own):
@@ -109,4 +255,9 @@ def load_settings(root: str) -> Settings:
             if not isinstance(table, dict):
                 raise InputError("[tool.dairly] must be a table", path="pyproject.toml")
             return settings_from_mapping(table, "pyproject.toml")
-    return Settings()
+    return Settings(), dict.fromkeys(Settings._fields, "default")
+
+
+def load_settings(root: str) -> Settings:
+    """The repository's settings, or the defaults when it has none."""
+    return load_settings_with_sources(root)[0]

@@ -16,11 +16,21 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@cache
-def _console(stderr: bool) -> Console:
+def _make_console(**options: object) -> Console:
+    """A rich console that lets a closed pipe be a BrokenPipeError, as for every other
+    write, instead of rich's own exit: one exit code for it, whatever prints."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeConsole(highlight=False, emoji=False, **options)  # type: ignore[arg-type]
+
+
+@cache
+def _console(stderr: bool) -> Console:
+    return _make_console(stderr=stderr, soft_wrap=True)
 
 
 def _emit(stderr: bool, text: str, style: str | None) -> None:
@@ -85,7 +95,4 @@ def print_json(data: object) -> None:
 def table_console() -> Console:
     """A rich console for tables and the heatmap; wide enough off a terminal that a table
     piped to a file is not squeezed to 80 columns."""
-    from rich.console import Console
-
-    width = None if sys.stdout.isatty() else 160
-    return Console(highlight=False, emoji=False, width=width)
+    return _make_console(width=None if sys.stdout.isatty() else 160)

@@ -228,11 +228,11 @@ def test_publish_refusal_keeps_dairlys_exit_code(tmp_path: Path, env, git, dairl
 
 def test_publish_args_are_split_like_a_shell_command_line(tmp_path: Path, env, git):
     init_repo(tmp_path, git, "2022-01-09", "2022-01-10")
-    result = run_action(tmp_path, env, {"command": "publish", "args": "--date 2022-01-09 -m 'notes of the day'"})
+    result = run_action(tmp_path, env, {"command": "publish", "args": "--date 2022-01-10 -m 'notes of the day'"})
     assert result.code == 0, result.out + result.err
-    assert result.out.startswith(ready() + "dairly publish --date 2022-01-09 -m notes\\ of\\ the\\ day\n")
+    assert result.out.startswith(ready() + "dairly publish --date 2022-01-10 -m notes\\ of\\ the\\ day\n")
     assert git(tmp_path, "log", "-1", "--format=%s") == "notes of the day\n"
-    assert "更新今日时间：2022.1.9\n" in git(tmp_path, "show", "HEAD:README.md")
+    assert "更新今日时间：2022.1.10\n" in git(tmp_path, "show", "HEAD:README.md")
 
 
 def test_root_names_a_notes_repository_below_the_checkout(tmp_path: Path, env, git):

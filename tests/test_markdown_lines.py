@@ -14,6 +14,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dairly.config import Settings
 from dairly.markdown import (
     Line,
     find_sections,
@@ -26,6 +27,7 @@ from dairly.readme.plan import _history_in_place, _section_edit
 from dairly.readme.render import history_chunks, render_history
 
 LABEL = "更新今日时间"
+SETTINGS = Settings()
 
 # Pieces that exercise every branch: headings, fences (backtick and tilde, indented, with
 # info strings), the date label, blank-looking lines (tabs, ideographic spaces, \x1c, which
@@ -139,7 +141,7 @@ def history_cases(draw):
 
     dates = draw(st.lists(st.dates(datetime.date(2020, 11, 1), datetime.date(2022, 2, 28)), max_size=12, unique=True))
     notes = [Note(f"notes/{d.year}{d.month:02d}/{d.month:02d}{d.day:02d}.md", d, f"t<{d.day}>") for d in dates]
-    tree = render_history(notes, "")
+    tree = render_history(notes, SETTINGS)
     change = draw(
         st.sampled_from(["none", "drop-last-newline", "drop-char", "add-char", "other-tree", "more", "empty"])
     )
@@ -151,7 +153,7 @@ def history_cases(draw):
     elif change == "add-char":
         tree = tree[: len(tree) // 2] + "x" + tree[len(tree) // 2 :]
     elif change == "other-tree":
-        tree = render_history(notes[:-1], "")
+        tree = render_history(notes[:-1], SETTINGS)
     elif change == "more":
         tree += "    1. one line more\n"
     elif change == "empty":
@@ -167,6 +169,6 @@ def history_cases(draw):
 def test_history_compared_by_month_agrees_with_the_whole_edit(case):
     text, notes, ending = case
     (section,) = find_sections(text, "历史更新")
-    edit = _section_edit(text, section, render_history(notes, ""), ending)
+    edit = _section_edit(text, section, render_history(notes, SETTINGS), ending)
     unchanged = edit is None or text[edit[0] : edit[1]] == edit[2]
-    assert _history_in_place(text, section, history_chunks(notes, ""), ending) == unchanged
+    assert _history_in_place(text, section, history_chunks(notes, SETTINGS), ending) == unchanged

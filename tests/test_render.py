@@ -23,7 +23,7 @@ def note(iso: str, title: str | None = None) -> Note:
 
 def test_history_tree_exact_with_year_rollover_and_month_order():
     notes = [note(d) for d in ("2022-01-09", "2021-10-03", "2021-09-28", "2021-10-17", "2021-12-05")]
-    assert render_history(notes, "") == (
+    assert render_history(notes, Settings()) == (
         "<pre><details><summary>2021年</summary>\n"
         "<details><summary>9月</summary>\n"
         '    1. <a href="notes/202109/0928.md" target="_blank">笔记（2021.9.28）</a>\n'
@@ -45,18 +45,18 @@ def test_history_tree_exact_with_year_rollover_and_month_order():
 
 
 def test_history_tree_escapes_titles():
-    tree = render_history([note("2022-03-07", 'A <b> & "q" \\ </details>')], "")
+    tree = render_history([note("2022-03-07", 'A <b> & "q" \\ </details>')], Settings())
     assert (
         '<a href="notes/202203/0307.md" target="_blank">A &lt;b&gt; &amp; &quot;q&quot; \\ &lt;/details&gt;</a>' in tree
     )
 
 
 def test_history_tree_links_relative_to_readme_folder():
-    assert 'href="../notes/202203/0307.md"' in render_history([note("2022-03-07")], "docs")
+    assert 'href="../notes/202203/0307.md"' in render_history([note("2022-03-07")], Settings(readme="docs/README.md"))
 
 
 def test_empty_history_is_empty():
-    assert render_history([], "") == ""
+    assert render_history([], Settings()) == ""
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ README = (
 
 def publish_text(text: str, notes: list[Note], highlights: str = "1. new\n") -> str:
     layout = locate(text, Settings(), "README.md")
-    return plan_edits(text, layout, notes, max(notes, key=lambda n: n.date), highlights, "").apply(text)
+    return plan_edits(text, layout, notes, max(notes, key=lambda n: n.date), highlights, Settings()).apply(text)
 
 
 def test_publish_replaces_only_owned_parts_and_keeps_spacing():

@@ -11,7 +11,6 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 
-from dairly.config import format_dot_date
 from dairly.errors import Problem
 from dairly.links import Link
 from dairly.notes.note import NoteRecord
@@ -54,9 +53,13 @@ def _title_problems(record: NoteRecord) -> Iterable[Problem]:
     if said != record.date:
         yield Problem(
             record.path,
-            f"the title says {format_dot_date(said)} but the path says {format_dot_date(record.date)}",
+            f"the title says {_dotted(said)} but the path says {_dotted(record.date)}",
             record.title_line,
         )
+
+
+def _dotted(date: datetime.date) -> str:
+    return f"{date.year}.{date.month}.{date.day}"
 
 
 def link_problems(local_links: Iterable[tuple[str, Link, str]], exists: Callable[[str], bool]) -> Iterable[Problem]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from dairly.config import Settings, format_dot_date
+from dairly.config import Settings, format_date_template
 from dairly.errors import Problem
 from dairly.notes.note import Note
 from dairly.notes.scan import Scan
@@ -23,7 +23,8 @@ def _drift(path: str, message: str, line: int | None = None) -> Problem:
 _TREE_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>(.*?)</a>""", re.IGNORECASE)
 
 
-_SUMMARY = re.compile(r"<summary>\s*(\d+)\s*([年月])\s*</summary>")
+# A year's block opens with `<pre><details><summary>`, a month's with `<details><summary>`.
+_SUMMARY = re.compile(r"(<pre>\s*)?<details>\s*<summary>(.*?)</summary>", re.IGNORECASE)
 
 
 def tree_links(text: str, layout: Layout) -> list[tuple[int, str, str]]:
@@ -31,18 +32,19 @@ def tree_links(text: str, layout: Layout) -> list[tuple[int, str, str]]:
     return [(line, href, title) for line, href, title, _group in grouped_tree_links(layout)]
 
 
-def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[int | None, int | None]]]:
-    """Like tree_links, with the (year, month) of the <summary> blocks each link sits under."""
+def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[str | None, str | None]]]:
+    """Like tree_links, with the year and month summaries each link sits under, as shown."""
     from html import unescape  # only a README whose tree differs gets here
 
     found = []
     year = month = None
     for line in layout.history.content:
         for m in _SUMMARY.finditer(line.text):
-            if m.group(2) == "年":
-                year, month = int(m.group(1)), None
+            label = unescape(m.group(2)).strip()
+            if m.group(1) is not None:
+                year, month = label, None
             else:
-                month = int(m.group(1))
+                month = label
         for m in _TREE_LINK.finditer(line.text):
             found.append((line.number, unescape(m.group(2)), unescape(m.group(3)), (year, month)))
     return found
@@ -64,12 +66,12 @@ def diagnose(
 
     date_start, date_end = layout.date_span
     current_date = text[date_start:date_end]
-    if promoted is not None and current_date != format_dot_date(promoted.date):
+    if promoted is not None and current_date != settings.date_text(promoted.date):
         problems.append(
             _drift(
                 readme_path,
                 f"{settings.date_label} is {current_date or '(empty)'!s}, but the newest note is "
-                f"{format_dot_date(promoted.date)} ({promoted.path})",
+                f"{settings.date_text(promoted.date)} ({promoted.path})",
                 layout.date_line.number,
             )
         )
@@ -95,6 +97,18 @@ def diagnose(
                 )
             )
     return problems
+
+
+def _labels(settings: Settings, note: Note) -> tuple[str, str]:
+    return (
+        format_date_template(settings.year_label, note.date),
+        format_date_template(settings.month_label, note.date),
+    )
+
+
+def _place(year: str, month: str) -> str:
+    """'2022年4月', 'April 2022' ... as a person says where in the tree: CJK labels run on."""
+    return f"{year}{month}" if year and not year[-1].isascii() else f"{month} {year}"
 
 
 def _tree_problems(
@@ -124,15 +138,10 @@ def _tree_problems(
             problems.append(
                 _drift(readme_path, f"{heading} shows {title!r} for {target}, but its title is {note.title!r}", line)
             )
-        elif (year, month) != (note.date.year, note.date.month):
-            where = f"{year}年{month}月" if year is not None and month is not None else "no year and month"
-            problems.append(
-                _drift(
-                    readme_path,
-                    f"{heading} lists {target} under {where}; it belongs under {note.date.year}年{note.date.month}月",
-                    line,
-                )
-            )
+        elif (year, month) != (expected := _labels(settings, note)):
+            where = _place(year, month) if year is not None and month is not None else "no year and month"
+            message = f"{heading} lists {target} under {where}; it belongs under {_place(*expected)}"
+            problems.append(_drift(readme_path, message, line))
     for path in sorted(indexed - linked.keys()):
         problems.append(_drift(path, f"is missing from the {heading} tree in {readme_path}"))
     return problems

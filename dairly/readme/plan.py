@@ -12,7 +12,7 @@ import datetime
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from dairly.config import Settings, format_dot_date
+from dairly.config import Settings
 from dairly.errors import NotesError, Problem
 from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
@@ -40,8 +40,7 @@ class Plan(Record):
         """Another README text (say, the committed one) as publish would write it with
         these notes: two READMEs that rewrite alike differ only in the owned parts."""
         layout = locate(other_text, self.settings, self.readme_path)
-        readme_dir = posixpath.dirname(self.readme_path)
-        return plan_edits(other_text, layout, self.scan.indexed, self.promoted, self.highlights, readme_dir).apply(
+        return plan_edits(other_text, layout, self.scan.indexed, self.promoted, self.highlights, self.settings).apply(
             other_text
         )
 
@@ -79,7 +78,7 @@ def compute(
         except NotesError as exc:
             problems.append(Problem(promoted.path, exc.message))
             return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
-    edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, readme_dir)
+    edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings)
     new_text = edits.apply(readme_text)
     if new_text != readme_text:
         from dairly.readme.drift import diagnose  # only a README that differs needs explaining
@@ -182,14 +181,14 @@ def plan_edits(
     indexed: Sequence[Note],
     promoted: Note | None,
     highlights: str | None,
-    readme_dir: str,
+    settings: Settings,
 ) -> OwnedEdits:
     """What `publish` changes: owned parts regenerated from the notes, all else kept.
     Before the first note there is nothing to promote: the date line and 今日要点 stay."""
     return OwnedEdits(
-        date=None if promoted is None else (layout.date_span[0], layout.date_span[1], format_dot_date(promoted.date)),
+        date=None if promoted is None else (*layout.date_span, settings.date_text(promoted.date)),
         highlights=None if highlights is None else _section_edit(text, layout.highlights, highlights, layout.newline),
         history=None
-        if _history_in_place(text, layout.history, history_chunks(indexed, readme_dir), layout.newline)
-        else _section_edit(text, layout.history, render_history(indexed, readme_dir), layout.newline),
+        if _history_in_place(text, layout.history, history_chunks(indexed, settings), layout.newline)
+        else _section_edit(text, layout.history, render_history(indexed, settings), layout.newline),
     )

@@ -5,13 +5,14 @@ Pure: notes in, text out (LF line endings; the plan converts them to the README'
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
 from itertools import groupby
 from operator import attrgetter
 
-from dairly.config import Settings
+from dairly.config import Settings, format_date_template
 from dairly.errors import NotesError
 from dairly.links import rebase_links
 from dairly.markdown import find_sections
@@ -26,9 +27,11 @@ def _escape(text: str) -> str:
     return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
-def history_chunks(notes: Sequence[Note], readme_dir: str) -> Iterator[str]:
+def history_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
     """The 历史更新 tree in pieces, one a month (the year's opening or closing tags with it),
-    years and months ascending, numbering restarting each month."""
+    years and months ascending, numbering restarting each month; links are relative to
+    the README's folder and the summaries use the year and month labels."""
+    readme_dir = posixpath.dirname(settings.readme)
     year = None
     for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
         in_month = list(group)
@@ -40,9 +43,11 @@ def history_chunks(notes: Sequence[Note], readme_dir: str) -> Iterator[str]:
         items = "".join([f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, href, title in lines])
         head = ""
         if y != year:
-            head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{y}年</summary>\n"
+            label = _escape(format_date_template(settings.year_label, datetime.date(y, month, 1)))
+            head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{label}</summary>\n"
             year = y
-        yield f"{head}<details><summary>{month}月</summary>\n{items}</details>\n"
+        label = _escape(format_date_template(settings.month_label, datetime.date(y, month, 1)))
+        yield f"{head}<details><summary>{label}</summary>\n{items}</details>\n"
     if year is not None:
         yield "</pre>\n"
 
@@ -51,9 +56,9 @@ def _month(note: Note) -> tuple[int, int]:
     return note.date.year, note.date.month
 
 
-def render_history(notes: Sequence[Note], readme_dir: str) -> str:
+def render_history(notes: Sequence[Note], settings: Settings) -> str:
     """The 历史更新 tree."""
-    return "".join(history_chunks(notes, readme_dir))
+    return "".join(history_chunks(notes, settings))
 
 
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
