@@ -125,7 +125,7 @@ def run(ws: Workspace, *, output_path: str | None, limit: int, base_url: str | N
     if not base.endswith("/"):
         base += "/"
     index = open_index(ws)
-    published = [(path, date) for path, date, title, draft, _n in index.notes() if title and not draft]
+    published = [(path, date) for path, date, title, ok, _n in index.notes() if title and ok]
     newest = [path for path, _date in published[-limit:]]
     data = build_feed(list(index.records(newest)), base, readme_title(ws) or ws.path.name)
     if output_path is None:

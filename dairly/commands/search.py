@@ -1,21 +1,29 @@
 """`dairly search`: the entries matching a query, as lines, a table or JSON.
 
-Case-insensitive substring search (casefold, for Chinese and English alike) in each
-entry's title, link and field values, narrowed by field, dates and tags. The full-text
-index only narrows the candidates; every match is confirmed here, so the results are the
-same whatever the output.
+An entry matches when the query appears, whatever its case (casefold, for Chinese and
+English alike), in its title, its link or one of its field values, as they are written
+in the note, narrowed by field, dates and tags. One rule, two ways to the candidates:
+
+- with the notes index (once lint, stats, feed or export has built it), its full-text
+  search narrows them, and each is confirmed here;
+- without one (a fresh clone), search reads the notes directly, parses only the notes
+  whose text holds the query, and builds no index: answering costs a read of the notes.
+
+The results are the same either way, and whatever the output.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import os
 import sys
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS
 from dairly.notes.entries import Field
-from dairly.notes.index import NotesIndex, fields_from_json, open_index
+from dairly.notes.index import NotesIndex, fields_from_json, index_path, open_index
+from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
@@ -45,38 +53,89 @@ class Match(Record):
         }
 
 
+class Query(Record):
+    text: str  # casefolded
+    field: str | None = None  # casefolded: title, url or a field's name
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    tag: str | None = None  # casefolded
+
+    def matched(self, markdown: str, title: str, url: str | None, fields: list[Field]) -> tuple[str, ...]:
+        """Where the query is in this entry: "title", "url", field names; () for nowhere."""
+        if self.text not in markdown.casefold():  # as written: the rule both ways share
+            return ()
+        haystacks = [("title", title), ("url", url or ""), *((f.name or "text", f.value) for f in fields)]
+        return tuple(
+            name
+            for name, value in haystacks
+            if (self.field is None or name.casefold() == self.field) and self.text in value.casefold()
+        )
+
+    def wants_note(self, date: datetime.date, tags: list[str] | None) -> bool:
+        """Whether a note of this day (and these tags; None: not known yet) can match."""
+        return (
+            (self.since is None or date >= self.since)
+            and (self.until is None or date <= self.until)
+            and (self.tag is None or tags is None or self.tag in (t.casefold() for t in tags))
+        )
+
+
+def find_in_index(index: NotesIndex, query: Query) -> list[Match]:
+    matches = []
+    for date, note, tags, number, title, url, stars, line, markdown, field_list in index.candidate_entries(
+        query.text, query.since, query.until
+    ):
+        day = datetime.date.fromisoformat(date)
+        if query.text not in markdown.casefold() or not query.wants_note(day, [str(t) for t in json.loads(tags)]):
+            continue  # the cheap tests first: most candidates of a short query fail them
+        fields = fields_from_json(field_list)
+        where = query.matched(markdown, title, url, fields)
+        if where:
+            matches.append(Match(day, note, number, title, url, stars, line, fields, where))
+    return matches
+
+
+def find_in_notes(ws: Workspace, query: Query) -> list[Match]:
+    """The same matches, read from the notes themselves."""
+    from dairly.notes.note import decode_note, parse_note
+    from dairly.notes.paths import dates_from_paths
+    from dairly.notes.scan import WorkTree
+
+    source = WorkTree(ws.root)
+    notes_dir = ws.settings.notes_dir.strip("/")
+    files, _others = source.listing(notes_dir)
+    files.sort()
+    matches = []
+    for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
+        if isinstance(date, str) or not query.wants_note(date, None):
+            continue
+        text = decode_note(source.read(path), path)
+        if query.text not in text.casefold():
+            continue
+        record = parse_note(path, date, text, ws.settings.highlights_heading)
+        if record.draft or not query.wants_note(date, record.tags) or find_placeholders(text):
+            continue
+        for entry in record.entries:
+            where = query.matched(entry.text, entry.title, entry.url, entry.fields)
+            if where:
+                found = (entry.number, entry.title, entry.url, entry.stars, entry.line, entry.fields, where)
+                matches.append(Match(date, path, *found))
+    return matches
+
+
 def find(
-    index: NotesIndex,
-    query: str,
+    ws: Workspace,
+    text: str,
     *,
     field: str | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     tag: str | None = None,
 ) -> list[Match]:
-    needle = query.casefold()
-    want_field = field.casefold() if field else None
-    want_tag = tag.casefold() if tag else None
-    matches = []
-    for date, note, tags, number, title, url, stars, line, text, field_list in index.candidate_entries(
-        query, since, until
-    ):
-        if needle not in f"{title}\0{url or ''}\0{text}".casefold():
-            continue  # the cheap test first: most candidates of a short query fail it
-        if want_tag is not None and want_tag not in (str(t).casefold() for t in json.loads(tags)):
-            continue
-        fields = fields_from_json(field_list)
-        haystacks = [("title", title), ("url", url or ""), *((f.name or "text", f.value) for f in fields)]
-        where = tuple(
-            name
-            for name, value in haystacks
-            if (want_field is None or name.casefold() == want_field) and needle in value.casefold()
-        )
-        if where:
-            matches.append(
-                Match(datetime.date.fromisoformat(date), note, number, title, url, stars, line, fields, where)
-            )
-    return matches
+    query = Query(text.casefold(), field.casefold() if field else None, since, until, tag.casefold() if tag else None)
+    if os.path.exists(index_path(ws)):
+        return find_in_index(open_index(ws), query)
+    return find_in_notes(ws, query)
 
 
 def run(
@@ -89,7 +148,7 @@ def run(
     tag: str | None = None,
     as_json: bool = False,
 ) -> int:
-    matches = find(open_index(ws), query, field=field, since=since, until=until, tag=tag)
+    matches = find(ws, query, field=field, since=since, until=until, tag=tag)
     if as_json:
         output.print_json([m.to_json() for m in matches])
     elif not matches:

@@ -237,7 +237,9 @@ def _heatmap(stats: Stats) -> Text:
 
 
 def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str | None = None) -> int:
-    notes = [Note(path, date, title, count) for path, date, title, draft, count in open_index(ws).notes() if not draft]
+    notes = [
+        Note(path, date, title, count) for path, date, title, published, count in open_index(ws).notes() if published
+    ]
     stats = compute_stats(notes, today)
     if svg is not None:
         atomic_write(svg, heatmap_svg(stats))

@@ -32,7 +32,7 @@ from dairly.notes.scan import WorkTree
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PARALLEL_MIN = 400  # fewer notes are parsed before worker processes would have started
 PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
 
@@ -44,6 +44,7 @@ CREATE TABLE notes (
     title TEXT,                 -- the title; NULL when the note has none
     title_line INTEGER,
     draft INTEGER NOT NULL,     -- 1 for `draft: true` in the front matter
+    unfinished INTEGER,         -- the first line still holding a TODO from `dairly new`; NULL when filled in
     tags TEXT NOT NULL,         -- the front matter's tags, a JSON list
     meta TEXT NOT NULL,         -- the whole front matter, JSON
     highlights_line INTEGER,    -- the 今日要点 heading's line; NULL when there is none
@@ -139,9 +140,12 @@ class NotesIndex:
         self.fts = fts  # whether entries_fts exists
 
     def notes(self) -> list[tuple[str, datetime.date, str | None, bool, int]]:
-        """(path, date, title, draft, entry count) of every note, oldest first."""
-        rows = self.conn.execute("SELECT path, date, title, draft, entries FROM notes ORDER BY date, path")
-        return [(path, datetime.date.fromisoformat(d), title, bool(draft), n) for path, d, title, draft, n in rows]
+        """(path, date, title, published, entry count) of every note, oldest first; a note
+        is published unless it is a draft or unfinished."""
+        rows = self.conn.execute(
+            "SELECT path, date, title, draft = 0 AND unfinished IS NULL, entries FROM notes ORDER BY date, path"
+        )
+        return [(path, datetime.date.fromisoformat(d), title, bool(ok), n) for path, d, title, ok, n in rows]
 
     def records(self, paths: Iterable[str] | None = None) -> Iterator[NoteRecord]:
         """Whole records, oldest first: every note, or those at `paths`."""
@@ -150,7 +154,7 @@ class NotesIndex:
             params = list(paths)
             where = f" WHERE path IN ({','.join('?' * len(params))})"
         notes = self.conn.execute(
-            "SELECT path, date, title, title_line, meta, highlights_line, links FROM notes"
+            "SELECT path, date, title, title_line, meta, highlights_line, links, unfinished FROM notes"
             + where
             + " ORDER BY date, path",
             params,
@@ -164,7 +168,7 @@ class NotesIndex:
         ):
             entry = Entry(number, title, url, stars, line, fields_from_json(field_list), json.loads(images), markdown)
             entries.setdefault(note, []).append(entry)
-        for path, date, title, title_line, meta, highlights_line, links in notes:
+        for path, date, title, title_line, meta, highlights_line, links, unfinished in notes:
             yield NoteRecord(
                 path,
                 datetime.date.fromisoformat(date),
@@ -174,17 +178,18 @@ class NotesIndex:
                 highlights_line,
                 entries.get(path, []),
                 [Link(url, line, kind) for line, kind, url in json.loads(links)],
+                unfinished,
             )
 
     def candidate_entries(
         self, query: str, since: datetime.date | None, until: datetime.date | None
     ) -> list[tuple[Any, ...]]:
-        """(date, note, tags, number, title, url, stars, line, fields, field_list) of the
+        """(date, note, tags, number, title, url, stars, line, markdown, field_list) of the
         entries of published notes in the date range that may contain `query`, whatever
         its case: the full-text index narrows them when the query is long enough."""
         sql = (
-            "SELECT e.date, e.note, n.tags, e.number, e.title, e.url, e.stars, e.line, e.fields, e.field_list"
-            " FROM entries e JOIN notes n ON n.path = e.note WHERE n.draft = 0"
+            "SELECT e.date, e.note, n.tags, e.number, e.title, e.url, e.stars, e.line, e.markdown, e.field_list"
+            " FROM entries e JOIN notes n ON n.path = e.note WHERE n.draft = 0 AND n.unfinished IS NULL"
         )
         params: list[object] = []
         if since is not None:
@@ -372,7 +377,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links])
     meta = dumps(record.meta) if record.meta else "{}"
     tags = dumps(record.tags)
-    header = (record.path, date, record.title, record.title_line, int(record.draft), tags, meta)
+    header = (record.path, date, record.title, record.title_line, int(record.draft), record.unfinished, tags, meta)
     note = (*header, record.highlights_line, len(record.entries), links)
     entries = []
     for position, entry in enumerate(record.entries, 1):
@@ -409,7 +414,7 @@ def _write(index: NotesIndex, parsed: list[Rows]) -> None:
     conn = index.conn
     first_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0] + 1
     entries = [(i, *row) for i, row in enumerate((row for rows in parsed for row in rows.entries), first_id)]
-    conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [rows.note for rows in parsed])
+    conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [rows.note for rows in parsed])
     conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
     conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
     conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])

@@ -175,6 +175,7 @@ class NoteRecord(Record):
     highlights_line: int | None  # the 今日要点 heading's line; None when the note has none
     entries: list[Entry]
     links: list[Link]  # every link target in the note, in order
+    unfinished: int | None = None  # the first line still holding a placeholder from `dairly new`
 
     @property
     def draft(self) -> bool:
@@ -195,6 +196,7 @@ class NoteRecord(Record):
             "highlights_line": self.highlights_line,
             "entries": [entry.to_json() for entry in self.entries],
             "links": [link._asdict() for link in self.links],
+            "unfinished": self.unfinished,
         }
 
 
@@ -231,4 +233,6 @@ def parse_note(path: str, date: datetime.date, text: str, highlights_heading: st
         highlights_line: int | None = section.heading.line.number
     else:
         entries, highlights_line = [], None
-    return NoteRecord(path, date, title, title_line, meta, highlights_line, entries, links)
+    placeholders = find_placeholders(text)
+    unfinished = placeholders[0] if placeholders else None
+    return NoteRecord(path, date, title, title_line, meta, highlights_line, entries, links, unfinished)
