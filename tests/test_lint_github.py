@@ -498,3 +498,27 @@ def test_fix_note_adds_only_blank_lines_and_is_a_fixpoint(parts: list[str], eol:
     inserted = {change.line for change in changes}
     assert eol.join(ln for i, ln in enumerate(lines, 1) if i + 1 not in inserted) == text
     assert all(lines[line - 2] == "" for line in inserted)
+
+
+def test_fix_note_gives_the_scheme_only_to_the_targets_named() -> None:
+    text = (
+        'a [m](<me@mail.example.org>) [d](example.com/a?b=1&c=2 "t") [same](example.com/a?b=1&c=2)\n'
+        "[ref]: www.site.example/x\n"
+        '<a href="example.org/a&amp;b">x</a> `[c](me@mail.example.org)` [kept](github.com/kept)\n'
+    )
+    web_links = [(1, "me@mail.example.org"), (1, "example.com/a?b=1&c=2"), (2, "www.site.example/x")]
+    fixed, changes = fix_note(text, [*web_links, (3, "example.org/a&b"), (9, "github.com/kept")])
+    assert fixed == (
+        'a [m](<mailto:me@mail.example.org>) [d](https://example.com/a?b=1&c=2 "t")'
+        " [same](https://example.com/a?b=1&c=2)\n"
+        "[ref]: https://www.site.example/x\n"
+        '<a href="https://example.org/a&amp;b">x</a> `[c](me@mail.example.org)` [kept](github.com/kept)\n'
+    )
+    assert changes == [
+        Fixed(1, "link 'me@mail.example.org' is now mailto:me@mail.example.org"),
+        Fixed(1, "link 'example.com/a?b=1&c=2' is now https://example.com/a?b=1&c=2"),
+        Fixed(1, "link 'example.com/a?b=1&c=2' is now https://example.com/a?b=1&c=2"),
+        Fixed(2, "link 'www.site.example/x' is now https://www.site.example/x"),
+        Fixed(3, "link 'example.org/a&b' is now https://example.org/a&b"),
+    ]
+    assert fix_note(fixed, web_links) == (fixed, [])
