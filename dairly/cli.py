@@ -275,19 +275,35 @@ def check(
 def lint(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="First make the mechanical fixes (blank lines, mailto:, https://) in the notes,"
+            " print each, then report what is left.",
+        ),
+    ] = False,
 ) -> None:
     """Fail (exit 1) on problems inside the notes, one `path:line: message` each.
 
-    Finds entries without a link, relative links and images that do not resolve from
-    the note's folder (with a hint when a bare domain such as example.com was meant as a
-    web address), titles whose date disagrees with the path, the same article promoted
-    on two days, and an empty or missing 今日要点.
+    Finds entries without a link, titles whose date disagrees with the path, the same
+    article promoted on two days, an empty or missing 今日要点, and placeholders (TODO)
+    left from `dairly new`. Where GitHub shows a note otherwise than its author meant,
+    the message says what GitHub shows and the fix: an entry or heading right after an
+    HTML block (`</div>`) that GitHub swallows into it as raw text, Markdown inside
+    <details> or <div> without the blank line it needs, an unclosed <details> or <div>,
+    an e-mail address or bare domain written as a relative link, [[wiki links]], and
+    relative links and images that do not resolve from the note's folder.
+
+    --fix rewrites only what needs no judgement: it adds the missing blank lines and
+    mailto: or https:// to such links, changes nothing else in a note (line endings
+    kept), and a second run changes nothing.
 
     Example: dairly lint --json
     """
     from dairly.commands import lint as command
 
-    _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json))
+    _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json, fix=fix))
 
 
 def search(

@@ -44,10 +44,10 @@ def test_lint_reports_every_problem_with_path_and_line(tmp_path: Path, dairly) -
     assert result.code == 1, result
     assert result.out.splitlines() == [
         "notes/202110/1008.md:11: entry 2 ('A talk without a link') has no link",
-        "notes/202110/1008.md:14: image './images/missing.png' does not resolve:"
-        " notes/202110/images/missing.png does not exist",
-        "notes/202110/1008.md:17: link 'github.com/someone/repo' is read as a file path;"
-        " write https://github.com/someone/repo",
+        "notes/202110/1008.md:14: image './images/missing.png' is broken on GitHub:"
+        " notes/202110/images/missing.png does not exist; add that file or correct the path",
+        "notes/202110/1008.md:17: link 'github.com/someone/repo' looks like a web address, but GitHub reads it"
+        " as the file path notes/202110/github.com/someone/repo; write https://github.com/someone/repo",
         "notes/202110/1009.md:1: the title says 2021.10.8 but the path says 2021.10.9",
         "notes/202110/1009.md:9: entry 1 was already promoted on 2021-10-08 (notes/202110/1008.md:9):"
         " https://arxiv.org/abs/2010.11929",
@@ -286,7 +286,7 @@ def test_index_lives_in_git_dir_and_follows_edits(tmp_path: Path, dairly, git) -
         root, "notes/202201/0107.md", note("笔记（2022.1.7）", ITEM_A.replace("Tips: 图像切块", "Tips: ![x](gone.png)"))
     )
     cold = dairly(root, "lint")
-    assert "notes/202201/0107.md:10: image 'gone.png' does not resolve" in cold.out
+    assert "notes/202201/0107.md:10: image 'gone.png' is broken on GitHub" in cold.out
     assert dairly(root, "lint").out == cold.out
 
 

@@ -1,4 +1,8 @@
-"""`dairly lint`: problems inside the notes, one `path:line: message` line each."""
+"""`dairly lint`: problems inside the notes, one `path:line: message` line each.
+
+`--fix` first makes the fixes that need no judgement (dairly.notes.github.fix_note) in
+the notes that need them, each written atomically, then reports what is left.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,83 @@ from urllib.parse import unquote
 from dairly import output
 from dairly.errors import OK, PROBLEMS, Problem
 from dairly.notes.index import NotesIndex, open_index
-from dairly.notes.rules import link_problems, repeated_problems
+from dairly.notes.rules import link_problems, repeated_problems, web_address_links
 from dairly.workspace import Workspace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dairly.notes.github import Fixed
+
+
+def _exists(ws: Workspace) -> Callable[[str], bool]:
+    return lambda target: os.path.exists(ws.file(unquote(target)))
 
 
 def find_problems(ws: Workspace, index: NotesIndex) -> list[Problem]:
     """Every problem in the notes, ordered by path and line."""
     problems = index.findings()
-    problems.extend(link_problems(index.local_links(), lambda target: os.path.exists(ws.file(unquote(target)))))
+    problems.extend(link_problems(index.local_links(), _exists(ws)))
     problems.extend(repeated_problems(index.repeated_entries()))
     problems.sort(key=lambda p: (p.path, p.line or 0))
     return problems
 
 
-def run(ws: Workspace, *, as_json: bool = False) -> int:
+def fix_notes(ws: Workspace, index: NotesIndex) -> list[tuple[str, Fixed]]:
+    """Apply the mechanical fixes to the notes, under the repository lock; returns what
+    changed, as (note, change), in path order."""
+    from dairly.fsio import atomic_write, decode_utf8, refusal
+    from dairly.lock import repository_lock
+    from dairly.markdown import BOM
+    from dairly.notes.github import fix_note
+
+    web_links: dict[str, list[tuple[int, str]]] = {}
+    for path, link in web_address_links(index.local_links(), _exists(ws)):
+        web_links.setdefault(path, []).append((link.line, link.url))
+    # Only a note with a finding can need a blank line; the others are not read.
+    paths = sorted({problem.path for problem in index.findings()} | set(web_links))
+    entry_numbers = _entry_numbers(index, paths)
+    changes: list[tuple[str, Fixed]] = []
+    with repository_lock(ws):
+        for path in paths:
+            full = ws.file(path)
+            try:
+                with open(full, "rb") as f:
+                    text = decode_utf8(f.read(), path)
+            except OSError as exc:
+                raise refusal(exc, path) from None
+            bom = BOM if text.startswith(BOM) else ""
+            fixed_text, fixed = fix_note(text[len(bom) :], web_links.get(path, ()), entry_numbers.get(path))
+            if not fixed:
+                continue
+            atomic_write(full, bom + fixed_text, shown=path)
+            changes.extend((path, change) for change in fixed)
+    return changes
+
+
+def _entry_numbers(index: NotesIndex, paths: list[str]) -> dict[str, dict[int, int]]:
+    """{note: {line: number}} of the entries of these notes."""
+    numbers: dict[str, dict[int, int]] = {}
+    for start in range(0, len(paths), 500):  # SQLite caps the parameters of one statement
+        for record in index.records(paths[start : start + 500]):
+            numbers[record.path] = {entry.line: entry.number for entry in record.entries}
+    return numbers
+
+
+def run(ws: Workspace, *, as_json: bool = False, fix: bool = False) -> int:
     index = open_index(ws)
+    if fix:
+        changes = fix_notes(ws, index)
+        for path, change in changes:
+            line = f"fixed {path}:{change.line}: {change.message}"
+            if as_json:  # stdout is the JSON list
+                output.warn(line, None)
+            else:
+                output.say(line)
+        if changes:  # the index reads the rewritten notes again when it is opened
+            index.conn.close()
+            index = open_index(ws)
     problems = find_problems(ws, index)
     notes = len(index.notes())
     if as_json:

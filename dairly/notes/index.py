@@ -32,7 +32,7 @@ from dairly.notes.scan import WorkTree
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # raised whenever what a note's rows hold changes (findings too): old indexes are rebuilt
 PARALLEL_MIN = 400  # fewer notes are parsed before worker processes would have started
 PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
 
@@ -433,10 +433,11 @@ def _parse_one(job: tuple[str, str, bytes, str]) -> Rows | Failed:
     the trip back from a worker process)."""
     path, iso, data, heading = job
     try:
-        record = parse_note(path, datetime.date.fromisoformat(iso), decode_note(data, path), heading)
+        text = decode_note(data, path)
+        record = parse_note(path, datetime.date.fromisoformat(iso), text, heading)
     except DairlyError as exc:
         return exc.message, exc.path or path, exc.line
-    return note_rows(record, note_problems(record, heading))
+    return note_rows(record, note_problems(record, heading, text))
 
 
 def _parse_all(jobs: list[tuple[str, str, bytes, str]], progress: bool) -> list[Rows]:

@@ -1,8 +1,9 @@
 """The lint rules: problems inside the notes themselves (the README is `check`'s business).
 
-Pure. note_problems() judges one note from its record alone, so the index can keep its
-answer with the note; link_problems() asks an `exists` callable about relative targets,
-and repeated_problems() compares notes with each other.
+Pure. note_problems() judges one note from its record and text alone, so the index can
+keep its answer with the note; link_problems() asks an `exists` callable about relative
+targets, and repeated_problems() compares notes with each other. Where GitHub shows a note
+otherwise than its author meant, the message says what GitHub shows, then the fix.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ from collections.abc import Callable, Iterable
 
 from dairly.errors import Problem
 from dairly.links import Link
+from dairly.notes.github import find_traps, web_address
 from dairly.notes.note import NoteRecord
+from dairly.notes.skeleton import PLACEHOLDER, find_placeholders
 
 _TITLE_DATE = re.compile(r"(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})")
-# "example.com/x" written without https:// is a relative path to GitHub; catch the usual TLDs.
-_BARE_DOMAIN = re.compile(
-    r"(?:[A-Za-z0-9-]+\.)+(?:com|org|net|io|ai|dev|edu|gov|cn|co|me|info|app|xyz|tech|uk|de|jp|fr|ru)(?::\d+)?",
-    re.I,
-)
 
 
-def note_problems(record: NoteRecord, highlights: str) -> list[Problem]:
-    """Everything wrong with one note that its own text shows."""
+def note_problems(record: NoteRecord, highlights: str, text: str | None = None) -> list[Problem]:
+    """Everything wrong with one note that its own text shows; `text` is the note's text
+    (decoded: see decode_note), for what GitHub makes of it and the placeholders left in."""
     problems = list(_title_problems(record))
     if record.highlights_line is None:
         problems.append(Problem(record.path, f"has no {highlights} section", record.title_line or 1))
@@ -35,7 +34,28 @@ def note_problems(record: NoteRecord, highlights: str) -> list[Problem]:
             problems.append(
                 Problem(record.path, f"entry {entry.number} ({entry.title[:40]!r}) has no link", entry.line)
             )
+    if text is not None:
+        numbers = {entry.line: entry.number for entry in record.entries}
+        problems.extend(Problem(record.path, trap.message, trap.line) for trap in find_traps(text, numbers))
+        problems.extend(_placeholder_problems(record, text))
     return problems
+
+
+def _placeholder_problems(record: NoteRecord, text: str) -> Iterable[Problem]:
+    lines = find_placeholders(text)
+    if not lines:
+        return
+    subjects = {record.title_line: "the title"} if record.title_line else {}
+    for entry in record.entries:
+        subjects[entry.line] = f"entry {entry.number}"
+        for field in entry.fields:
+            if field.name:
+                subjects.setdefault(field.line, f"the {field.name} of entry {entry.number}")
+    for number in lines:
+        subject = subjects.get(number, "this line")
+        yield Problem(
+            record.path, f"{subject} still holds the placeholder {PLACEHOLDER} from dairly new; fill it in", number
+        )
 
 
 def _title_problems(record: NoteRecord) -> Iterable[Problem]:
@@ -69,13 +89,34 @@ def link_problems(local_links: Iterable[tuple[str, Link, str]], exists: Callable
         if exists(target):
             continue
         what = "image" if link.kind in ("image", "src") else "link"
-        first = link.url.split("/", 1)[0]
-        if _BARE_DOMAIN.fullmatch(first):
-            yield Problem(path, f"{what} {link.url!r} is read as a file path; write https://{link.url}", link.line)
+        address = web_address(link.url)
+        if address is not None:
+            yield Problem(
+                path,
+                f"{what} {link.url!r} looks like {address.looks_like}, but GitHub reads it as the file path {target};"
+                f" write {address.scheme}{link.url}",
+                link.line,
+            )
         elif target == ".." or target.startswith("../"):
             yield Problem(path, f"{what} {link.url!r} points outside the repository", link.line)
+        elif what == "image":
+            yield Problem(
+                path,
+                f"image {link.url!r} is broken on GitHub: {target} does not exist; add that file or correct the path",
+                link.line,
+            )
         else:
-            yield Problem(path, f"{what} {link.url!r} does not resolve: {target} does not exist", link.line)
+            yield Problem(path, f"link {link.url!r} does not resolve: {target} does not exist", link.line)
+
+
+def web_address_links(
+    local_links: Iterable[tuple[str, Link, str]], exists: Callable[[str], bool]
+) -> Iterable[tuple[str, Link]]:
+    """The (note, link) of the relative links that do not resolve and look like an e-mail
+    or web address: what `lint --fix` gives a scheme."""
+    for path, link, target in local_links:
+        if web_address(link.url) is not None and not exists(target):
+            yield path, link
 
 
 def normal_url(url: str) -> str:
