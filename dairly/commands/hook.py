@@ -18,17 +18,19 @@ MARKER = "# dairly-hook: written by `dairly hook install`; `dairly hook uninstal
 def hook_script(root_from_top: str) -> str:
     # Prefer the interpreter dairly was installed with (a virtualenv is often not on
     # PATH when git runs hooks), and fall back to whatever `dairly` is on PATH. Git runs
-    # hooks at the top of the work tree; the notes repository may be a folder below it.
+    # hooks at the top of the work tree; the notes repository may be a folder below it,
+    # named with --root (changing into it would not do: dairly finds the repository from
+    # the work tree holding the current directory, which is the same from any folder).
+    # At the top, the command is exactly `check --staged`, the form cli.main runs fast.
     python = shlex.quote(sys.executable)
-    root = shlex.quote(root_from_top)
+    command = "check --staged" if root_from_top == "." else f"--root {shlex.quote(root_from_top)} check --staged"
     return (
         "#!/bin/sh\n"
         f"{MARKER}\n"
-        f"cd {root} || exit 1\n"
         f"if [ -x {python} ] && {python} -c 'import dairly' 2>/dev/null; then\n"
-        f"    exec {python} -m dairly check --staged\n"
+        f"    exec {python} -m dairly {command}\n"
         "fi\n"
-        "exec dairly check --staged\n"
+        f"exec dairly {command}\n"
     )
 
 
