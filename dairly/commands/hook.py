@@ -1,5 +1,6 @@
 """`dairly hook install|uninstall`: a plain git pre-commit hook running
-`dairly check --staged`, for repositories that do not use the pre-commit framework."""
+`dairly check --staged`, for repositories that do not use the pre-commit framework.
+`install` also registers the README's merge driver (`dairly merge-readme`)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,17 @@ def install(ws: Workspace, *, force: bool = False) -> int:
     atomic_write(path, hook_script(root))
     path.chmod(0o755)
     output.say(f"installed {path}")
+    from dairly import gitrepo
+
+    # Each clone needs the driver in its own git config: config is never cloned, and
+    # installing the hook is the one step every clone of a notes repository takes.
+    changes = gitrepo.register_merge_driver(ws)
+    for change in changes:
+        output.say(f"registered the README merge driver: {change}")
+    if not changes:
+        output.say("the README merge driver is registered already")
+    elif any(".gitattributes" in change for change in changes):
+        output.say("commit .gitattributes, so merges on every clone use the driver")
     return OK
 
 
