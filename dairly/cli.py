@@ -457,11 +457,41 @@ def config(
     _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json))
 
 
+def merge_readme(
+    ctx: typer.Context,
+    base: Annotated[str, typer.Argument(metavar="BASE", help="The common ancestor's README (%O).", show_default=False)],
+    ours: Annotated[
+        str, typer.Argument(metavar="OURS", help="Our README (%A); the merge is written here.", show_default=False)
+    ],
+    theirs: Annotated[str, typer.Argument(metavar="THEIRS", help="Their README (%B).", show_default=False)],
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="The README's path in the work tree (%P).", show_default=False)
+    ],
+) -> None:
+    """Merge three versions of the README: git's merge driver for it.
+
+    Git runs it during merges and rebases (`dairly hook install` registers it).
+    The hand-written text is merged line by line with the parts dairly owns held
+    aside, so only hand edits can conflict; the owned parts are then regenerated
+    from the notes the merge produces. Writes the result to OURS; exit 1 leaves
+    conflicts (marked as git marks them) for you to resolve.
+
+    Example: dairly merge-readme %O %A %B %P
+    """
+    from dairly.commands import merge_readme as command
+
+    _finish(lambda: command.run(_workspace(ctx.obj), base=base, ours=ours, theirs=theirs, path=path))
+
+
 def hook_install(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Replace a pre-commit hook dairly did not write.")] = False,
 ) -> None:
-    """Write the repository's pre-commit hook (honours core.hooksPath).
+    """Write the pre-commit hook and register the README's merge driver.
+
+    The hook runs `dairly check --staged` (core.hooksPath is honoured). The merge
+    driver, `dairly merge-readme`, goes into the local git config, and the README
+    gets merge=dairly-readme in .gitattributes (commit it); each clone runs this once.
 
     Example: dairly hook install
     """
@@ -480,7 +510,7 @@ def hook_uninstall(ctx: typer.Context) -> None:
     _finish(lambda: hook.uninstall(_workspace(ctx.obj)))
 
 
-COMMANDS = (init, new, publish, check, lint, search, stats, feed, export, config)
+COMMANDS = (init, new, publish, check, lint, search, stats, feed, export, config, merge_readme)
 
 
 def build_app() -> typer.Typer:
@@ -503,7 +533,7 @@ def build_app() -> typer.Typer:
     )
     app.callback()(main_options)
     for command in COMMANDS:
-        app.command()(command)
+        app.command(command.__name__.replace("_", "-"))(command)
     hook_app = typer.Typer(
         help="Install or remove a git pre-commit hook running `dairly check --staged`.",
         no_args_is_help=True,

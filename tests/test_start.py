@@ -72,6 +72,8 @@ def test_init_adopts_an_existing_readme_keeping_every_byte(tmp_path: Path, dairl
         "- [my site](https://example.com)\r\n\r\n## :paperclip:  今日要点\r\n\r\n## :paperclip:  历史更新\r\n"
     )
     assert dairly(tmp_path, "check").code == 0
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "dairly init")
     write(tmp_path, "notes/202203/0307.md", "# A day\n\n## 今日要点\n\n1. [Read](https://example.com/r)\n")
     assert dairly(tmp_path, "publish").code == 0
     assert dairly(tmp_path, "check").code == 0

@@ -1,5 +1,6 @@
 """`dairly hook install|uninstall`: a plain git pre-commit hook running
-`dairly check --staged`, for repositories that do not use the pre-commit framework."""
+`dairly check --staged`, for repositories that do not use the pre-commit framework.
+`install` also registers the README's merge driver (`dairly merge-readme`)."""
 
 from __future__ import annotations
 
@@ -18,17 +19,19 @@ MARKER = "# dairly-hook: written by `dairly hook install`; `dairly hook uninstal
 def hook_script(root_from_top: str) -> str:
     # Prefer the interpreter dairly was installed with (a virtualenv is often not on
     # PATH when git runs hooks), and fall back to whatever `dairly` is on PATH. Git runs
-    # hooks at the top of the work tree; the notes repository may be a folder below it.
+    # hooks at the top of the work tree; the notes repository may be a folder below it,
+    # named with --root (changing into it would not do: dairly finds the repository from
+    # the work tree holding the current directory, which is the same from any folder).
+    # At the top, the command is exactly `check --staged`, the form cli.main runs fast.
     python = shlex.quote(sys.executable)
-    root = shlex.quote(root_from_top)
+    command = "check --staged" if root_from_top == "." else f"--root {shlex.quote(root_from_top)} check --staged"
     return (
         "#!/bin/sh\n"
         f"{MARKER}\n"
-        f"cd {root} || exit 1\n"
         f"if [ -x {python} ] && {python} -c 'import dairly' 2>/dev/null; then\n"
-        f"    exec {python} -m dairly check --staged\n"
+        f"    exec {python} -m dairly {command}\n"
         "fi\n"
-        "exec dairly check --staged\n"
+        f"exec dairly {command}\n"
     )
 
 
@@ -47,6 +50,17 @@ def install(ws: Workspace, *, force: bool = False) -> int:
     atomic_write(path, hook_script(root))
     path.chmod(0o755)
     output.say(f"installed {path}")
+    from dairly import gitrepo
+
+    # Each clone needs the driver in its own git config: config is never cloned, and
+    # installing the hook is the one step every clone of a notes repository takes.
+    changes = gitrepo.register_merge_driver(ws)
+    for change in changes:
+        output.say(f"registered the README merge driver: {change}")
+    if not changes:
+        output.say("the README merge driver is registered already")
+    elif any(".gitattributes" in change for change in changes):
+        output.say("commit .gitattributes, so merges on every clone use the driver")
     return OK
 
 

@@ -62,8 +62,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
     if ws.work_tree is not None:
         from dairly import gitrepo
 
-        notes_repo = gitrepo.open_repo(ws, purpose="")
-        done += gitrepo.register_merge_driver(notes_repo, settings.readme)
+        done += gitrepo.register_merge_driver(ws)
         if hook:
             if ask is None:
                 ask = sys.stdin.isatty()
