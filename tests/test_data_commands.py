@@ -348,3 +348,56 @@ def test_cold_parse_of_many_notes_shows_a_progress_bar_on_a_terminal(tmp_path: P
     piped = subprocess.run([DAIRLY, "stats"], cwd=tmp_path, env=cold_env, capture_output=True)
     assert piped.stderr == b""  # cold again, but no bar where no one watches
     assert list((tmp_path / "fresh-cache").glob("index-*.sqlite3"))
+
+
+def test_feed_is_well_formed_with_absolute_pictures_and_links(tmp_path: Path, dairly) -> None:
+    import feedparser
+
+    body = (
+        "1. [A paper \x0b with a control character](https://arxiv.org/abs/2401.00001)  :star:\n"
+        "   - Tips: see [yesterday](../202112/1231.md) and ![chart](./images/chart.png)\n\n"
+        '<div align=center><img src="images/big.png"></div>\n'
+    )
+    write(tmp_path, "notes/202201/0101.md", note("新年（2022.1.1）", body))
+    write(tmp_path, "notes/202112/1231.md", note("年末（2021.12.31）", ITEM_A))
+    base = "https://github.com/someone/notes/blob/main/"
+    first = dairly(tmp_path, "feed", "--base-url", base)
+    assert first.code == 0, first.err
+    parsed = feedparser.parse(first.out.encode("utf-8"))
+    assert parsed.bozo == 0, parsed.bozo_exception
+    assert [e.title for e in parsed.entries] == ["新年（2022.1.1）", "年末（2021.12.31）"]
+    html = parsed.entries[0].content[0].value
+    assert "\x0b" not in first.out
+    assert f'href="{base}notes/202112/1231.md"' in html
+    assert f'src="{base}notes/202201/images/chart.png?raw=true"' in html
+    assert f'src="{base}notes/202201/images/big.png?raw=true"' in html
+    assert "⭐" in html and ":star:" not in html
+    second = dairly(tmp_path, "feed", "--base-url", base)
+    assert second.out == first.out  # nothing changed: the same feed, `updated` included
+    assert parsed.entries[0].updated == "2022-01-01T00:00:00+00:00"
+
+
+def test_export_sqlite_opens_in_sqlite_utils_with_search(tmp_path: Path, dairly) -> None:
+    import sqlite_utils
+
+    root = search_repo(tmp_path / "r")
+    result = dairly(root, "export", "--sqlite", str(tmp_path / "notes.db"))
+    assert (result.code, result.err) == (0, f"wrote {tmp_path / 'notes.db'}\n")
+    db = sqlite_utils.Database(tmp_path / "notes.db")
+    assert {"notes", "entries", "local_links", "findings"} <= set(db.table_names())
+    assert "files" not in db.table_names()  # the index's bookkeeping stays out
+    assert db["entries"].detect_fts() == "entries_fts"
+    found = [(row["date"], row["title"]) for row in db["entries"].search("数据比参数")]
+    assert found == [("2022-02-10", "Chinchilla scaling")]
+    assert db["notes"].count == 3
+
+
+def test_stats_counts_the_entries_the_author_numbered(tmp_path: Path, dairly) -> None:
+    body = (
+        "1. [One](https://e.com/1)\n- Abstract: a field at column 0, not an entry\n- Tips: another\n"
+        '<div align=center><img src="https://e.com/p.png">\n</div>\n'
+        "2. [Two, glued to the div](https://e.com/2)\n"
+    )
+    write(tmp_path, "notes/202201/0101.md", note("笔记（2022.1.1）", body))
+    result = dairly(tmp_path, "stats", "--json")
+    assert json.loads(result.out)["entries"] == 2

@@ -32,7 +32,7 @@ from dairly.notes.scan import WorkTree
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
-SCHEMA_VERSION = 4  # raised whenever what a note's rows hold changes (findings too): old indexes are rebuilt
+SCHEMA_VERSION = 5  # raised whenever what a note's rows hold changes (findings too): old indexes are rebuilt
 PARALLEL_MIN = 400  # fewer notes are parsed before worker processes would have started
 PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
 
@@ -85,11 +85,13 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_note ON findings(note);
 """
-# Full-text search over entries, by trigrams so that Chinese substrings are found. Matches
-# only narrow the candidates (search confirms each), so positions need not be kept.
+# Full-text search over entries, by trigrams so that Chinese substrings are found. In the
+# index, matches only narrow the candidates (search confirms each), so positions need not
+# be kept; an export keeps them, for the phrase queries of Datasette and sqlite-utils.
+# content="entries" is how those tools find the table.
 FTS = (
-    "CREATE VIRTUAL TABLE entries_fts USING fts5(title, url, fields,"
-    " content='entries', content_rowid='id', tokenize='trigram', detail='none')"
+    'CREATE VIRTUAL TABLE entries_fts USING fts5(title, url, fields, content="entries", content_rowid="id",'
+    " tokenize='trigram'{detail})"
 )
 BOOKKEEPING = """
 CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, blob TEXT NOT NULL);
@@ -235,6 +237,10 @@ class NotesIndex:
             copy.execute("PRAGMA journal_mode=DELETE")
             copy.execute("DROP TABLE files")
             copy.execute("DROP TABLE dairly")
+            copy.execute("DROP TABLE IF EXISTS entries_fts")
+            if has_trigram():
+                copy.execute(FTS.format(detail=""))
+                copy.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
             copy.commit()
             copy.execute("VACUUM")
         finally:
@@ -296,7 +302,7 @@ def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
         conn.executescript(SCHEMA + BOOKKEEPING)
         fts = has_trigram()
         if fts:
-            conn.execute(FTS)
+            conn.execute(FTS.format(detail=", detail='none'"))
         conn.execute("INSERT INTO dairly VALUES ('stamp', ?)", (stamp,))
     return fts
 
