@@ -62,7 +62,9 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
     if ws.work_tree is not None:
         from dairly import gitrepo
 
-        done += gitrepo.register_merge_driver(ws)
+        registered = gitrepo.register_merge_driver(ws)
+        if registered:
+            done.append("registered the README merge driver: " + ", ".join(registered))
         if hook:
             if ask is None:
                 ask = sys.stdin.isatty()

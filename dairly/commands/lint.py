@@ -90,7 +90,7 @@ def run(ws: Workspace, *, as_json: bool = False, fix: bool = False) -> int:
             index.conn.close()
             index = open_index(ws)
     problems = find_problems(ws, index)
-    notes = len(index.notes())
+    notes = index.note_count()
     if as_json:
         output.print_json([{"path": p.path, "line": p.line, "message": p.message} for p in problems])
     else:

@@ -8,6 +8,7 @@ import bisect
 import datetime
 import itertools
 import statistics
+import sys
 from xml.sax.saxutils import escape
 
 from dairly import output
@@ -16,10 +17,6 @@ from dairly.fsio import atomic_write
 from dairly.notes.index import open_index
 from dairly.tuples import Record
 from dairly.workspace import Workspace
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from rich.text import Text
 
 DAY = datetime.timedelta(days=1)
 HEATMAP_WEEKS = 53
@@ -93,21 +90,23 @@ class Stats(Record):
 
 
 def _runs(days: list[datetime.date]) -> list[Run]:
+    """The streaks of consecutive days, in order."""
     runs: list[Run] = []
-    for day in days:
-        last = runs[-1] if runs else None
-        if last is not None and last.end is not None and day - last.end == DAY:
-            runs[-1] = Run(last.length + 1, last.start, day)
-        else:
-            runs.append(Run(1, day, day))
+    start = days[0]
+    for before, day in itertools.pairwise(days):
+        if day - before != DAY:
+            runs.append(Run((before - start).days + 1, start, before))
+            start = day
+    runs.append(Run((days[-1] - start).days + 1, start, days[-1]))
     return runs
 
 
-def compute_stats(notes: list[Note], today: datetime.date) -> Stats:
-    """The numbers for these published notes, as of `today`."""
+def compute_stats(notes: list[tuple[datetime.date, int]], today: datetime.date, same_day: list[Note]) -> Stats:
+    """The numbers for the published notes, given as (date, entries), as of `today`;
+    `same_day` are the published notes of today's month and day, in any year."""
     per_day: dict[datetime.date, int] = {}
-    for note in notes:
-        per_day[note.date] = per_day.get(note.date, 0) + note.entries
+    for date, count in notes:
+        per_day[date] = per_day.get(date, 0) + count
     days = sorted(per_day)
     if not days:
         return Stats(0, 0, None, None, NO_RUN, NO_RUN, NO_RUN, {}, {}, [], [])
@@ -127,7 +126,7 @@ def compute_stats(notes: list[Note], today: datetime.date) -> Stats:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     for day, count in per_day.items():
         per_month[f"{day.year}-{day.month:02d}"] += count
-    same_day = [n for n in notes if (n.date.month, n.date.day) == (today.month, today.day) and n.date < today]
+    same_day = [n for n in same_day if n.date < today]
     counts = sorted(per_day.values())
     thresholds = statistics.quantiles(counts, n=4, method="inclusive") if len(counts) > 1 else [float(counts[0])] * 3
     return Stats(
@@ -210,64 +209,75 @@ def _run_text(run: Run) -> str:
     return f"{output.plural(run.length, 'day')} ({run.start.isoformat()} to {run.end.isoformat()})"
 
 
-def _heatmap(stats: Stats) -> Text:
-    from rich.text import Text
-
+def heatmap_lines(stats: Stats) -> list[list[tuple[str, str]]]:
+    """The calendar as lines of (text, style) pieces: month numbers over the weeks, then a
+    row a weekday, then the legend."""
     columns = heatmap_weeks(stats)
-    text = Text()
     labels = [" "] * (len(columns) + 2)
     for x, column in enumerate(columns):  # a month's number above the week holding its 1st
         first = column[0]
         mark = str(first.month) if first is not None and first.day <= 7 else ""
         if mark and labels[x : x + len(mark) + 1] == [" "] * (len(mark) + 1):
             labels[x : x + len(mark)] = list(mark)
-    text.append("    " + "".join(labels[: len(columns)]).rstrip() + "\n", style="grey50")
+    lines = [[("    " + "".join(labels[: len(columns)]).rstrip(), "grey50")]]
     for row, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
-        text.append(f"{name:<4}", style="grey50")
+        line = [(f"{name:<4}", "grey50")]
         for column in columns:
             day = column[row]
-            if day is None:
-                text.append(" ")
-                continue
-            lv = stats.level(day)
-            text.append(_CELLS[lv], style=_STYLES[lv])
+            level = 0 if day is None else stats.level(day)
+            line.append((" " if day is None else _CELLS[level], _STYLES[level]))
+        lines.append(line)
+    lines.append([("    less " + "".join(_CELLS) + " more", "grey50")])
+    return lines
+
+
+def _print_heatmap(stats: Stats) -> None:
+    lines = heatmap_lines(stats)
+    if not sys.stdout.isatty():  # plain cells, without rich: a pipe shows no colour
+        for line in lines:
+            output.say("".join(text for text, _style in line))
+        return
+    from rich.text import Text
+
+    text = Text()
+    for line in lines:
+        for piece, style in line:
+            text.append(piece, style=style)
         text.append("\n")
-    text.append("    less " + "".join(_CELLS) + " more", style="grey50")
-    return text
+    output.table_console().print(text, end="")
 
 
 def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str | None = None) -> int:
-    notes = [
-        Note(path, date, title, count) for path, date, title, published, count in open_index(ws).notes() if published
-    ]
-    stats = compute_stats(notes, today)
+    index = open_index(ws)
+    same_day = [Note(*row) for row in index.published_on(today.month, today.day)]
+    stats = compute_stats(index.published_days(), today, same_day)
     if svg is not None:
         atomic_write(svg, heatmap_svg(stats))
     if as_json:
         output.print_json(stats.to_json())
         return OK
-    out = output.table_console()
+    say = output.say
     first = stats.first_day.isoformat() if stats.first_day else "-"
     last = stats.last_day.isoformat() if stats.last_day else "-"
-    out.print(f"notes           {stats.notes}")
-    out.print(f"entries         {stats.entries}")
-    out.print(f"first day       {first}")
-    out.print(f"last day        {last}")
-    out.print(f"current streak  {_run_text(stats.current_streak)}")
-    out.print(f"longest streak  {_run_text(stats.longest_streak)}")
-    out.print(f"longest gap     {_run_text(stats.longest_gap)}")
+    say(f"notes           {stats.notes}")
+    say(f"entries         {stats.entries}")
+    say(f"first day       {first}")
+    say(f"last day        {last}")
+    say(f"current streak  {_run_text(stats.current_streak)}")
+    say(f"longest streak  {_run_text(stats.longest_streak)}")
+    say(f"longest gap     {_run_text(stats.longest_gap)}")
     if stats.on_this_day:
-        out.print("on this day")
+        say("on this day")
         for note in stats.on_this_day:
-            out.print(f"  {note.date.isoformat()}  {note.title}  ({output.plural(note.entries, 'entry', 'entries')})")
+            say(f"  {note.date.isoformat()}  {note.title}  ({output.plural(note.entries, 'entry', 'entries')})")
     if stats.entries_per_month:
-        out.print("entries per month")
+        say("entries per month")
         widest = max(stats.entries_per_month.values())
         for month, count in stats.entries_per_month.items():
-            out.print(f"  {month}  {count:>4}  {bar(count, widest)}")
+            say(f"  {month}  {count:>4}  {bar(count, widest)}")
     if stats.last_day is not None:
-        out.print()
-        out.print(_heatmap(stats))
+        say()
+        _print_heatmap(stats)
     if svg is not None:
-        out.print(f"wrote {svg}")
+        say(f"wrote {svg}")
     return OK

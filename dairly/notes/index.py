@@ -141,6 +141,24 @@ class NotesIndex:
         self.conn = conn
         self.fts = fts  # whether entries_fts exists
 
+    def note_count(self) -> int:
+        count: int = self.conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0]
+        return count
+
+    def published_days(self) -> list[tuple[datetime.date, int]]:
+        """(date, entry count) of every published note (not a draft, not unfinished)."""
+        rows = self.conn.execute("SELECT date, entries FROM notes WHERE draft = 0 AND unfinished IS NULL")
+        return [(datetime.date.fromisoformat(day), count) for day, count in rows]
+
+    def published_on(self, month: int, day: int) -> list[tuple[str, datetime.date, str | None, int]]:
+        """(path, date, title, entry count) of the published notes of this month and day."""
+        rows = self.conn.execute(
+            "SELECT path, date, title, entries FROM notes"
+            " WHERE draft = 0 AND unfinished IS NULL AND substr(date, 6) = ? ORDER BY date",
+            (f"{month:02d}-{day:02d}",),
+        )
+        return [(path, datetime.date.fromisoformat(d), title, n) for path, d, title, n in rows]
+
     def notes(self) -> list[tuple[str, datetime.date, str | None, bool, int]]:
         """(path, date, title, published, entry count) of every note, oldest first; a note
         is published unless it is a draft or unfinished."""
@@ -311,24 +329,26 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
     conn = index.conn
     source = WorkTree(ws.root)
     notes_dir = ws.settings.notes_dir.strip("/")
-    files, _others = source.listing(notes_dir)  # symlinks and folders named like notes: `check` reports them
-    files.sort()
-    known = {path: (size, mtime, blob) for path, size, mtime, blob in conn.execute("SELECT * FROM files")}
+    known = {path: (size, mtime) for path, size, mtime in conn.execute("SELECT path, size, mtime_ns FROM files")}
+    # Every note is looked at (an edit in place changes no folder); only the ones whose size
+    # or time changed are read, and only the ones whose content changed are parsed.
+    different: list[tuple[str, os.stat_result, bool]] = []  # (path, stat, known before)
+    for path, st in source.note_files(notes_dir):
+        old = known.pop(path, None)
+        if old is None or old[0] != st.st_size or old[1] != st.st_mtime_ns:
+            different.append((path, st, old is not None))
     changed: list[tuple[str, str, bytes, str, int, int]] = []  # (path, iso date, data, blob, size, mtime)
     touched: list[tuple[int, int, str]] = []
-    for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
+    paths = [path for path, _st, _known in different]
+    for (path, st, was_known), date in zip(different, dates_from_paths(paths, notes_dir), strict=True):
         if isinstance(date, str):
-            continue
+            continue  # not a note path: `check` reports it
         try:
-            st = os.stat(source.prefix + path)
-            old = known.pop(path, None)
-            if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-                continue
             data = source.read(path)
         except OSError as exc:
             raise refusal(exc, path) from None
         blob = git_blob_id(data)
-        if old is not None and old[2] == blob:
+        if was_known and _blob(conn, path) == blob:
             touched.append((st.st_size, st.st_mtime_ns, path))
         else:
             changed.append((path, date.isoformat(), data, blob, st.st_size, st.st_mtime_ns))
@@ -344,6 +364,11 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
         files_rows = [(path, size, mtime, blob) for path, _iso, _data, blob, size, mtime in changed]
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", files_rows)
         conn.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", touched)
+
+
+def _blob(conn: sqlite3.Connection, path: str) -> str | None:
+    row = conn.execute("SELECT blob FROM files WHERE path = ?", (path,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _delete(index: NotesIndex, path: str) -> None:

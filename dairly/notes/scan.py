@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 
 from dairly.config import Settings
@@ -81,6 +82,36 @@ class WorkTree:
                     elif name.endswith(".md"):
                         others.append(Listed(head + name, "symlink" if item.is_symlink() else "other"))
         return files, others
+
+    def note_files(self, notes_dir: str) -> Iterator[tuple[str, os.stat_result]]:
+        """(path, lstat) of every regular `*.md` file at a note's depth (notes/*/*.md): what
+        the notes index keeps current. One lstat a file gives its type and its stamp."""
+        top = self.prefix + notes_dir
+        try:
+            folders = os.listdir(top)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise refusal(exc, notes_dir) from None
+        for folder in folders:
+            try:
+                names = os.listdir(f"{top}/{folder}")
+            except (NotADirectoryError, FileNotFoundError):
+                continue
+            except OSError as exc:
+                raise refusal(exc, f"{notes_dir}/{folder}") from None
+            head = f"{notes_dir}/{folder}/"
+            for name in names:
+                if name.endswith(".md"):
+                    path = head + name
+                    try:
+                        st = os.lstat(self.prefix + path)
+                    except FileNotFoundError:
+                        continue  # removed while we looked
+                    except OSError as exc:
+                        raise refusal(exc, path) from None
+                    if stat.S_ISREG(st.st_mode):
+                        yield path, st
 
     def read(self, path: str) -> bytes:
         fd = os.open(self.prefix + path, os.O_RDONLY)
