@@ -428,6 +428,14 @@ def main() -> None:
         floor = add("python -c pass", None, measure(FLOOR, work, env, runs))
         typer_floor = add("hello-world typer app", None, measure([PY, str(hello)], work, env, runs))
         own = add("dairly check (own repo)", None, measure([dairly, "check"], args.repo, env, runs))
+        if args.vs:
+            pair = measure_pair([dairly, "check"], [args.vs, "check"], args.repo, env, runs)
+            saved = (1 - pair["ratio"]) * 100
+            pairs.append(
+                f"  own repo,     check                this {pair['a'] * 1000:7.1f} ms,"
+                f" --vs {pair['b'] * 1000:7.1f} ms: this/--vs {pair['ratio']:.3f} ({saved:+.1f}% saved)"
+            )
+            print(pairs[-1], file=sys.stderr, flush=True)
         for size in sizes:
             root = work / f"notes-{size}"
             root.mkdir()
