@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -401,3 +402,31 @@ def test_stats_counts_the_entries_the_author_numbered(tmp_path: Path, dairly) ->
     write(tmp_path, "notes/202201/0101.md", note("笔记（2022.1.1）", body))
     result = dairly(tmp_path, "stats", "--json")
     assert json.loads(result.out)["entries"] == 2
+
+
+def test_search_shows_the_same_entries_on_a_terminal_in_a_pipe_and_as_json(tmp_path: Path, env) -> None:
+    import shlex
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from tests.conftest import DAIRLY
+
+    if shutil.which("script") is None:
+        pytest.skip("needs util-linux `script` to give dairly a terminal")
+    root = search_repo(tmp_path)
+    as_json = subprocess.run(
+        [DAIRLY, "search", "transformer", "--json"], cwd=root, env=env, capture_output=True, text=True
+    )
+    piped = subprocess.run([DAIRLY, "search", "transformer"], cwd=root, env=env, capture_output=True, text=True)
+    command = f"{shlex.quote(DAIRLY)} search transformer"
+    terminal = subprocess.run(
+        ["script", "-qec", command, "/dev/null"], cwd=root, env={**env, "TERM": "xterm"}, capture_output=True, text=True
+    )
+    titles = [m["title"] for m in json.loads(as_json.stdout)]
+    assert titles == ["Vision Transformer 入门", "Chinchilla scaling"]
+    assert [line.split(": ", 1)[1].split(" (")[0] for line in piped.stdout.splitlines()] == titles
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.stdout)  # the colours and highlights
+    assert [title for title in titles if title in screen] == titles
+    assert "2 entries matching 'transformer'" in screen

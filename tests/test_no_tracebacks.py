@@ -164,3 +164,21 @@ def test_feed_and_export_carry_control_characters(tmp_path: Path, control: str):
     (record,) = json.loads(export.stdout)
     assert record["title"] == f"A title with {control} in it"
     assert record["entries"][0]["fields"][0]["value"] == f"text {control} here"
+
+
+def test_a_bug_is_reported_as_one_with_the_version_and_no_traceback(capsys, monkeypatch):
+    from dairly import __version__
+    from dairly.cli import run_guarded
+
+    monkeypatch.setattr("sys.argv", ["dairly", "stats"])
+    monkeypatch.delenv("DAIRLY_DEBUG", raising=False)
+    assert run_guarded(lambda: {}["missing"]) == CRASH
+    err = capsys.readouterr().err
+    assert err == (
+        "dairly: error: internal error: KeyError: 'missing'\n"
+        f"  This is a bug in dairly {__version__} (running `dairly stats`). Please report it at"
+        " https://github.com/dairly/dairly/issues with this message; DAIRLY_DEBUG=1 shows the traceback.\n"
+    )
+    monkeypatch.setenv("DAIRLY_DEBUG", "1")
+    assert run_guarded(lambda: {}["missing"]) == CRASH
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
