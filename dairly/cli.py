@@ -102,20 +102,6 @@ def exit_now(code: int) -> NoReturn:
 
 
 _DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def parse_date(value: str, option: str = "--date") -> datetime.date:
@@ -132,7 +118,10 @@ def parse_date(value: str, option: str = "--date") -> datetime.date:
 
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
-        raise InputError(f"invalid {option} {value!r}: {_MONTHS[month - 1]} {year} has {days} days")
+        from dairly.config import format_date_template
+
+        name = format_date_template("{month_name}", datetime.date(year, month, 1))
+        raise InputError(f"invalid {option} {value!r}: {name} {year} has {days} days")
     return datetime.date(year, month, day)
 
 

@@ -314,16 +314,7 @@ class GitIndex(BlobNotes):
 
     def __init__(self, notes_repo: NotesRepo) -> None:
         out = _run(notes_repo.repo, "ls-files", "--stage", "-z", "--", notes_repo.top_path("."))
-        blobs: dict[str, tuple[str, str]] = {}  # notes-repo path -> (mode, sha)
-        for record in out.split("\0"):
-            if not record:
-                continue
-            meta, _, top_path = record.partition("\t")
-            mode, sha, _stage = meta.split()
-            rel = notes_repo.relative(top_path)
-            if rel is not None:
-                blobs[rel] = (mode, sha)
-        super().__init__(notes_repo, blobs)
+        super().__init__(notes_repo, _listed_blobs(notes_repo, out, sha_field=1))  # mode sha stage\tpath
 
 
 # --- the README merge driver -------------------------------------------------------------
@@ -466,15 +457,21 @@ def _tree_blobs(notes_repo: NotesRepo, commit: str | None, folder: str) -> dict[
     if commit is None:
         return {}
     out = _run(notes_repo.repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", notes_repo.top_path(folder))
+    return _listed_blobs(notes_repo, out, sha_field=2)  # mode type sha\tpath
+
+
+def _listed_blobs(notes_repo: NotesRepo, out: str, sha_field: int) -> dict[str, tuple[str, str]]:
+    """notes-repo path -> (mode, sha) from `git ls-files --stage -z` or `git ls-tree -z`
+    output, whose records are "fields\tpath" with the sha at `sha_field`."""
     blobs: dict[str, tuple[str, str]] = {}
     for record in out.split("\0"):
         if not record:
             continue
         meta, _, top_path = record.partition("\t")
-        mode, _type, sha = meta.split()
+        fields = meta.split()
         rel = notes_repo.relative(top_path)
         if rel is not None:
-            blobs[rel] = (mode, sha)
+            blobs[rel] = (fields[0], fields[sha_field])
     return blobs
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from dairly.links import LINK_TEXT
-from dairly.markdown import atx_heading, closes_fence, fence_opening
+from dairly.markdown import atx_heading, closes_fence, fence_opening, iter_visible
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
@@ -174,17 +174,9 @@ def _entry(block: list[Line], links: dict[int, list[Link]]) -> Entry:
 def _fields(lines: list[Line], links: dict[int, list[Link]]) -> list[Field]:
     """The field bullets among an entry's body lines."""
     groups: list[tuple[int, int, list[str], list[str]]] = []  # (line, bullet indent, texts, links)
-    fence: str | None = None
     blank_before = False
-    for line in lines:
+    for line in iter_visible(lines):  # code and comments are no fields
         text = line.text
-        if fence is not None:
-            if closes_fence(text, fence):
-                fence = None
-            continue
-        fence = fence_opening(text)
-        if fence is not None:
-            continue
         stripped = text.strip()
         if not stripped:
             blank_before = True

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
 
-from dairly.markdown import atx_heading, closes_fence, fence_opening, split_lines
+from dairly.markdown import atx_heading, closes_fence, fence_opening, iter_visible, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
@@ -361,15 +361,9 @@ def _unclosed(name: str, number: int) -> Trap:
 
 def _wiki_traps(lines: list[Line]) -> list[Trap]:
     traps = []
-    fence: str | None = None
-    for line in lines:
+    for line in iter_visible(lines):
         text = line.text
-        if fence is not None:
-            if closes_fence(text, fence):
-                fence = None
-            continue
-        fence = fence_opening(text)
-        if fence is not None or "[[" not in text:
+        if "[[" not in text:
             continue
         if "`" in text:
             text = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
