@@ -8,7 +8,6 @@ against the plain computation on generated Markdown with every kind of line endi
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from hypothesis import given
@@ -23,8 +22,6 @@ from dairly.markdown import (
     outline_lines,
     split_lines,
 )
-from dairly.readme.plan import _history_in_place, _section_edit
-from dairly.readme.render import history_chunks, render_history
 
 LABEL = "更新今日时间"
 SETTINGS = Settings()
@@ -132,43 +129,3 @@ def test_content_span_on_a_section_that_ends_the_file_without_a_newline():
     assert section.content_span() == (text.index("  tree"), text.index("\r\n\r\n## Others") + 2, "\r\n")
     (others,) = find_sections(text, "Others")
     assert others.content_span() == (text.index("last"), len(text), "")
-
-
-@st.composite
-def history_cases(draw):
-    """A README whose 历史更新 content is the tree of some notes, exactly or nearly."""
-    from dairly.notes.note import Note
-
-    dates = draw(st.lists(st.dates(datetime.date(2020, 11, 1), datetime.date(2022, 2, 28)), max_size=12, unique=True))
-    notes = [Note(f"notes/{d.year}{d.month:02d}/{d.month:02d}{d.day:02d}.md", d, f"t<{d.day}>") for d in dates]
-    tree = render_history(notes, SETTINGS)
-    change = draw(
-        st.sampled_from(["none", "drop-last-newline", "drop-char", "add-char", "other-tree", "more", "empty"])
-    )
-    if change == "drop-last-newline":
-        tree = tree[:-1]
-    elif change == "drop-char" and tree:
-        at = draw(st.integers(0, len(tree) - 1))
-        tree = tree[:at] + tree[at + 1 :]
-    elif change == "add-char":
-        tree = tree[: len(tree) // 2] + "x" + tree[len(tree) // 2 :]
-    elif change == "other-tree":
-        tree = render_history(notes[:-1], SETTINGS)
-    elif change == "more":
-        tree += "    1. one line more\n"
-    elif change == "empty":
-        tree = ""
-    ending = draw(st.sampled_from(["\n", "\r\n"]))
-    gap = draw(st.sampled_from(["", "\n", "\n\n"]))
-    after = draw(st.sampled_from(["\n## Others\n", "", "\n"]))
-    text = f"# t\n\n## :paperclip:  历史更新\n{gap}{tree}{after}".replace("\n", ending)
-    return text, notes, ending
-
-
-@given(history_cases())
-def test_history_compared_by_month_agrees_with_the_whole_edit(case):
-    text, notes, ending = case
-    (section,) = find_sections(text, "历史更新")
-    edit = _section_edit(text, section, render_history(notes, SETTINGS), ending)
-    unchanged = edit is None or text[edit[0] : edit[1]] == edit[2]
-    assert _history_in_place(text, section, history_chunks(notes, SETTINGS), ending) == unchanged

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from dairly.config import Settings
 from dairly.errors import NotesError, Problem
@@ -18,7 +18,7 @@ from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
 from dairly.notes.scan import Scan, newest, scan_notes
 from dairly.readme.layout import Layout, locate
-from dairly.readme.render import history_chunks, note_highlights, render_history
+from dairly.readme.render import note_highlights, render_history
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
@@ -123,30 +123,6 @@ def _section_edit(text: str, section: Section, new_content: str, nl: str) -> tup
 Edit = tuple[int, int, str]  # (start, end, replacement) offsets in the README text
 
 
-def _history_in_place(text: str, section: Section, chunks: Iterator[str], nl: str) -> bool:
-    """Whether _section_edit(text, section, "".join(chunks), nl) would change nothing.
-
-    Compared a month at a time against the README, so an in-sync `check` never holds the
-    whole rendered tree: on a 10,000-note README that is 2 MB, and memory is time.
-    """
-    span = section.content_span()
-    if span is None:  # no content: in place only if there is nothing to put there
-        return next(chunks, None) is None
-    start, end, eol = span
-    pos, pending = start, None
-    for chunk in chunks:  # one behind, to apply the end-of-file rule to the last one
-        if pending is not None:
-            if not text.startswith(pending, pos):
-                return False
-            pos += len(pending)
-        pending = chunk if nl == "\n" else chunk.replace("\n", nl)
-    if pending is None:
-        return False  # an empty tree where the README has content
-    if not eol and pending.endswith(nl):
-        pending = pending[: -len(nl)]  # as _section_edit: the file ended without a newline
-    return pos + len(pending) == end and text.startswith(pending, pos)
-
-
 def _changes(text: str, edit: Edit | None) -> bool:
     # text[start:end] != new, without copying the slice (the history tree is most of the README)
     return edit is not None and (edit[1] - edit[0] != len(edit[2]) or not text.startswith(edit[2], edit[0]))
@@ -188,7 +164,5 @@ def plan_edits(
     return OwnedEdits(
         date=None if promoted is None else (*layout.date_span, settings.date_text(promoted.date)),
         highlights=None if highlights is None else _section_edit(text, layout.highlights, highlights, layout.newline),
-        history=None
-        if _history_in_place(text, layout.history, history_chunks(indexed, settings), layout.newline)
-        else _section_edit(text, layout.history, render_history(indexed, settings), layout.newline),
+        history=_section_edit(text, layout.history, render_history(indexed, settings), layout.newline),
     )

@@ -27,7 +27,7 @@ def _escape(text: str) -> str:
     return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
-def history_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
+def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
     """The 历史更新 tree in pieces, one a month (the year's opening or closing tags with it),
     years and months ascending, numbering restarting each month; links are relative to
     the README's folder and the summaries use the year and month labels."""
@@ -58,7 +58,7 @@ def _month(note: Note) -> tuple[int, int]:
 
 def render_history(notes: Sequence[Note], settings: Settings) -> str:
     """The 历史更新 tree."""
-    return "".join(history_chunks(notes, settings))
+    return "".join(_month_chunks(notes, settings))
 
 
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
