@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, count, repeat
-from operator import add
 
 from dairly.tuples import Record
 
@@ -36,9 +34,6 @@ def split_lines(text: str, start: int = 0, end: int | None = None, number: int =
     With `start` and `end` (line boundaries), only that part is split, its lines keeping
     their offsets in `text`; `number` is the number of the first one."""
     end = len(text) if end is None else end
-    eol = uniform_newline(text, start, end)
-    if eol is not None:
-        return _split_uniform(text, eol, start, end, number)
     lines: list[Line] = []
     pos = start
     for m in _EOL.finditer(text, start, end):
@@ -57,19 +52,6 @@ def uniform_newline(text: str, start: int = 0, end: int | None = None) -> str | 
     if text.count("\r", start, end) == text.count("\n", start, end) == text.count("\r\n", start, end):
         return "\r\n"
     return None
-
-
-def _split_uniform(text: str, eol: str, start: int, end: int, number: int) -> list[Line]:
-    """split_lines for a range whose every line ends with `eol`: built by C-level iterators,
-    since a 10,000-note README has 10,000+ lines."""
-    parts = text[start:end].split(eol)  # text[0:len(text)] is text itself, not a copy
-    last = parts.pop()  # "" when the range ends with a line ending
-    size = len(eol)
-    bounds = list(accumulate(map(add, map(len, parts), repeat(size)), initial=start))
-    lines = list(map(Line._make, zip(count(number), bounds, bounds[1:], parts, repeat(eol))))
-    if last:
-        lines.append(Line(number + len(lines), end - len(last), end, last, ""))
-    return lines
 
 
 def dominant_newline(text: str) -> str:

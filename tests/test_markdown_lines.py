@@ -1,7 +1,7 @@
 """The line machinery's shortcuts must give exactly what the plain way gives.
 
-split_lines has a C-level path for uniform line endings, outline_lines finds a README's
-headings, fences and date lines with str.find instead of splitting every line, and
+split_lines keeps exact offsets and endings, outline_lines finds a README's headings,
+fences, comments and date lines with str.find instead of splitting every line, and
 Section.content_span finds a section's content without splitting its body. Each is checked
 against the plain computation on generated Markdown with every kind of line ending.
 """
