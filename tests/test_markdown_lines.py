@@ -54,6 +54,9 @@ piece = st.sampled_from(
         "plain words",
         '    1. <a href="notes/202201/0101.md" target="_blank">x</a>',
         "a # b ` c ~",
+        "<!-- a comment",
+        "  end -->",
+        "<!-- one line -->",
     ]
 )
 eol = st.sampled_from(["\n", "\r\n", "\r"])
@@ -104,7 +107,15 @@ def test_outline_lines_hold_every_heading_fence_and_date_line(text):
     lines = reference_split(text)
     outline = outline_lines(text, LABEL)
     # The outline is exactly line 1, the lines that may be headings or fences, and the label's lines.
-    expected = [ln for ln in lines if ln.number == 1 or LABEL in ln.text or re.match(r" {0,3}[#`~]", ln.text)]
+    expected = [
+        ln
+        for ln in lines
+        if ln.number == 1
+        or LABEL in ln.text
+        or re.match(r" {0,3}[#`~]", ln.text)
+        or "<!--" in ln.text
+        or "-->" in ln.text
+    ]
     assert outline == expected
     # So fences, headings and the unfenced date lines come out the same as from every line.
     assert headings(outline) == headings(lines)
