@@ -129,6 +129,25 @@ def make_repo(root: Path, dates: list[str], readme: str = README_SKELETON) -> Pa
     return root
 
 
+def add_note(root: Path, iso: str) -> None:
+    """One more note, for the ISO date, titled as the day's notes are."""
+    y, m, d = (int(x) for x in iso.split("-"))
+    write(root, f"notes/{y}{m:02d}/{m:02d}{d:02d}.md", note_text(f"笔记（{y}.{m}.{d}）"))
+
+
+def commit_all(root: Path, git, message: str = "start") -> Path:
+    """Make `root` a git repository on `main` with everything in it committed."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return root
+
+
+def committed_repo(root: Path, git, *dates: str) -> Path:
+    """make_repo (one note on 2022-01-09 unless dates are given), committed on main."""
+    return commit_all(make_repo(root, list(dates or ["2022-01-09"])), git)
+
+
 # Hypothesis: quick locally, larger in CI (.ci/run sets HYPOTHESIS_PROFILE=ci).
 from hypothesis import HealthCheck, settings  # noqa: E402
 

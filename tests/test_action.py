@@ -16,7 +16,7 @@ import yaml
 
 from dairly import __version__
 
-from .conftest import GIT_IDENTITY, Result, make_repo, note_text, write
+from .conftest import GIT_IDENTITY, Result, add_note, commit_all, committed_repo, make_repo, write
 
 PROJECT = Path(__file__).resolve().parent.parent
 ACTION = yaml.safe_load((PROJECT / "action.yml").read_text(encoding="utf-8"))
@@ -72,19 +72,6 @@ def ready(python: str = sys.executable) -> str:
     return f"dairly {__version__} is already installed for {python}\n"
 
 
-def init_repo(root: Path, git, *dates: str) -> Path:
-    make_repo(root, list(dates or ["2022-01-09"]))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    return root
-
-
-def add_note(root: Path, iso: str) -> None:
-    y, m, d = (int(x) for x in iso.split("-"))
-    write(root, f"notes/{y}{m:02d}/{m:02d}{d:02d}.md", note_text(f"笔记（{y}.{m}.{d}）"))
-
-
 def without_identity(env: dict[str, str]) -> dict[str, str]:
     """A fresh runner's environment: no git identity anywhere (the hermetic env has no config)."""
     return {name: value for name, value in env.items() if name not in GIT_IDENTITY}
@@ -131,7 +118,7 @@ def test_the_script_is_strict_bash_and_executable():
 
 
 def test_check_passes_on_an_in_sync_repository_by_default(tmp_path: Path, env, git, dairly):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     assert dairly(tmp_path, "publish").code == 0
     direct = dairly(tmp_path, "check")
     assert direct.code == 0
@@ -141,7 +128,7 @@ def test_check_passes_on_an_in_sync_repository_by_default(tmp_path: Path, env, g
 
 
 def test_check_fails_with_dairlys_message_and_exit_code_on_a_stale_readme(tmp_path: Path, env, git, dairly):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     direct = dairly(tmp_path, "check")
     assert direct.code == 1
@@ -152,7 +139,7 @@ def test_check_fails_with_dairlys_message_and_exit_code_on_a_stale_readme(tmp_pa
 
 
 def test_check_args_are_passed_on(tmp_path: Path, env, git, dairly):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     direct = dairly(tmp_path, "check", "--diff")
     assert direct.code == 1 and "+++ " in direct.out
@@ -165,7 +152,7 @@ def test_check_args_are_passed_on(tmp_path: Path, env, git, dairly):
 
 
 def test_publish_commits_as_the_bot_with_the_date_as_message(tmp_path: Path, env, git, dairly):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     result = run_action(tmp_path, without_identity(env), {"command": "publish"})
     assert result.code == 0, result.out + result.err
@@ -177,7 +164,7 @@ def test_publish_commits_as_the_bot_with_the_date_as_message(tmp_path: Path, env
 
 
 def test_publish_keeps_an_identity_the_workflow_set_in_the_environment(tmp_path: Path, env, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     result = run_action(tmp_path, env, {"command": "publish"})
     assert result.code == 0, result.out + result.err
@@ -187,7 +174,7 @@ def test_publish_keeps_an_identity_the_workflow_set_in_the_environment(tmp_path:
 
 
 def test_publish_keeps_an_identity_the_workflow_set_with_git_config(tmp_path: Path, env, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     git(tmp_path, "config", "user.name", "Notes Keeper")
     git(tmp_path, "config", "user.email", "keeper@example.com")
     add_note(tmp_path, "2022-01-10")
@@ -201,7 +188,7 @@ def test_publish_keeps_an_identity_the_workflow_set_with_git_config(tmp_path: Pa
 def test_publish_with_push_true_pushes_to_the_upstream(tmp_path: Path, env, git):
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    work = init_repo(tmp_path / "work", git)
+    work = committed_repo(tmp_path / "work", git)
     git(work, "remote", "add", "origin", str(remote))
     git(work, "push", "-q", "-u", "origin", "main")
     add_note(work, "2022-01-10")
@@ -214,7 +201,7 @@ def test_publish_with_push_true_pushes_to_the_upstream(tmp_path: Path, env, git)
 
 
 def test_publish_refusal_keeps_dairlys_exit_code(tmp_path: Path, env, git, dairly):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     direct = dairly(tmp_path, "publish", "--push")  # refused before writing: nothing changes
     assert direct.code == 3
@@ -227,7 +214,7 @@ def test_publish_refusal_keeps_dairlys_exit_code(tmp_path: Path, env, git, dairl
 
 
 def test_publish_args_are_split_like_a_shell_command_line(tmp_path: Path, env, git):
-    init_repo(tmp_path, git, "2022-01-09", "2022-01-10")
+    committed_repo(tmp_path, git, "2022-01-09", "2022-01-10")
     result = run_action(tmp_path, env, {"command": "publish", "args": "--date 2022-01-10 -m 'notes of the day'"})
     assert result.code == 0, result.out + result.err
     assert result.out.startswith(ready() + "dairly publish --date 2022-01-10 -m notes\\ of\\ the\\ day\n")
@@ -238,9 +225,7 @@ def test_publish_args_are_split_like_a_shell_command_line(tmp_path: Path, env, g
 def test_root_names_a_notes_repository_below_the_checkout(tmp_path: Path, env, git):
     write(tmp_path, "code/app.py", "print('hi')\n")
     make_repo(tmp_path / "journal", ["2022-01-09"])
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "start")
+    commit_all(tmp_path, git)
     add_note(tmp_path / "journal", "2022-01-10")
     result = run_action(tmp_path, env, {"command": "publish", "root": "journal"})
     assert result.code == 0, result.out + result.err
@@ -271,7 +256,7 @@ def test_root_names_a_notes_repository_below_the_checkout(tmp_path: Path, env, g
     ids=["unknown-command", "command-case", "escaped", "push-not-boolean", "push-with-check", "args-unclosed-quote"],
 )
 def test_bad_inputs_fail_with_an_error_annotation_before_anything_runs(tmp_path: Path, env, git, inputs, message):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     before = (tmp_path / "README.md").read_bytes(), git(tmp_path, "rev-parse", "HEAD")
     result = run_action(tmp_path, env, inputs)
@@ -280,7 +265,7 @@ def test_bad_inputs_fail_with_an_error_annotation_before_anything_runs(tmp_path:
 
 
 def test_a_missing_interpreter_is_an_error_annotation(tmp_path: Path, env, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     result = run_action(tmp_path, env, python=str(tmp_path / "no-python"))
     assert (result.code, result.err) == (2, "")
     assert result.out == f"::error::dairly action: no Python interpreter at '{tmp_path / 'no-python'}'\n"
@@ -296,7 +281,7 @@ def test_an_interpreter_without_dairly_installs_it_from_the_action(tmp_path: Pat
     fresh = tmp_path / "venv"
     venv.create(fresh, with_pip=True)
     python = str(fresh / ("Scripts/python.exe" if os.name == "nt" else "bin/python"))
-    repo = init_repo(tmp_path / "repo", git)
+    repo = committed_repo(tmp_path / "repo", git)
     offline = {name: value for name, value in env.items() if not name.startswith("PIP_")}
     offline.update(PIP_NO_INDEX="1", PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1")
     before = (repo / "README.md").read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_repo, note_text, write
+from tests.conftest import commit_all, committed_repo, make_repo, note_text, write
 
 HEAD = "# my_notes\n\n更新今日时间：2021.9.1\n\n"
 TREE_AND_OTHERS = "## :paperclip:  历史更新\n\nold tree\n\n## :paperclip:  Others\n\n- keep\n"
@@ -69,14 +69,6 @@ def test_with_no_published_note_the_tree_is_empty_and_the_rest_stays(tmp_path: P
 
 
 # -- git -------------------------------------------------------------------------------
-
-
-def committed_repo(root: Path, git, *dates: str) -> Path:
-    make_repo(root, list(dates or ["2022-01-09"]))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    return root
 
 
 def state(root: Path, git) -> tuple[bytes, str, str, str]:
@@ -164,9 +156,7 @@ def test_a_linked_readme_is_written_through_its_link(tmp_path: Path, dairly, git
     (root / "docs").mkdir()
     (root / "README.md").rename(root / "docs/README.md")
     (root / "README.md").symlink_to("docs/README.md")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
+    commit_all(root, git)
     write(root, "notes/202201/0110.md", note_text("笔记（2022.1.10）"))
     result = dairly(root, "publish")
     assert result.code == 0, result.err

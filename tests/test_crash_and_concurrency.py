@@ -14,7 +14,7 @@ from pathlib import Path
 from dairly.lock import repository_lock
 from dairly.workspace import Workspace
 
-from .conftest import DAIRLY, README_SKELETON, write
+from .conftest import DAIRLY, README_SKELETON, commit_all, write
 
 
 def big_repo(root: Path, count: int) -> Path:
@@ -62,9 +62,7 @@ def test_kill_9_at_random_moments_leaves_old_or_new_readme(tmp_path: Path, env, 
 
 def test_two_publishes_at_once_make_one_commit(tmp_path: Path, env, git):
     repo = big_repo(tmp_path, 400)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
+    commit_all(repo, git)
     procs = [
         subprocess.Popen(
             [DAIRLY, "publish"], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

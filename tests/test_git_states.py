@@ -9,19 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import make_repo, note_text, write
-
-
-def init_repo(root: Path, git, *dates: str) -> None:
-    make_repo(root, list(dates or ["2022-01-09"]))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-
-
-def add_note(root: Path, iso: str) -> None:
-    y, m, d = (int(x) for x in iso.split("-"))
-    write(root, f"notes/{y}{m:02d}/{m:02d}{d:02d}.md", note_text(f"笔记（{y}.{m}.{d}）"))
+from .conftest import add_note, commit_all, committed_repo, make_repo, note_text, write
 
 
 def snapshot(root: Path, git) -> tuple[bytes, str, str]:
@@ -38,7 +26,7 @@ def test_unborn_branch_gets_the_first_commit(tmp_path: Path, dairly, git):
 
 
 def test_detached_head_is_refused(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     git(tmp_path, "checkout", "-q", "--detach")
     add_note(tmp_path, "2022-01-10")
     before = snapshot(tmp_path, git)
@@ -52,7 +40,7 @@ def test_detached_head_is_refused(tmp_path: Path, dairly, git):
 
 @pytest.mark.parametrize(("marker", "what"), [("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase")])
 def test_merge_or_rebase_in_progress_is_refused(tmp_path: Path, dairly, git, marker, what):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     git_dir = tmp_path / ".git"
     if marker == "MERGE_HEAD":
         # A real conflicting merge.
@@ -92,7 +80,7 @@ def _identity() -> dict[str, str]:
 
 
 def test_missing_identity_is_refused(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     git(tmp_path, "config", "user.useConfigOnly", "true")
     add_note(tmp_path, "2022-01-10")
     before = snapshot(tmp_path, git)
@@ -106,7 +94,7 @@ def test_missing_identity_is_refused(tmp_path: Path, dairly, git):
 
 
 def test_readme_hand_edits_are_refused_unless_forced(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     readme = tmp_path / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8") + "- a hand-written line\n", encoding="utf-8")
@@ -124,7 +112,7 @@ def test_readme_hand_edits_are_refused_unless_forced(tmp_path: Path, dairly, git
 
 
 def test_owned_part_changes_from_an_earlier_no_commit_run_are_not_hand_edits(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     assert dairly(tmp_path, "publish", "--no-commit").code == 0
     add_note(tmp_path, "2022-01-11")
@@ -137,9 +125,7 @@ def test_owned_part_changes_from_an_earlier_no_commit_run_are_not_hand_edits(tmp
 def test_notes_repo_in_a_subdirectory_of_a_larger_repo(tmp_path: Path, dairly, git):
     write(tmp_path, "code/app.py", "print('hi')\n")
     make_repo(tmp_path / "journal", ["2022-01-09"])
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "start")
+    commit_all(tmp_path, git)
     add_note(tmp_path / "journal", "2022-01-10")
     write(tmp_path, "code/app.py", "print('changed')\n")
     result = dairly(tmp_path, "--root", "journal", "publish")
@@ -158,7 +144,7 @@ def test_push_to_the_upstream(tmp_path: Path, dairly, git):
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
     work = tmp_path / "work"
-    init_repo(work, git)
+    committed_repo(work, git)
     git(work, "remote", "add", "origin", str(remote))
     git(work, "push", "-q", "-u", "origin", "main")
     add_note(work, "2022-01-10")
@@ -169,7 +155,7 @@ def test_push_to_the_upstream(tmp_path: Path, dairly, git):
 
 
 def test_push_without_upstream_is_refused_before_writing(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     add_note(tmp_path, "2022-01-10")
     before = snapshot(tmp_path, git)
     result = dairly(tmp_path, "publish", "--push")
@@ -179,7 +165,7 @@ def test_push_without_upstream_is_refused_before_writing(tmp_path: Path, dairly,
 
 
 def test_check_staged_judges_the_index(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     assert dairly(tmp_path, "publish").code == 0
     add_note(tmp_path, "2022-01-10")  # untracked: invisible to --staged
     assert dairly(tmp_path, "check", "--staged").code == 0
@@ -196,7 +182,7 @@ def test_check_staged_judges_the_index(tmp_path: Path, dairly, git):
 
 
 def test_hook_install_and_uninstall(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     assert dairly(tmp_path, "publish").code == 0
     installed = dairly(tmp_path, "hook", "install")
     assert installed.code == 0, installed.err
@@ -223,7 +209,7 @@ def _git_env(root: Path) -> dict[str, str]:
 
 
 def test_hook_respects_core_hooks_path_and_foreign_hooks(tmp_path: Path, dairly, git):
-    init_repo(tmp_path, git)
+    committed_repo(tmp_path, git)
     git(tmp_path, "config", "core.hooksPath", "my-hooks")
     write(tmp_path, "my-hooks/pre-commit", "#!/bin/sh\necho mine\n")
     refused = dairly(tmp_path, "hook", "install")

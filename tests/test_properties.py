@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dairly.config import Settings
 from dairly.notes.paths import date_from_path
 from dairly.notes.scan import Listed
-from dairly.readme.drift import tree_links
+from dairly.readme.drift import grouped_tree_links
 from dairly.readme.layout import locate
 from dairly.readme.plan import compute
 
@@ -131,7 +131,7 @@ def test_the_tree_parses_back_to_the_notes(notes, readme):
     files, expected = notes
     once = publish(files, readme)
     layout = locate(once, SETTINGS, "README.md")
-    assert [(href, t) for _, href, t in tree_links(once, layout)] == expected
+    assert [(href, t) for _, href, t, _group in grouped_tree_links(layout)] == expected
     assert all(html.escape(t) in once for _, t in expected)
 
 

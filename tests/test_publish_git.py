@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import make_repo, note_text, write
-
-
-def init_repo(root: Path, git) -> None:
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
+from .conftest import commit_all, make_repo, note_text, write
 
 
 def test_publish_commits_readme_and_new_notes_with_the_date(tmp_path: Path, dairly, git):
     make_repo(tmp_path, ["2022-01-09"])
     write(tmp_path, "unrelated.txt", "left alone\n")
-    init_repo(tmp_path, git)
+    commit_all(tmp_path, git)
     write(tmp_path, "notes/202201/0123.md", note_text("笔记（2022.1.23）", "1. ![x](./images/a.png)\n"))
     write(tmp_path, "notes/202201/images/a.png", "png")
     write(tmp_path, "unrelated.txt", "changed, not ours\n")
@@ -39,14 +33,14 @@ def test_publish_commits_readme_and_new_notes_with_the_date(tmp_path: Path, dair
 
 def test_publish_message_option(tmp_path: Path, dairly, git):
     make_repo(tmp_path, ["2022-01-09"])
-    init_repo(tmp_path, git)
+    commit_all(tmp_path, git)
     assert dairly(tmp_path, "publish", "--message", "daily notes").code == 0
     assert git(tmp_path, "log", "-1", "--format=%s") == "daily notes\n"
 
 
 def test_publish_does_not_commit_drafts(tmp_path: Path, dairly, git):
     make_repo(tmp_path, ["2022-01-09"])
-    init_repo(tmp_path, git)
+    commit_all(tmp_path, git)
     write(tmp_path, "notes/202201/0110.md", "---\ndraft: true\n---\n" + note_text("草稿"))
     write(tmp_path, "notes/202201/0111.md", note_text("笔记（2022.1.11）"))
     assert dairly(tmp_path, "publish").code == 0
@@ -58,7 +52,7 @@ def test_publish_does_not_commit_drafts(tmp_path: Path, dairly, git):
 def test_publish_refuses_other_staged_paths(tmp_path: Path, dairly, git):
     make_repo(tmp_path, ["2022-01-09"])
     write(tmp_path, "other.txt", "x\n")
-    init_repo(tmp_path, git)
+    commit_all(tmp_path, git)
     write(tmp_path, "other.txt", "staged change\n")
     git(tmp_path, "add", "other.txt")
     before = (tmp_path / "README.md").read_bytes()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import commit_all
 from tests.fixture_repo import (
     README_FIXTURES,
     build_notes_repo,
@@ -449,9 +450,7 @@ def test_publish_commits_the_readme_and_the_notes_in_a_new_git_repository(tmp_pa
 
 def test_publish_commits_a_new_note_with_its_picture_in_an_imported_repository(tmp_path: Path, dairly, git):
     root = build_notes_repo(tmp_path, "readme_2022_05_11.md", refile_drifted=True)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "import the hand-kept repository")
+    commit_all(root, git, "import the hand-kept repository")
     note = read_fixture("note_2022_03_07.md").replace("2022.3.7", "2022.5.12").replace("0307.png", "0512.png")
     write_note(root, "notes/202205/0512.md", note)
     (root / "notes/202205/images").mkdir()

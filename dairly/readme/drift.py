@@ -27,13 +27,9 @@ _TREE_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>(.*?)</a>"""
 _SUMMARY = re.compile(r"(<pre>\s*)?<details>\s*<summary>(.*?)</summary>", re.IGNORECASE)
 
 
-def tree_links(text: str, layout: Layout) -> list[tuple[int, str, str]]:
-    """(line, href, title) for every link in the README's history section."""
-    return [(line, href, title) for line, href, title, _group in grouped_tree_links(layout)]
-
-
 def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[str | None, str | None]]]:
-    """Like tree_links, with the year and month summaries each link sits under, as shown."""
+    """(line, href, title, (year, month)) for every link in the README's history section:
+    the year and month summaries each link sits under, as shown."""
     from html import unescape  # only a README whose tree differs gets here
 
     found = []
