@@ -458,24 +458,34 @@ def main() -> None:
             results["publish", size] = add("dairly publish --no-commit", size, measure(publish, root, env, runs))
             add("dairly publish --no-commit (stale)", size, measure(publish, root, env, runs, before=restore))
             (root / "README.md").write_bytes(synced)
+
+            def versus(
+                name: str,
+                tail: list[str],
+                before: Callable[[], None] | None = None,
+                size: int = size,
+                root: Path = root,
+            ) -> None:
+                """This dairly against --vs, run for run, on `tail`."""
+                pair = measure_pair([dairly, *tail], [args.vs, *tail], root, env, runs, before)
+                saved = (1 - pair["ratio"]) * 100
+                pairs.append(
+                    f"  {size:>6} notes, {name:<20} this {pair['a'] * 1000:7.1f} ms,"
+                    f" --vs {pair['b'] * 1000:7.1f} ms: this/--vs {pair['ratio']:.3f} ({saved:+.1f}% saved)"
+                )
+                print(pairs[-1], file=sys.stderr, flush=True)
+
             if args.vs:
-                vs_jobs = [
-                    ("check", ["check"], None),
-                    ("publish --no-commit", ["publish", "--no-commit"], None),
-                    ("publish (stale)", ["publish", "--no-commit"], restore),
-                ]
-                for name, tail, before in vs_jobs:
-                    pair = measure_pair([dairly, *tail], [args.vs, *tail], root, env, runs, before)
-                    saved = (1 - pair["ratio"]) * 100
-                    pairs.append(
-                        f"  {size:>6} notes, {name:<20} this {pair['a'] * 1000:7.1f} ms,"
-                        f" --vs {pair['b'] * 1000:7.1f} ms: this/--vs {pair['ratio']:.3f} ({saved:+.1f}% saved)"
-                    )
-                    print(pairs[-1], file=sys.stderr, flush=True)
+                versus("check", ["check"])
+                versus("publish --no-commit", ["publish", "--no-commit"])
+                versus("publish (stale)", ["publish", "--no-commit"], restore)
             if not args.only_readme:
                 # Warm: the notes index is current (lint, stats, feed and export build it;
                 # search uses it once it exists). Empty: search reads the notes themselves.
                 subprocess.run([dairly, "stats"], cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
+                if args.vs:
+                    for kind, rest in TYPER_TARGETS:
+                        versus(f"{kind} (warm index)", rest)
                 search = [dairly, "search", SEARCH_QUERY, "--json"]
                 results["search", size] = add("dairly search --json", size, measure(search, root, env, runs, ok=(0, 1)))
                 results["stats", size] = add("dairly stats", size, measure([dairly, "stats"], root, env, runs))

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 ISSUES_URL = "https://github.com/dairly/dairly/issues"
 HOOK_FORMS = (["check"], ["check", "--staged"])  # what the pre-commit hooks run, exactly
+INDEX_READERS = ("lint", "search", "stats", "feed", "export")  # the commands that open the notes index
 
 
 def main() -> None:
@@ -49,7 +50,26 @@ def main() -> None:
             return check.run(ws, today=ws.settings.today(), staged=staged)
 
         exit_now(run_guarded(hook_check))
-    build_app()(args or ["--help"], prog_name="dairly")  # `dairly` alone shows the help, and succeeds
+    if args and args[0] in INDEX_READERS and "--help" not in args and "-h" not in args:
+        _look_ahead()
+    app = build_app(args[0] if args else None)
+    try:
+        app(args or ["--help"], prog_name="dairly")  # `dairly` alone shows the help, and succeeds
+    except SystemExit as done:  # how Typer ends every run
+        code = done.code
+        exit_now(code if isinstance(code, int) else 0 if code is None else 1)
+
+
+def _look_ahead() -> None:
+    """Have another process find what changed since the notes index was refreshed, which
+    the command needs first, while this one imports Typer (bench/README.md)."""
+    try:
+        ws = _workspace(None)
+    except DairlyError:
+        return  # the command itself reports it
+    from dairly.notes.changes import look_ahead
+
+    look_ahead(ws)
 
 
 def _workspace(root: str | None) -> Workspace:
@@ -502,8 +522,11 @@ def hook_uninstall(ctx: typer.Context) -> None:
 COMMANDS = (init, new, publish, check, lint, search, stats, feed, export, config, merge_readme)
 
 
-def build_app() -> typer.Typer:
-    """The Typer app of every command above."""
+def build_app(invoked: str | None = None) -> typer.Typer:
+    """The Typer app of every command above; or, when the command line starts with the
+    name of one (`invoked`), the app of only that one, since Typer turns every command
+    it holds into a click command before it parses anything (tests/test_cli.py holds
+    each command's help and errors equal in both)."""
     import typing
 
     import typer
@@ -521,8 +544,14 @@ def build_app() -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(main_options)
+    names = [command.__name__.replace("_", "-") for command in COMMANDS]
+    only = invoked if invoked in (*names, "hook") else None
     for command in COMMANDS:
-        app.command(command.__name__.replace("_", "-"))(command)
+        name = command.__name__.replace("_", "-")
+        if only in (None, name):
+            app.command(name)(command)
+    if only not in (None, "hook"):
+        return app
     hook_app = typer.Typer(
         help="Install or remove a git pre-commit hook running `dairly check --staged`.",
         no_args_is_help=True,

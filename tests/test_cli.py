@@ -180,3 +180,43 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, dair
 def test_bad_date_option_is_a_usage_error(tmp_path: Path, dairly):
     result = dairly(tmp_path, "new", "--date", "2022-13-01")
     assert (result.code, result.err) == (2, "dairly: error: invalid --date '2022-13-01': there is no month 13\n")
+
+
+def _command_lines() -> list[list[str]]:
+    from dairly.cli import build_app
+
+    app = build_app()
+    lines = [[c.name or ""] for c in app.registered_commands]
+    for group in app.registered_groups:
+        lines += [
+            [group.name or ""],
+            *([group.name or "", c.name or ""] for c in group.typer_instance.registered_commands),
+        ]
+    return lines
+
+
+@pytest.mark.parametrize("command", _command_lines(), ids=" ".join)
+@pytest.mark.parametrize("tail", [["--help"], ["--no-such-option"], []], ids=["help", "bad option", "bare"])
+def test_a_command_named_first_behaves_as_in_the_whole_app(tmp_path: Path, dairly, command, tail):
+    # `dairly search ...` builds an app of that one command; `dairly --root . search ...`
+    # the whole app. A user cannot tell them apart.
+    if command == ["merge-readme"] and not tail:
+        tail = ["a", "b", "c"]  # missing files: the same error either way, and no merge
+    one, other = tmp_path / "one", tmp_path / "other"  # a command that runs finds the same empty folder
+    one.mkdir()
+    other.mkdir()
+    alone = dairly(one, *command, *tail)
+    whole = dairly(other, "--root", ".", *command, *tail)
+    assert (alone.code, alone.out, alone.err.replace(str(one), "FOLDER")) == (
+        whole.code,
+        whole.out,
+        whole.err.replace(str(other), "FOLDER"),
+    )
+
+
+def test_the_commands_that_have_index_changes_found_ahead_are_those_that_open_the_index():
+    from dairly.cli import INDEX_READERS
+
+    commands = Path(__file__).resolve().parent.parent / "dairly" / "commands"
+    openers = {p.stem for p in commands.glob("*.py") if "open_index(" in p.read_text(encoding="utf-8")}
+    assert set(INDEX_READERS) == openers

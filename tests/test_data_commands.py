@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
@@ -291,6 +292,24 @@ def test_index_lives_in_git_dir_and_follows_edits(tmp_path: Path, dairly, git) -
     assert dairly(root, "lint").out == cold.out
 
 
+def test_a_rewrite_that_keeps_the_size_and_the_time_is_still_seen(tmp_path: Path, dairly, git) -> None:
+    # Two saves within one tick of the file system's clock leave the size and the
+    # modification time as they were: the index must not trust a stamp that young.
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+    assert dairly(root, "stats").code == 0
+    path = root / "notes/202201/0105.md"
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("图像切块", "图像分块"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    found = dairly(root, "search", "图像分块", "--json")
+    assert [m["date"] for m in json.loads(found.out)] == ["2022-01-05"], found
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        stamps = dict(conn.execute("SELECT path, mtime_ns FROM files"))
+    assert stamps["notes/202201/0105.md"] == -1  # read again next time, until its stamp is old enough
+
+
 def test_cache_outside_git_goes_to_user_cache_dir(tmp_path: Path, dairly, env) -> None:
     root = search_repo(tmp_path / "plain")
     assert dairly(root, "export").code == 0
@@ -430,3 +449,21 @@ def test_search_shows_the_same_entries_on_a_terminal_in_a_pipe_and_as_json(tmp_p
     screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.stdout)  # the colours and highlights
     assert [title for title in titles if title in screen] == titles
     assert "2 entries matching 'transformer'" in screen
+
+
+def test_search_narrows_entries_by_the_full_text_index_before_it_looks_at_notes(tmp_path: Path, git) -> None:
+    # A query plan that visits every note and then its entries made a warm search over
+    # 10,000 notes take half a second; bench/run.py times it, this pins the plan.
+    from dairly.notes.index import open_index
+    from dairly.workspace import Workspace
+
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+    index = open_index(Workspace.open(root), progress=False)
+    statements: list[str] = []
+    index.conn.set_trace_callback(statements.append)
+    assert len(index.candidate_entries("transformer", None, None)) == 2  # the draft's is left out
+    (query,) = [s for s in statements if "entries_fts MATCH" in s]
+    plan = [row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + query)]
+    assert plan[0] == "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", plan
+    assert any(step.startswith("SEARCH n USING INDEX sqlite_autoindex_notes_1") for step in plan), plan

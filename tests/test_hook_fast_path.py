@@ -48,6 +48,19 @@ def test_staged_fast_path_and_typer_give_the_same_verdict(tmp_path: Path, dairly
     assert "notes/202201/0106.md: is missing from the 历史更新 tree in README.md" in fast.out
 
 
+@pytest.mark.parametrize(
+    "args", [["export"], ["stats", "--json"], ["lint"], ["search", "Tips"], ["publish", "--no-commit"], ["nope"]]
+)
+def test_commands_through_typer_end_as_the_interpreter_would_end_them(tmp_path: Path, dairly, env, args):
+    # The executable leaves without the interpreter's teardown (exit_now) after Typer too:
+    # nothing printed may be lost, and the exit code must be Typer's.
+    roots = [make_repo(tmp_path / name, [f"2022-01-{day:02d}" for day in range(1, 29)]) for name in "ab"]
+    fast = dairly(roots[0], *args)
+    plain = _typer(roots[1], env, *args)
+    assert (fast.code, fast.out, fast.err) == (plain.returncode, plain.stdout, plain.stderr)
+    assert fast.out or fast.err
+
+
 def test_only_the_hook_forms_skip_typer(tmp_path: Path, dairly):
     root = make_repo(tmp_path / "r", ["2022-01-05"])
     for args, typer_loaded in ((["check"], False), (["check", "--diff"], True), (["--root", ".", "check"], True)):

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import itertools
-import statistics
 import sys
-from xml.sax.saxutils import escape
 
 from dairly import output
 from dairly.errors import OK
@@ -89,16 +86,28 @@ class Stats(Record):
         return 1 + min(3, bisect.bisect_left(self.thresholds, count))
 
 
-def _runs(days: list[datetime.date]) -> list[Run]:
-    """The streaks of consecutive days, in order."""
+def _runs(days: list[datetime.date], ordinals: list[int]) -> list[Run]:
+    """The streaks of consecutive days (given with their ordinals), in order."""
     runs: list[Run] = []
-    start = days[0]
-    for before, day in itertools.pairwise(days):
-        if day - before != DAY:
-            runs.append(Run((before - start).days + 1, start, before))
-            start = day
-    runs.append(Run((days[-1] - start).days + 1, start, days[-1]))
+    start = 0
+    for i in range(1, len(days)):
+        if ordinals[i] - ordinals[i - 1] != 1:
+            runs.append(Run(ordinals[i - 1] - ordinals[start] + 1, days[start], days[i - 1]))
+            start = i
+    runs.append(Run(ordinals[-1] - ordinals[start] + 1, days[start], days[-1]))
     return runs
+
+
+def quartiles(counts: list[int]) -> list[float]:
+    """The three cut points of sorted counts, as statistics.quantiles(counts, n=4,
+    method="inclusive") gives them (tests/test_stats.py holds the two equal)."""
+    if len(counts) == 1:
+        return [float(counts[0])] * 3
+    cuts = []
+    for i in (1, 2, 3):
+        j, delta = divmod(i * (len(counts) - 1), 4)
+        cuts.append((counts[j] * (4 - delta) + counts[j + 1] * delta) / 4)
+    return cuts
 
 
 def compute_stats(notes: list[tuple[datetime.date, int]], today: datetime.date, same_day: list[Note]) -> Stats:
@@ -110,25 +119,27 @@ def compute_stats(notes: list[tuple[datetime.date, int]], today: datetime.date, 
     days = sorted(per_day)
     if not days:
         return Stats(0, 0, None, None, NO_RUN, NO_RUN, NO_RUN, {}, {}, [], [])
-    runs = _runs(days)
+    ordinals = [day.toordinal() for day in days]
+    runs = _runs(days, ordinals)
     longest = max(runs, key=lambda r: (r.length, r.end))  # ties: the most recent
     last = runs[-1]
     current = last if last.end is not None and today - last.end <= DAY else NO_RUN
     gap = NO_RUN
-    for before, after in itertools.pairwise(days):
-        missing = (after - before).days - 1
+    for i in range(1, len(days)):
+        missing = ordinals[i] - ordinals[i - 1] - 1
         if missing > gap.length:
-            gap = Run(missing, before + DAY, after - DAY)
+            gap = Run(missing, days[i - 1] + DAY, days[i] - DAY)
+    by_month: dict[tuple[int, int], int] = {}
+    for day, count in per_day.items():
+        by_month[day.year, day.month] = by_month.get((day.year, day.month), 0) + count
     per_month: dict[str, int] = {}
     year, month = days[0].year, days[0].month
     while (year, month) <= (days[-1].year, days[-1].month):
-        per_month[f"{year}-{month:02d}"] = 0
+        per_month[f"{year}-{month:02d}"] = by_month.get((year, month), 0)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    for day, count in per_day.items():
-        per_month[f"{day.year}-{day.month:02d}"] += count
     same_day = [n for n in same_day if n.date < today]
     counts = sorted(per_day.values())
-    thresholds = statistics.quantiles(counts, n=4, method="inclusive") if len(counts) > 1 else [float(counts[0])] * 3
+    thresholds = quartiles(counts)
     return Stats(
         notes=len(notes),
         entries=sum(counts),
@@ -166,6 +177,8 @@ def heatmap_weeks(stats: Stats, weeks: int = HEATMAP_WEEKS) -> list[list[datetim
 
 def heatmap_svg(stats: Stats, weeks: int = HEATMAP_WEEKS) -> str:
     """A self-contained SVG calendar of entries per day, like GitHub's contribution graph."""
+    from html import escape  # only here: `dairly stats` without --svg does not need it
+
     cell, gap, left, top = 11, 2, 28, 16
     columns = heatmap_weeks(stats, weeks)
     width = left + len(columns) * (cell + gap) + 2
@@ -173,7 +186,7 @@ def heatmap_svg(stats: Stats, weeks: int = HEATMAP_WEEKS) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="9">',
-        f"<title>{escape(f'{stats.notes} notes, {stats.entries} entries')}</title>",
+        f"<title>{escape(f'{stats.notes} notes, {stats.entries} entries', quote=False)}</title>",
     ]
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
         out.append(f'<text x="0" y="{top + row * (cell + gap) + 9}" fill="#767676">{name}</text>')
@@ -190,10 +203,10 @@ def heatmap_svg(stats: Stats, weeks: int = HEATMAP_WEEKS) -> str:
             label = f"{day.isoformat()}: " + ("no note" if count is None else output.plural(count, "entry", "entries"))
             out.append(
                 f'<rect x="{left + x * (cell + gap)}" y="{top + y * (cell + gap)}" width="{cell}" height="{cell}" '
-                f'rx="2" fill="{SVG_COLOURS[stats.level(day)]}"><title>{escape(label)}</title></rect>'
+                f'rx="2" fill="{SVG_COLOURS[stats.level(day)]}"><title>{escape(label, quote=False)}</title></rect>'
             )
     legend = f"{stats.notes} notes · {stats.entries} entries · longest streak {stats.longest_streak.length} days"
-    out.append(f'<text x="{left}" y="{height - 4}" fill="#767676">{escape(legend)}</text>')
+    out.append(f'<text x="{left}" y="{height - 4}" fill="#767676">{escape(legend, quote=False)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -24,16 +25,17 @@ from dairly import __version__
 from dairly.errors import DairlyError, InputError, Problem
 from dairly.fsio import refusal
 from dairly.links import Link, link_target
+from dairly.notes.changes import Changes, find_changes, index_path, known_stamps, take_ahead
 from dairly.notes.entries import Entry, Field
 from dairly.notes.note import NoteRecord, decode_note, parse_note
 from dairly.notes.paths import dates_from_paths
-from dairly.notes.rules import normal_url, note_problems
-from dairly.notes.scan import WorkTree
+from dairly.notes.scan import Stamp, WorkTree
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
-SCHEMA_VERSION = 5  # raised whenever what a note's rows hold changes (findings too): old indexes are rebuilt
+SCHEMA_VERSION = 6  # raised whenever what a note's rows hold changes (findings too): old indexes are rebuilt
 PARALLEL_MIN = 400  # fewer notes are parsed before worker processes would have started
+RACY_NS = 2 * 10**9  # a note changed this recently may change again within its stamp's clock tick
 PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
 
 # The tables an export keeps; `files` and `dairly` are the index's own bookkeeping.
@@ -52,6 +54,7 @@ CREATE TABLE notes (
     links TEXT NOT NULL         -- every link target in the note: JSON [[line, kind, url], ...]
 );
 CREATE INDEX notes_date ON notes(date);
+CREATE INDEX notes_published ON notes(draft, unfinished, date, entries);  -- stats reads only this
 CREATE TABLE entries (
     id INTEGER PRIMARY KEY,
     note TEXT NOT NULL REFERENCES notes(path),
@@ -69,7 +72,7 @@ CREATE TABLE entries (
     url_key TEXT                -- its web link without #fragment or trailing slash
 );
 CREATE INDEX entries_note ON entries(note);
-CREATE INDEX entries_url_key ON entries(url_key);
+CREATE INDEX entries_url_key ON entries(url_key, date);  -- also answers which links repeat on other days
 CREATE TABLE local_links (
     note TEXT NOT NULL REFERENCES notes(path),
     line INTEGER NOT NULL,
@@ -94,24 +97,16 @@ FTS = (
     " tokenize='trigram'{detail})"
 )
 BOOKKEEPING = """
-CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, blob TEXT NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,      -- the file's stamp when it was read: a write changes one of the three
+    mtime_ns INTEGER NOT NULL,  -- -1 when it was written too recently to trust the stamp
+    ctime_ns INTEGER NOT NULL,
+    blob TEXT NOT NULL          -- its git blob id
+);
 CREATE TABLE dairly (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 TABLES = ("entries_fts", "notes", "entries", "local_links", "findings", "files", "dairly")
-
-
-def index_path(ws: Workspace) -> str:
-    override = os.environ.get("DAIRLY_CACHE_DIR")
-    private = ws.private_dir()
-    if not override and private is not None:
-        return os.path.join(private, "index.sqlite3")
-    import hashlib
-
-    folder = override or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "dairly"
-    )
-    digest = hashlib.sha1(ws.root.encode("utf-8")).hexdigest()[:16]
-    return os.path.join(folder, f"index-{digest}.sqlite3")
 
 
 def has_trigram() -> bool:
@@ -209,7 +204,10 @@ class NotesIndex:
         its case: the full-text index narrows them when the query is long enough."""
         sql = (
             "SELECT e.date, e.note, n.tags, e.number, e.title, e.url, e.stars, e.line, e.markdown, e.field_list"
-            " FROM entries e JOIN notes n ON n.path = e.note WHERE n.draft = 0 AND n.unfinished IS NULL"
+            # Entries first, which the full-text match narrows, then each one's note by its key:
+            # CROSS JOIN keeps SQLite to that order (by the notes_published index it would
+            # visit every note and its entries).
+            " FROM entries e CROSS JOIN notes n ON n.path = e.note WHERE n.draft = 0 AND n.unfinished IS NULL"
         )
         params: list[object] = []
         if since is not None:
@@ -271,20 +269,39 @@ class NotesIndex:
 def open_index(ws: Workspace, *, progress: bool = True) -> NotesIndex:
     """The index of the workspace's notes, brought up to date."""
     path = index_path(ws)
-    stamp = f"{SCHEMA_VERSION}:{__version__}:{ws.settings.highlights_heading}:{ws.settings.notes_dir}"
+    stamp = _stamp(ws)
+    ahead = take_ahead(ws)
     try:
-        conn, fts = _open(path, stamp)
+        conn, fts, kept = _open(path, stamp)
     except sqlite3.OperationalError:  # locked for too long, read-only, nowhere to keep it
-        conn, fts = _open(":memory:", stamp)  # an index for this run only
+        conn, fts, kept = _open(":memory:", stamp)  # an index for this run only
+        kept = False
     except sqlite3.DatabaseError:  # a damaged file: start again
         _remove(path)
-        conn, fts = _open(path, stamp)
+        conn, fts, kept = _open(path, stamp)
     index = NotesIndex(conn, fts)
-    _refresh(index, ws, progress)
+    changes: Changes | None = None
+    if ahead is not None and kept:
+        # Found from this very file as it was a moment ago; another process that refreshed
+        # it since did what this one would, so at worst a note is read again.
+        found = ahead.result()
+        if found is not None and found[0] == stamp:
+            changes = found[1]
+    elif ahead is not None:
+        ahead.cancel()  # the rows it compared with are gone
+    if changes is None:
+        changes = find_changes(known_stamps(conn), ws.root, ws.settings.notes_dir.strip("/"))
+    _refresh(index, ws, changes, progress)
     return index
 
 
-def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool]:
+def _stamp(ws: Workspace) -> str:
+    """What the index's rows depend on besides the notes: another value means a rebuild."""
+    return f"{SCHEMA_VERSION}:{__version__}:{ws.settings.highlights_heading}:{ws.settings.notes_dir}"
+
+
+def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool, bool]:
+    """(the connection, whether the full-text table exists, whether the rows were kept)."""
     if path != ":memory:":
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -294,7 +311,7 @@ def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool]:
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # an index can always be rebuilt from the notes
-        return conn, _prepare(conn, stamp)
+        return conn, *_prepare(conn, stamp)
     except BaseException:
         conn.close()
         raise
@@ -306,14 +323,14 @@ def _remove(path: str) -> None:
             os.remove(path + suffix)
 
 
-def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
+def _prepare(conn: sqlite3.Connection, stamp: str) -> tuple[bool, bool]:
     """Create the tables, or drop a stale schema and create them again; returns whether
-    the full-text table exists."""
+    the full-text table exists and whether the rows were kept."""
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "dairly" in tables:
         row = conn.execute("SELECT value FROM dairly WHERE key = 'stamp'").fetchone()
         if row is not None and row[0] == stamp:
-            return "entries_fts" in tables
+            return "entries_fts" in tables, True
     with conn:
         for name in (*TABLES, *(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))):
             conn.execute(f'DROP TABLE IF EXISTS "{name}"')
@@ -322,25 +339,21 @@ def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
         if fts:
             conn.execute(FTS.format(detail=", detail='none'"))
         conn.execute("INSERT INTO dairly VALUES ('stamp', ?)", (stamp,))
-    return fts
+    return fts, False
 
 
-def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
+def _refresh(index: NotesIndex, ws: Workspace, changes: Changes, progress: bool) -> None:
+    """Bring the rows up to date with the changes: of the notes whose stamp changed, only
+    the ones whose content changed (by blob id) are parsed again."""
     conn = index.conn
     source = WorkTree(ws.root)
     notes_dir = ws.settings.notes_dir.strip("/")
-    known = {path: (size, mtime) for path, size, mtime in conn.execute("SELECT path, size, mtime_ns FROM files")}
-    # Every note is looked at (an edit in place changes no folder); only the ones whose size
-    # or time changed are read, and only the ones whose content changed are parsed.
-    different: list[tuple[str, os.stat_result, bool]] = []  # (path, stat, known before)
-    for path, st in source.note_files(notes_dir):
-        old = known.pop(path, None)
-        if old is None or old[0] != st.st_size or old[1] != st.st_mtime_ns:
-            different.append((path, st, old is not None))
-    changed: list[tuple[str, str, bytes, str, int, int]] = []  # (path, iso date, data, blob, size, mtime)
-    touched: list[tuple[int, int, str]] = []
-    paths = [path for path, _st, _known in different]
-    for (path, st, was_known), date in zip(different, dates_from_paths(paths, notes_dir), strict=True):
+    different, gone = changes
+    changed: list[tuple[str, str, bytes, str, Stamp]] = []  # (path, iso date, data, blob, stamp)
+    touched: list[tuple[int, int, int, str]] = []
+    paths = [path for path, _stamp, _known in different]
+    recent = time.time_ns() - RACY_NS
+    for (path, stamp, was_known), date in zip(different, dates_from_paths(paths, notes_dir), strict=True):
         if isinstance(date, str):
             continue  # not a note path: `check` reports it
         try:
@@ -348,11 +361,15 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
         except OSError as exc:
             raise refusal(exc, path) from None
         blob = git_blob_id(data)
+        if max(stamp[1], stamp[2]) >= recent:
+            # Written just now: a second write within the same clock tick would keep this
+            # stamp, so it is not trusted, and the note is read again next time (git's
+            # "racily clean" entries).
+            stamp = (stamp[0], -1, -1)
         if was_known and _blob(conn, path) == blob:
-            touched.append((st.st_size, st.st_mtime_ns, path))
+            touched.append((*stamp, path))
         else:
-            changed.append((path, date.isoformat(), data, blob, st.st_size, st.st_mtime_ns))
-    gone = list(known)
+            changed.append((path, date.isoformat(), data, blob, stamp))
     if not (changed or touched or gone):
         return
     heading = ws.settings.highlights_heading
@@ -361,9 +378,9 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
         for path in gone + [c[0] for c in changed]:
             _delete(index, path)
         _write(index, parsed)
-        files_rows = [(path, size, mtime, blob) for path, _iso, _data, blob, size, mtime in changed]
-        conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", files_rows)
-        conn.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", touched)
+        files_rows = [(path, *stamp, blob) for path, _iso, _data, blob, stamp in changed]
+        conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", files_rows)
+        conn.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?", touched)
 
 
 def _blob(conn: sqlite3.Connection, path: str) -> str | None:
@@ -402,6 +419,8 @@ _to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for the ma
 
 
 def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
+    from dairly.notes.rules import normal_url
+
     date = record.date.isoformat()
     folder = record.path.rpartition("/")[0]
     dumps = _to_json
@@ -462,6 +481,8 @@ Failed = tuple[str, str, int | None]  # an InputError's message, path and line
 def _parse_one(job: tuple[str, str, bytes, str]) -> Rows | Failed:
     """A note's rows, or why it cannot be read (as plain values: our errors do not survive
     the trip back from a worker process)."""
+    from dairly.notes.rules import note_problems  # only when a note changed: reading the index needs none of it
+
     path, iso, data, heading = job
     try:
         text = decode_note(data, path)

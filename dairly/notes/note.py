@@ -1,7 +1,7 @@
 """The one parser of a note: its front matter, draft flag, title, 今日要点 section and
 entries, read as the author meant them. Every command reads notes through here.
 
-`check` and `publish` need only each note's header (title and draft flag): read_header().
+`check` and `publish` need only each note's header (title, draft flag, placeholders): read_header().
 lint, search, stats, feed and export need the whole record: parse_note(), which finds the
 title with the same find_title() and the section with the same markdown.find_sections()
 that publish promotes from.
@@ -149,19 +149,23 @@ class Note(Record):
         return self.path.rpartition("/")[0]
 
 
-def read_header(path: str, date: datetime.date, text: str) -> Note:
-    """The header of a note's text (decoded: see decode_note)."""
+Header = tuple[str | None, int | None, bool, int | None]  # a Note without its path and date
+
+
+def read_header(path: str, text: str) -> Header:
+    """(title, title_line, draft, unfinished) of a note's text (decoded: see decode_note), as
+    plain values, which the scan gets from other processes too: Note(path, date, *header)."""
     placeholders = find_placeholders(text)
     unfinished = placeholders[0] if placeholders else None
     title = _first_line_title(text, 0)  # the usual note: no front matter, title first
     if title is not None:
-        return Note(path, date, title or None, 1 if title else None, False, unfinished)
+        return (title, 1, False, unfinished) if title else (None, None, False, unfinished)
     block, body_start = split_front_matter(text)
     draft = block is not None and parse_metadata(block, path).get("draft") is True
     found = find_title(text, body_start)
     if found is None or not found[0]:
-        return Note(path, date, None, None, draft, unfinished)
-    return Note(path, date, found[0], found[1], draft, unfinished)
+        return None, None, draft, unfinished
+    return found[0], found[1], draft, unfinished
 
 
 class NoteRecord(Record):

@@ -1,8 +1,10 @@
 """The scan of notes/ that `check` and `publish` run: every note's date (from its path)
-and header (from its text), and every file that is not a valid note, as a problem.
+and header (from its text), and every file that is not a valid note, as a problem; and
+the notes' stamps (WorkTree.note_stamps), by which the notes index sees what changed.
 
 Reading goes through a NoteSource, so the same scan judges the working tree or, for
-`check --staged`, the git index (dairly.gitrepo.GitIndex).
+`check --staged`, the git index (dairly.gitrepo.GitIndex). Files on disk are read on
+every core (dairly.parallel), with the results one process would have.
 """
 
 from __future__ import annotations
@@ -10,17 +12,21 @@ from __future__ import annotations
 import datetime
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
+from functools import partial
 from operator import attrgetter
 
 from dairly.config import Settings
 from dairly.errors import Problem
 from dairly.fsio import refusal
-from dairly.notes.note import Note, decode_note, read_header
+from dairly.notes.note import Header, Note, decode_note, read_header
 from dairly.notes.paths import dates_from_paths
+from dairly.parallel import map_slices
 from dairly.tuples import Record
 
 _FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
+
+Stamp = tuple[int, int, int]  # a file's (size, mtime_ns, ctime_ns): a write changes one of them
 
 
 _NOT_A_FILE = {
@@ -83,16 +89,17 @@ class WorkTree:
                         others.append(Listed(head + name, "symlink" if item.is_symlink() else "other"))
         return files, others
 
-    def note_files(self, notes_dir: str) -> Iterator[tuple[str, os.stat_result]]:
-        """(path, lstat) of every regular `*.md` file at a note's depth (notes/*/*.md): what
+    def note_stamps(self, notes_dir: str) -> list[tuple[str, Stamp]]:
+        """(path, stamp) of every regular `*.md` file at a note's depth (notes/*/*.md): what
         the notes index keeps current. One lstat a file gives its type and its stamp."""
         top = self.prefix + notes_dir
         try:
             folders = os.listdir(top)
         except FileNotFoundError:
-            return
+            return []
         except OSError as exc:
             raise refusal(exc, notes_dir) from None
+        found = []
         for folder in folders:
             try:
                 names = os.listdir(f"{top}/{folder}")
@@ -111,7 +118,8 @@ class WorkTree:
                     except OSError as exc:
                         raise refusal(exc, path) from None
                     if stat.S_ISREG(st.st_mode):
-                        yield path, st
+                        found.append((path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns)))
+        return found
 
     def read(self, path: str) -> bytes:
         fd = os.open(self.prefix + path, os.O_RDONLY)
@@ -164,16 +172,18 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     scan.paths = files + [entry.path for entry in others]
     for path, kind in others:
         scan.problems.append(Problem(path, _NOT_A_FILE[kind]))
-    read = source.read
+    dated: list[tuple[str, datetime.date]] = []
     for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
         if isinstance(date, str):
             scan.problems.append(Problem(path, date))
-            continue
-        try:
-            data = read(path)
-        except OSError as exc:
-            raise refusal(exc, path) from None
-        note = read_header(path, date, decode_note(data, path))
+        else:
+            dated.append((path, date))
+    paths = [path for path, _date in dated]
+    read_headers = partial(_headers, source.read)
+    # Files on disk are read on every core; the git index is read through one git process.
+    headers = map_slices(read_headers, paths) if isinstance(source, WorkTree) else read_headers(paths)
+    for (path, date), header in zip(dated, headers, strict=True):
+        note = Note(path, date, *header)
         scan.notes.append(note)
         if note.title is None:
             scan.problems.append(Problem(path, "has no title (a '# title' line); the history tree needs one"))
@@ -190,6 +200,18 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
             scan.problems.append(Problem(path, f"is dated in the future ({date.isoformat()})", warning=True))
     scan.problems.sort(key=attrgetter("path"))  # in path order, as a reader scans them
     return scan
+
+
+def _headers(read: Callable[[str], bytes], paths: list[str]) -> list[Header]:
+    """The header of the note at each path (plain values: they may come from another process)."""
+    headers = []
+    for path in paths:
+        try:
+            data = read(path)
+        except OSError as exc:
+            raise refusal(exc, path) from None
+        headers.append(read_header(path, decode_note(data, path)))
+    return headers
 
 
 def newest(notes: Iterable[Note]) -> Note | None:

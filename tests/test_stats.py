@@ -1,0 +1,79 @@
+"""stats' computation against the plain version of it: day ordinals against date
+arithmetic, and the quartiles against statistics.quantiles."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import statistics
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dairly.commands.stats import DAY, NO_RUN, Run, compute_stats, quartiles
+
+
+@given(st.lists(st.integers(0, 500), min_size=1, max_size=60))
+def test_quartiles_are_those_of_the_statistics_module(counts: list[int]) -> None:
+    counts.sort()
+    if len(counts) == 1:
+        assert quartiles(counts) == [float(counts[0])] * 3
+    else:
+        assert quartiles(counts) == statistics.quantiles(counts, n=4, method="inclusive")
+
+
+def plain_runs_and_gap(days: list[datetime.date]) -> tuple[list[Run], Run]:
+    """The streaks and the longest gap with date arithmetic, as stats first computed them."""
+    runs: list[Run] = []
+    start = days[0]
+    for before, day in itertools.pairwise(days):
+        if day - before != DAY:
+            runs.append(Run((before - start).days + 1, start, before))
+            start = day
+    runs.append(Run((days[-1] - start).days + 1, start, days[-1]))
+    gap = NO_RUN
+    for before, after in itertools.pairwise(days):
+        missing = (after - before).days - 1
+        if missing > gap.length:
+            gap = Run(missing, before + DAY, after - DAY)
+    return runs, gap
+
+
+def plain_months(per_day: dict[datetime.date, int]) -> dict[str, int]:
+    days = sorted(per_day)
+    months: dict[str, int] = {}
+    year, month = days[0].year, days[0].month
+    while (year, month) <= (days[-1].year, days[-1].month):
+        months[f"{year}-{month:02d}"] = 0
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for day, count in per_day.items():
+        months[f"{day.year}-{day.month:02d}"] += count
+    return months
+
+
+days_and_counts = st.lists(
+    st.tuples(st.dates(datetime.date(1999, 11, 1), datetime.date(2001, 3, 1)), st.integers(0, 9)),
+    min_size=1,
+    max_size=80,
+)
+
+
+@given(days_and_counts, st.dates(datetime.date(1999, 11, 1), datetime.date(2001, 4, 1)))
+def test_streaks_gaps_and_months_are_those_of_date_arithmetic(
+    notes: list[tuple[datetime.date, int]], today: datetime.date
+) -> None:
+    stats = compute_stats(notes, today, [])
+    per_day: dict[datetime.date, int] = {}
+    for day, count in notes:
+        per_day[day] = per_day.get(day, 0) + count
+    runs, gap = plain_runs_and_gap(sorted(per_day))
+    assert stats.longest_streak == max(runs, key=lambda r: (r.length, r.end))
+    last = runs[-1]
+    assert stats.current_streak == (last if last.end is not None and today - last.end <= DAY else NO_RUN)
+    assert stats.longest_gap == gap
+    assert stats.entries_per_month == plain_months(per_day)
+    assert stats.thresholds == (
+        statistics.quantiles(sorted(per_day.values()), n=4, method="inclusive")
+        if len(per_day) > 1
+        else [float(next(iter(per_day.values())))] * 3
+    )
