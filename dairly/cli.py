@@ -56,8 +56,9 @@ def main() -> None:
     try:
         app(args or ["--help"], prog_name="dairly")  # `dairly` alone shows the help, and succeeds
     except SystemExit as done:  # how Typer ends every run
-        code = done.code
-        exit_now(code if isinstance(code, int) else 0 if code is None else 1)
+        if done.code is None or isinstance(done.code, int):
+            exit_now(done.code or 0)
+        raise  # a message to print: the interpreter's exit prints it
 
 
 def _look_ahead() -> None:
@@ -544,10 +545,9 @@ def build_app(invoked: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(main_options)
-    names = [command.__name__.replace("_", "-") for command in COMMANDS]
-    only = invoked if invoked in (*names, "hook") else None
-    for command in COMMANDS:
-        name = command.__name__.replace("_", "-")
+    named = {command.__name__.replace("_", "-"): command for command in COMMANDS}
+    only = invoked if invoked in (*named, "hook") else None
+    for name, command in named.items():
         if only in (None, name):
             app.command(name)(command)
     if only not in (None, "hook"):
