@@ -1,8 +1,8 @@
-"""Work on every core for the passes that touch every note (reading the headers for
-`check` and `publish`, looking at the files for the notes index).
+"""Work on every core for the passes that touch every note: reading the headers for
+`check` and `publish`, and finding what changed for the notes index.
 
-`start(work, items)` runs `work(items)` in a forked child, for a result that is needed
-later: the notes index has its changes found that way while Typer is imported.
+`start(task)` runs `task()` in a forked child, for a result that is needed later: the
+notes index has its changes found that way while Typer is imported.
 `map_slices(work, items)` returns exactly `work(items)`: the items are cut into
 consecutive slices, forked children each run `work` on one, the parent runs it on the
 first, and the children's results come back through pipes, marshalled. A child that fails
@@ -22,6 +22,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+from functools import partial
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,10 +51,10 @@ def workers(count: int) -> int:
 
 
 class Started:
-    """`work(items)` running in a forked child, from `start`."""
+    """`task()` running in a forked child."""
 
-    def __init__(self, work: Callable[[list[Any]], Any], items: list[Any]) -> None:
-        self.work, self.items = work, items
+    def __init__(self, task: Callable[[], Any]) -> None:
+        self.task = task
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code
@@ -63,7 +64,7 @@ class Started:
                 quiet = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):  # it holds none of the user's terminals or pipes open
                     os.dup2(quiet, fd)
-                data = marshal.dumps(work(items))
+                data = marshal.dumps(task())
                 with open(write_end, "wb") as pipe:
                     pipe.write(data)
                 status = 0
@@ -80,9 +81,9 @@ class Started:
         return data if status == 0 else None
 
     def result(self) -> Any:
-        """What `work(items)` returns (worked out here if the child failed)."""
+        """What `task()` returns (worked out here if the child failed)."""
         payload = self.collect()
-        return marshal.loads(payload) if payload is not None else self.work(self.items)
+        return marshal.loads(payload) if payload is not None else self.task()
 
     def cancel(self) -> None:
         import signal
@@ -92,10 +93,10 @@ class Started:
         os.waitpid(self.pid, 0)
 
 
-def start(work: Callable[[list[T]], R], items: list[T]) -> Started | None:
-    """`work(items)` started in another process, or None where none is forked; what it
-    returns must be marshallable, as for map_slices."""
-    return Started(work, items) if workers(MIN_SLICE * 2) > 1 else None
+def start(task: Callable[[], R]) -> Started | None:
+    """`task()` started in another process, or None where no process is forked (not
+    Linux, one core, DAIRLY_WORKERS=1); what it returns must be marshallable."""
+    return Started(task) if workers(sys.maxsize) > 1 else None
 
 
 def map_slices(work: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
@@ -108,7 +109,7 @@ def map_slices(work: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
     children: list[Started] = []
     try:
         for part in slices[1:]:
-            children.append(Started(work, part))
+            children.append(Started(partial(work, part)))
         results = work(slices[0])
     except BaseException:
         for child in children:
@@ -116,5 +117,5 @@ def map_slices(work: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
         raise
     payloads = [child.collect() for child in children]  # every child is reaped before work() may raise
     for child, payload in zip(children, payloads, strict=True):
-        results.extend(marshal.loads(payload) if payload is not None else work(child.items))
+        results.extend(marshal.loads(payload) if payload is not None else child.task())
     return results

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,7 @@ def test_a_started_child_can_be_cancelled() -> None:
     from dairly.parallel import start
 
     with processes(2):
-        started = start(lambda _: time.sleep(30), [])
+        started = start(partial(time.sleep, 30))
     assert started is not None
     started.cancel()
     assert no_children_left()

@@ -8,6 +8,7 @@ and the scan's WorkTree.
 from __future__ import annotations
 
 import os
+from functools import partial
 
 from dairly.notes.scan import Stamp, WorkTree
 from dairly.parallel import Started, start
@@ -81,7 +82,7 @@ def look_ahead(ws: Workspace) -> None:
     """Start changes_from_file in another process, for take_ahead to collect: a command
     that opens the index calls this before importing Typer, which takes about as long."""
     path, notes_dir = index_path(ws), ws.settings.notes_dir.strip("/")
-    started = start(lambda _: changes_from_file(path, ws.root, notes_dir), [])
+    started = start(partial(changes_from_file, path, ws.root, notes_dir))
     if started is not None:
         _AHEAD[ws.root] = started
 

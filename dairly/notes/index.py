@@ -274,8 +274,7 @@ def open_index(ws: Workspace, *, progress: bool = True) -> NotesIndex:
     try:
         conn, fts, kept = _open(path, stamp)
     except sqlite3.OperationalError:  # locked for too long, read-only, nowhere to keep it
-        conn, fts, kept = _open(":memory:", stamp)  # an index for this run only
-        kept = False
+        conn, fts, kept = _open(":memory:", stamp)  # an index for this run only: nothing kept
     except sqlite3.DatabaseError:  # a damaged file: start again
         _remove(path)
         conn, fts, kept = _open(path, stamp)
