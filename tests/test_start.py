@@ -4,6 +4,8 @@ user's own day; the command line's habits."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -199,9 +201,16 @@ def test_a_closed_pipe_has_one_exit_code(tmp_path: Path, env, command):
         write(tmp_path, f"notes/202202/02{i:02d}.md", f"# Day {i}\n\n## 今日要点\n\n{body}")
         write(tmp_path, f"notes/202202/images/{i}.md".replace(".md", ".txt"), "")
     write(tmp_path, "notes/202202/0201.md", "# Day\n\n## 今日要点\n\n" + "1. [x](./missing.png)\n" * 400)
-    proc = subprocess.Popen([DAIRLY, *command], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.readline()
-    proc.stdout.close()  # like `dairly ... | head -1`
+    # Two hundred years of months: stats prints a line for each.
+    write(tmp_path, "notes/182202/0201.md", "# An old day\n\n## 今日要点\n\n1. [old](https://e.com/old)\n")
+    # A pipe of one page, and more output than two pages: dairly is still writing when
+    # the reader closes it, however the two processes are scheduled.
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+    proc = subprocess.Popen([DAIRLY, *command], cwd=tmp_path, env=env, stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    assert proc.stderr is not None
+    with open(read_end, "rb") as stdout:
+        stdout.readline()  # like `dairly ... | head -1`
     assert proc.wait(timeout=60) == 141
     assert proc.stderr.read() == b""
