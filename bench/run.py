@@ -9,7 +9,7 @@ after one warm-up):
 - `dairly check` (the hook's fast path), `dairly check --staged` (what both pre-commit
   hooks run) and the same check through the Typer app (`dairly --root . check`);
 - `dairly publish` with its commit, from a fresh stale state each run (one new note, the
-  README as committed: see publish_states), against its floor: `dairly check` + `git add`
+  README as committed: see PublishStates), against its floor: `dairly check` + `git add`
   + `git commit` of the same files; `dairly publish --no-commit` in sync and stale;
 - warm `search`, `stats` and `lint`, and with no index `search` and `stats` (the first
   index build);
@@ -385,7 +385,8 @@ def run_once(cmd: Cmd, cwd: Path, env: dict[str, str], ok: tuple[int, ...]) -> f
     """Wall time (s) of one whole process (or of each of a sequence, one after another)."""
     start = time.perf_counter()
     for step in steps(cmd):
-        code = subprocess.run(step, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        null = subprocess.DEVNULL  # stdin too: `dairly init` asks questions on a terminal
+        code = subprocess.run(step, cwd=cwd, env=env, stdin=null, stdout=null, stderr=null).returncode
         if code not in ok:
             raise SystemExit(f"`{' '.join(step)}` exited {code} in {cwd}")
     return time.perf_counter() - start
@@ -661,8 +662,11 @@ def main() -> None:
         floor = add("python -c pass", None, measure(FLOOR, work, env, runs))
         typer_floor = add("hello-world typer app", None, measure([PY, str(hello)], work, env, runs))
         own = add("dairly check (own repo)", None, measure([dairly, "check"], args.repo, env, runs))
-        first = first_hour(dairly, work, env, runs)
-        print(f"  first hour: {first['total'] * 1000:.1f} ms", file=sys.stderr, flush=True)
+        try:  # a number, not a target: a change to init or new must not stop the bench
+            first: dict[str, float] | str = first_hour(dairly, work, env, runs)
+        except SystemExit as failed:
+            first = str(failed)
+        print(f"  first hour: {first}", file=sys.stderr, flush=True)
         if args.vs:
             vs = measure_pair([dairly, "check"], [args.vs, "check"], args.repo, env, runs)
             saved = (1 - vs["ratio"]) * 100
@@ -859,12 +863,15 @@ def main() -> None:
             f" {x_pass:>7} {x_bare:>7} {x_typer:>7} {x_cog:>6} {per_note:>8} {r['rss']:>8.1f} {r['tree']:>7.1f}"
         )
     print()
-    print(
-        "a newcomer's first hour (fresh git repository; medians):"
-        f" dairly init --preset en {first['init'] * 1000:.1f} ms,"
-        f" dairly new {first['new'] * 1000:.1f} ms, dairly publish {first['publish'] * 1000:.1f} ms;"
-        f" total {first['total'] * 1000:.1f} ms"
-    )
+    if isinstance(first, str):
+        print(f"a newcomer's first hour: failed: {first}")
+    else:
+        print(
+            "a newcomer's first hour (fresh git repository; medians):"
+            f" dairly init --preset en {first['init'] * 1000:.1f} ms,"
+            f" dairly new {first['new'] * 1000:.1f} ms, dairly publish {first['publish'] * 1000:.1f} ms;"
+            f" total {first['total'] * 1000:.1f} ms"
+        )
     print("processes and threads each command starts (strace -f; n/a: strace not found, or may not trace here):")
     for (name, size), counted in forks.items():
         print(
