@@ -381,7 +381,8 @@ def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str | None:
     caller can tell from HEAD whether the commit was made."""
     import git  # GitPython: the library dairly commits with, loaded on this path only
 
-    repo = git.Repo(notes_repo.top)
+    # A work tree whose git directory is elsewhere (GIT_DIR) has no .git: open the git dir.
+    repo = git.Repo(notes_repo.top if os.path.exists(os.path.join(notes_repo.top, ".git")) else notes_repo.git_dir)
     _finish(repo, ["add", "--all", "--", *paths])
     try:
         _finish(repo, ["commit", "--quiet", "-m", message, "--", *paths], whole=True)

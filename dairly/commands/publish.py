@@ -254,9 +254,11 @@ def _publish(
     if push:
         try:
             lines.append((f"pushed to {gitrepo.push(notes_repo, state)}", None))
-        except BaseException:
+        except BaseException as exc:
             for line, style in lines:  # the commit exists: say so before the error
                 output.say(line, style)
+            if isinstance(exc, GitError) and sha is not None:
+                raise GitError(f"committed {sha[:7]}, but did not push it: {exc.message}") from None
             raise
     return lines, OK
 
