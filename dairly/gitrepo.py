@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shlex
 import subprocess
 import sys
@@ -19,6 +20,10 @@ import sys
 from dairly.errors import GitError
 from dairly.notes.scan import Listed, is_hidden, is_note_name
 from dairly.workspace import Workspace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
+if TYPE_CHECKING:
+    import git
 
 
 def run_git(
@@ -400,10 +405,10 @@ def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str | None:
     return sha
 
 
-def _finish(repo: object, args: list[str], whole: bool = False) -> None:
+def _finish(repo: git.Repo, args: list[str], whole: bool = False) -> None:
     """Run git through GitPython and wait for it to end, through interrupts too."""
-    handle = repo.git.execute(["git", *args], as_process=True)  # type: ignore[attr-defined]
-    proc: subprocess.Popen[bytes] = handle.proc
+    proc = repo.git.execute(["git", *args], as_process=True).proc
+    assert proc is not None  # as_process: the running git
     interrupted = False
     while True:
         try:
@@ -465,7 +470,7 @@ class IndexSnapshot:
 def push(notes_repo: NotesRepo, state: Status) -> str:
     """Push the current branch to its upstream; returns 'remote/branch'."""
     branch = state.branch or ""
-    out = notes_repo.git("config", "--get-regexp", rf"^branch\.{_regex(branch)}\.(remote|merge)$", ok=(0, 1))
+    out = notes_repo.git("config", "--get-regexp", rf"^branch\.{re.escape(branch)}\.(remote|merge)$", ok=(0, 1))
     config = dict(line.split(" ", 1) for line in out.decode("utf-8", "replace").splitlines() if " " in line)
     remote = config.get(f"branch.{branch}.remote", "")
     merge = config.get(f"branch.{branch}.merge", "")
@@ -477,9 +482,3 @@ def push(notes_repo: NotesRepo, state: Status) -> str:
     except GitError as exc:
         raise GitError(f"{exc.message}; push it with `git push {remote} HEAD:{target}`") from None
     return f"{remote}/{target}"
-
-
-def _regex(text: str) -> str:
-    import re
-
-    return re.escape(text)

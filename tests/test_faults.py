@@ -75,7 +75,7 @@ def test_an_interrupt_after_the_commit_keeps_it_and_rolls_nothing_back(tmp_path:
     root = committed_repo(tmp_path / "r", git)
     add_note(root, "2022-01-10")
     marker = tmp_path / "post-commit-ran"
-    hook(root, "post-commit", f"touch {marker}\nsleep 2")
+    hook(root, "post-commit", f"touch {marker}\nsleep 5")  # wide enough under load
     result = interrupted_publish(root, env, marker, group=False)
     assert result.returncode == 130, result
     assert result.stdout.endswith("committed " + git(root, "rev-parse", "--short=7", "HEAD").strip()
