@@ -407,7 +407,8 @@ def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str | None:
 
 def _finish(repo: git.Repo, args: list[str], whole: bool = False) -> None:
     """Run git through GitPython and wait for it to end, through interrupts too."""
-    proc = repo.git.execute(["git", *args], as_process=True).proc
+    handle = repo.git.execute(["git", *args], as_process=True)  # kept: dropping it kills git
+    proc = handle.proc
     assert proc is not None  # as_process: the running git
     interrupted = False
     while True:
