@@ -1,11 +1,14 @@
 """`dairly publish`: promote the newest note into the README, regenerate the history
 tree, write the README atomically and commit it with the notes being published.
 
-All or nothing: everything that can be checked is checked before the README is written
+A transaction: everything that can be checked is checked before the README is written
 (the notes, the README's layout, that `check` will accept the new README, the file's
-permissions, and for a commit the repository's state); if the commit still fails, the
-README's bytes and the git index are put back as they were. Nothing is printed until
-the work is done, so a closed or unwritable terminal cannot leave it half done.
+permissions, and for a commit the repository's state, looked at once with one `git
+status` after the scan). The commit holds exactly what the scan read and decided to
+publish. Until HEAD moves, a failure or an interrupt puts the README's bytes back, then
+the git index; once HEAD has moved, the commit stands and is reported, whatever comes
+next. Nothing is printed until the work is done (or the commit made), so a closed or
+unwritable terminal cannot leave it half done.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import shlex
 from dairly import gitrepo, output
 from dairly.config import format_date_template
 from dairly.errors import OK, PROBLEMS, DairlyError, FileSystemError, GitError, InputError, NotesError
-from dairly.fsio import atomic_write, remove_stale_temp_files
+from dairly.fsio import atomic_write, refusal, remove_stale_temp_files
 from dairly.notes.paths import note_path
 from dairly.notes.scan import WorkTree, is_hidden
 from dairly.readme.plan import Plan, compute
@@ -294,12 +297,15 @@ class _no_interrupts:
     def __enter__(self) -> None:
         import signal
 
-        self.old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        self.old = (
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+        )
 
     def __exit__(self, *exc: object) -> None:
         import signal
 
-        signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
+        if self.old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
 
 
 def _roll_back(
@@ -316,8 +322,11 @@ def _roll_back(
         try:
             atomic_write(readme_file, before, plan.readme_path)
         except DairlyError:
-            with open(readme_file, "wb") as f:  # a full disk has no room for a new file: in place
-                f.write(before)
+            try:
+                with open(readme_file, "wb") as f:  # a full disk has no room for a new file: in place
+                    f.write(before)
+            except OSError as err:
+                raise refusal(err, plan.readme_path) from None
     if not snapshot.changed():
         return
     try:
