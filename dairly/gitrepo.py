@@ -343,20 +343,31 @@ class GitIndex(BlobNotes):
             if mode[:3] != "100" or not path.endswith(".md"):
                 continue
             try:
-                fd = os.open(top + path, os.O_RDONLY | os.O_NOFOLLOW)
-                with os.fdopen(fd, "rb") as f:
-                    data = f.read()
+                data = _read_file(top + path)
             except OSError:
                 rest[path] = sha
                 continue
-            digest = hashlib.sha1 if len(sha) == 40 else hashlib.sha256
-            if digest(b"blob %d\0%s" % (len(data), data)).hexdigest() == sha:
+            digest = (hashlib.sha1 if len(sha) == 40 else hashlib.sha256)(b"blob %d\0" % len(data))  # git's object id
+            digest.update(data)
+            if digest.hexdigest() == sha:
                 found[path] = data
             else:
                 rest[path] = sha
         blobs = cat_blobs(self.notes_repo, list(rest.values()))
         found.update((path, blobs[sha]) for path, sha in rest.items())
         return found
+
+
+def _read_file(path: str) -> bytes:
+    """A file's bytes, never through a symbolic link (its own name's: O_NOFOLLOW)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        chunks = [os.read(fd, 1 << 16)]
+        while len(chunks[-1]) == 1 << 16:  # over 64 KB: read the rest
+            chunks.append(os.read(fd, 1 << 16))
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def listed_blobs(notes_repo: NotesRepo, out: bytes, sha_field: int) -> dict[str, tuple[str, str]]:
