@@ -1,7 +1,11 @@
-"""The only importer of GitPython: open the repository the workspace found, judge its
-state, read its index, make the one scoped commit `publish` asks for, and serve the
-README merge driver (which commits a merge is between, the notes it produces, git's line
-merge, the driver's registration). Everything else in dairly works without git.
+"""git plumbing: the one way dairly calls git (run_git, a git process with the arguments
+given), and what the commands ask of git through it: the repository's state in one
+`git status`, the index as `check --staged` reads it, committed text, the scoped commit,
+the index snapshot publish puts back, the push, the remote.
+
+The commit is made through GitPython, the library dairly commits with; it is imported
+there only, so `check --staged` (the commit hook) never loads it. The README merge driver
+lives in dairly.mergedriver.
 """
 
 from __future__ import annotations
@@ -10,25 +14,55 @@ import os
 import posixpath
 import re
 import shlex
+import subprocess
 import sys
-from dataclasses import dataclass
-from pathlib import Path
-
-import git
 
 from dairly.errors import GitError
-from dairly.fsio import atomic_write, refusal
-from dairly.notes.scan import Listed
-from dairly.tuples import Record
+from dairly.notes.scan import Listed, is_hidden, is_note_name
 from dairly.workspace import Workspace
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
+if TYPE_CHECKING:
+    import git
 
-@dataclass
+
+def run_git(
+    args: list[str], cwd: str, *, stdin: bytes | None = None, ok: tuple[int, ...] = (0,), whole: bool = False
+) -> tuple[int, bytes]:
+    """(exit status, stdout) of `git ARGS` run in `cwd`. An exit status outside `ok` is a
+    GitError with git's first line of output, or all of it (`whole`: a hook's reason is
+    rarely on its first line)."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+    if proc.returncode not in ok:
+        raise GitError(f"git {args[0]} failed: {_reason(proc.stdout, proc.stderr, proc.returncode, whole)}")
+    return proc.returncode, proc.stdout
+
+
+def _reason(out: bytes | str | None, err: bytes | str | None, status: int, whole: bool) -> str:
+    text = "\n".join(x.decode("utf-8", "replace") if isinstance(x, bytes) else x or "" for x in (out, err))
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return f"exit status {status}"
+    if whole and len(lines) > 1:
+        return "\n" + "\n".join("    " + ln for ln in lines)
+    return lines[0].strip()
+
+
 class NotesRepo:
     """A notes repository inside a git work tree (possibly a subfolder of it)."""
 
-    repo: git.Repo
-    prefix: str  # the notes repository's folder relative to the work tree, "" at the top
+    __slots__ = ("git_dir", "prefix", "top")
+
+    def __init__(self, top: str, git_dir: str, prefix: str) -> None:
+        self.top = top  # the work tree's top folder
+        self.git_dir = git_dir
+        self.prefix = prefix  # the notes repository's folder relative to the top, "" at the top
+
+    def git(self, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,), whole: bool = False) -> bytes:
+        return run_git(list(args), self.top, stdin=stdin, ok=ok, whole=whole)[1]
 
     def top_path(self, path: str) -> str:
         return f"{self.prefix}/{path}" if self.prefix else path
@@ -42,21 +76,73 @@ class NotesRepo:
 
 
 def open_repo(ws: Workspace, purpose: str = "use --no-commit to only write the README") -> NotesRepo:
-    """The git repository holding the workspace (found by Workspace.open)."""
-    if ws.work_tree is None:
+    """The git repository holding the workspace (found by Workspace.open, as git finds it)."""
+    if ws.work_tree is None or ws.git_dir is None:
         raise GitError(f"{ws.root} is not in a git repository; {purpose}")
-    try:
-        repo = git.Repo(ws.work_tree)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GitError(f"{ws.root} is not in a usable git repository; {purpose}") from None
-    if repo.bare or repo.working_tree_dir is None:
-        raise GitError(f"{ws.root} is in a bare git repository; {purpose}")
-    prefix = Path(os.path.relpath(ws.root, os.path.realpath(repo.working_tree_dir))).as_posix()
-    return NotesRepo(repo, "" if prefix == "." else prefix)
+    if not os.path.isdir(ws.git_dir):
+        raise GitError(f"{ws.root} is not in a usable git repository ({ws.git_dir} is missing); {purpose}")
+    top = os.path.realpath(ws.work_tree)
+    prefix = os.path.relpath(ws.root, top).replace(os.sep, "/")
+    return NotesRepo(top, ws.git_dir, "" if prefix == "." else prefix)
 
 
-def _in_progress(repo: git.Repo) -> str | None:
-    git_dir = Path(repo.git_dir)
+# --- the repository's state --------------------------------------------------------------
+
+
+class Status:
+    """One `git status` of the whole work tree: HEAD, the branch and its upstream, and
+    every path that differs, staged or not, untracked or ignored."""
+
+    def __init__(self, out: bytes) -> None:
+        self.head: str | None = None  # HEAD's commit; None on an unborn branch
+        self.branch: str | None = None  # None when HEAD is detached
+        self.upstream: str | None = None  # "remote/branch"
+        self.staged: list[str] = []  # work-tree paths whose index entry differs from HEAD
+        self.changed: set[str] = set()  # ... that differ from HEAD anywhere, or are untracked
+        self.ignored: list[str] = []  # untracked ignored paths (folders end in "/")
+        for record in out.decode("utf-8", "surrogateescape").split("\0"):
+            kind, _, rest = record.partition(" ")
+            if kind == "#":
+                key, _, value = rest.partition(" ")
+                if key == "branch.oid" and value != "(initial)":
+                    self.head = value
+                elif key == "branch.head" and value != "(detached)":
+                    self.branch = value
+                elif key == "branch.upstream":
+                    self.upstream = value
+            elif kind in ("1", "u"):  # "1 XY sub mH mI mW hH hI path", "u XY sub m1 m2 m3 mW h1 h2 h3 path"
+                fields = rest.split(" ", 7 if kind == "1" else 9)
+                path = fields[-1]
+                if fields[0][0] != "." or kind == "u":
+                    self.staged.append(path)
+                self.changed.add(path)
+            elif kind == "?":
+                self.changed.add(rest)
+            elif kind == "!":
+                self.ignored.append(rest)
+
+    def is_ignored(self, path: str) -> bool:
+        return any(path == p or (p.endswith("/") and path.startswith(p)) for p in self.ignored)
+
+
+def status(notes_repo: NotesRepo) -> Status:
+    """The state publish decides from, in one git process. Untracked files are listed one
+    by one, ignored ones as git matches them (an ignored folder, not its files)."""
+    return Status(
+        notes_repo.git(
+            "status",
+            "--porcelain=v2",
+            "-z",
+            "--branch",
+            "--untracked-files=all",
+            "--ignored=matching",
+            "--no-renames",
+            "--ignore-submodules=dirty",
+        )
+    )
+
+
+def _in_progress(git_dir: str) -> str | None:
     for marker, what in (
         ("MERGE_HEAD", "a merge"),
         ("rebase-merge", "a rebase"),
@@ -65,195 +151,104 @@ def _in_progress(repo: git.Repo) -> str | None:
         ("REVERT_HEAD", "a revert"),
         ("BISECT_LOG", "a bisect"),
     ):
-        if (git_dir / marker).exists():
+        if os.path.exists(os.path.join(git_dir, marker)):
             return what
     return None
 
 
-def _run(repo: git.Repo, *args: str, whole: bool = False) -> str:
-    """git's output; a failure is a GitError with git's first line of output, or with all
-    of it (`whole`), since a hook's reason is rarely on its first line."""
-    try:
-        out: str = repo.git.execute(["git", *args])
-        return out
-    except git.GitCommandError as exc:
-        lines = [ln.rstrip() for ln in f"{_unwrapped(exc.stdout)}\n{_unwrapped(exc.stderr)}".splitlines()]
-        lines = [ln for ln in lines if ln.strip()]
-        if not lines:
-            reason = f"exit status {exc.status}"
-        elif whole and len(lines) > 1:
-            reason = "\n" + "\n".join("    " + ln for ln in lines)
-        else:
-            reason = lines[0].strip()
-        raise GitError(f"git {args[0]} failed: {reason}") from None
-
-
-def _unwrapped(text: object) -> str:
-    """git's own output, without the `  stderr: '...'` GitPython wraps it in."""
-    text = str(text or "").strip()
-    for label in ("stderr: '", "stdout: '"):
-        if text.startswith(label) and text.endswith("'"):
-            return text[len(label) : -1]
-    return text
-
-
-def staged_paths(notes_repo: NotesRepo) -> list[str]:
-    """Paths (relative to the work tree top) whose staged content differs from HEAD."""
-    repo = notes_repo.repo
-    if repo.head.is_valid():
-        out = _run(repo, "diff", "--cached", "--name-only", "-z", "--no-renames")
-    else:  # unborn branch: everything in the index is staged
-        out = _run(repo, "ls-files", "--cached", "-z")
-    return [p for p in out.split("\0") if p]
-
-
-def changed_paths(notes_repo: NotesRepo, pathspecs: list[str]) -> list[str]:
-    """Work-tree paths under `pathspecs` that differ from HEAD: modified, new or deleted."""
-    out = _run(
-        notes_repo.repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *pathspecs
-    )
-    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
-
-
-def preflight(notes_repo: NotesRepo, paths: list[str], *, push: bool = False) -> None:
+def preflight(notes_repo: NotesRepo, state: Status, paths: list[str], *, push: bool = False) -> None:
     """Refuse, before anything is written, the states we will not commit in; `paths` are
-    the work-tree paths the commit will stage."""
-    repo = notes_repo.repo
-    lock = Path(repo.git_dir) / "index.lock"
-    if lock.exists():
+    the work-tree paths the commit will stage. Reads files only: no git process."""
+    lock = os.path.join(notes_repo.git_dir, "index.lock")
+    if os.path.exists(lock):
         raise GitError(
             f"{lock} exists: another git command is running, or one was stopped before it finished;"
             " when no git command is running, remove the file and publish again"
         )
-    top = Path(repo.working_tree_dir or ".")
     for path in paths:
         parts = path.split("/")
         for depth in range(1, len(parts)):
             folder = "/".join(parts[:depth])
-            if (top / folder).is_symlink():
+            if os.path.islink(os.path.join(notes_repo.top, folder)):
                 raise GitError(f"{folder} is a symbolic link, and git does not commit files beyond one ({path})")
-    doing = _in_progress(repo)
+    doing = _in_progress(notes_repo.git_dir)
     if doing:
         raise GitError(f"{doing} is in progress; finish or abort it, or use --no-commit")
-    if repo.head.is_detached:
+    if state.branch is None:
         raise GitError("HEAD is detached; check out a branch first, or use --no-commit")
-    if push and upstream(notes_repo) is None:
-        branch = repo.active_branch.name
-        raise GitError(f"branch {branch} has no upstream to push to; set one with `git push -u REMOTE {branch}`")
-    try:
-        repo.git.var("GIT_AUTHOR_IDENT")
-        repo.git.var("GIT_COMMITTER_IDENT")
-    except Exception:
+    if push and state.upstream is None:
         raise GitError(
-            "git has no user identity; set it with `git config user.name` and `git config user.email`"
-        ) from None
+            f"branch {state.branch} has no upstream to push to; set one with `git push -u REMOTE {state.branch}`"
+        )
 
 
-_SYMLINK_MODE = 0o120000
+def head(notes_repo: NotesRepo) -> str | None:
+    """HEAD's commit, None on an unborn branch."""
+    out = notes_repo.git("rev-parse", "--quiet", "--verify", "HEAD^{commit}", ok=(0, 1))
+    return out.decode("ascii").strip() or None
 
 
 def head_text(notes_repo: NotesRepo, path: str) -> str | None:
     """The committed text of a notes-repo path (through a committed symbolic link), None on
     an unborn branch or for a new file."""
-    repo = notes_repo.repo
-    if not repo.head.is_valid():
-        return None
     top_path = notes_repo.top_path(path)
     for _ in range(8):  # links to links, but never round in circles
-        try:
-            blob = repo.head.commit.tree / top_path
-        except KeyError:
+        out = notes_repo.git("ls-tree", "-z", "HEAD", "--", top_path, ok=(0, 128))
+        meta, _, found = out.decode("utf-8", "surrogateescape").partition("\t")
+        if not meta or found.rstrip("\0") != top_path:
             return None
-        data: bytes = blob.data_stream.read()
-        if blob.mode != _SYMLINK_MODE:
+        mode, _type, sha = meta.split()
+        data = cat_blobs(notes_repo, [sha])[sha]
+        if mode != "120000":
             return data.decode("utf-8", errors="surrogateescape")
         top_path = posixpath.normpath(posixpath.join(posixpath.dirname(top_path), data.decode("utf-8")))
     return None
 
 
-def upstream(notes_repo: NotesRepo) -> tuple[str, str] | None:
-    """(remote, branch) the current branch tracks, or None."""
-    repo = notes_repo.repo
-    if repo.head.is_detached:
-        return None
-    tracking = repo.active_branch.tracking_branch()
-    if tracking is None:
-        return None
-    return tracking.remote_name, tracking.remote_head
-
-
-def push(notes_repo: NotesRepo) -> str:
-    """Push the current branch to its upstream; returns 'remote/branch'."""
-    target = upstream(notes_repo)
-    if target is None:
-        raise GitError("the current branch has no upstream to push to")
-    remote, branch = target
-    _run(notes_repo.repo, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
-    return f"{remote}/{branch}"
-
-
-def hooks_dir(notes_repo: NotesRepo) -> Path:
+def hooks_dir(notes_repo: NotesRepo) -> str:
     """Where git looks for hooks, honouring core.hooksPath."""
-    repo = notes_repo.repo
-    path = Path(_run(repo, "rev-parse", "--git-path", "hooks").strip())
-    return path if path.is_absolute() else Path(repo.working_tree_dir or ".") / path
+    path = notes_repo.git("rev-parse", "--git-path", "hooks").decode("utf-8", "surrogateescape").strip()
+    return os.path.join(notes_repo.top, path)  # an absolute path stays as it is
 
 
-def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str | None:
-    """Stage exactly `paths` (work-tree relative) and commit only them; returns the new sha,
-    or None when the commit would change nothing (the index already held them, or another
-    `git commit` took them first)."""
-    repo = notes_repo.repo
-    _run(repo, "add", "--all", "--", *paths)
-    if not _differs_from_head(repo, paths):
-        return None
-    try:
-        _run(repo, "commit", "--quiet", "-m", message, "--", *paths, whole=True)
-    except GitError:
-        if not _differs_from_head(repo, paths):  # a concurrent commit took them: they are in
-            return None
-        raise
-    return repo.head.commit.hexsha
+def origin_url(notes_repo: NotesRepo) -> tuple[str, str]:
+    """(the `origin` remote's URL, the current branch), each "" when there is none."""
+    out = notes_repo.git("config", "--get", "remote.origin.url", ok=(0, 1)).decode("utf-8", "replace").strip()
+    branch = notes_repo.git("symbolic-ref", "--quiet", "--short", "HEAD", ok=(0, 1, 128)).decode("utf-8", "replace")
+    return out, branch.strip()
 
 
-def _differs_from_head(repo: git.Repo, paths: list[str]) -> bool:
-    if not repo.head.is_valid():
-        return True
-    try:
-        repo.git.execute(["git", "diff", "--quiet", "HEAD", "--", *paths])
-    except git.GitCommandError:
-        return True
-    return False
+def dairly_command(args: str, *, missing: str) -> str:
+    """The shell line git runs dairly with, from a hook or as the merge driver: the
+    interpreter dairly runs with now (a virtualenv is often not on PATH when git runs),
+    then `dairly` on PATH, else `missing`. Git runs both from the top of the work tree."""
+    python = shlex.quote(sys.executable)
+    return (
+        f"if [ -x {python} ] && {python} -c 'import dairly' 2>/dev/null; then {python} -m dairly {args};"
+        f" elif command -v dairly >/dev/null 2>&1; then dairly {args}; else {missing}; fi"
+    )
 
 
-class IndexSnapshot:
-    """The git index's bytes before publish stages anything, to put back if the commit
-    fails: the paths the user had staged stay staged, exactly as they were."""
+# --- reading blobs -----------------------------------------------------------------------
 
-    def __init__(self, notes_repo: NotesRepo) -> None:
-        self.path = Path(notes_repo.repo.git_dir) / "index"
-        try:
-            self.data: bytes | None = self.path.read_bytes()
-        except FileNotFoundError:
-            self.data = None
 
-    def restore(self) -> None:
-        """Write the saved index back the way git writes it: through index.lock."""
-        lock = self.path.with_name("index.lock")
-        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(self.data or b"")
-                f.flush()
-                os.fsync(f.fileno())
-        except BaseException:
-            lock.unlink(missing_ok=True)
-            raise
-        if self.data is None:
-            lock.unlink()
-            self.path.unlink(missing_ok=True)
-        else:
-            os.replace(lock, self.path)
+def cat_blobs(notes_repo: NotesRepo, shas: list[str]) -> dict[str, bytes]:
+    """The contents of these objects, through one `git cat-file --batch`."""
+    found: dict[str, bytes] = {}
+    if not shas:
+        return found
+    wanted = list(dict.fromkeys(shas))
+    out = notes_repo.git("cat-file", "--batch", stdin="".join(f"{sha}\n" for sha in wanted).encode("ascii"))
+    at = 0
+    for sha in wanted:  # "<sha> <type> <size>\n<content>\n", or "<sha> missing\n"
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if len(header) != 3:
+            raise GitError(f"git cat-file: object {sha} is missing from the repository")
+        size = int(header[2])
+        found[sha] = out[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1
+    return found
 
 
 class BlobNotes:
@@ -266,26 +261,43 @@ class BlobNotes:
     ) -> None:
         self.notes_repo = notes_repo
         self._blobs = blobs
-        self._contents = contents or {}
+        self._contents = dict(contents or {})
+        self._fetched = False
 
     def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
+        """The same rule as the work tree's (dairly.notes.scan): hidden and editor files
+        ignored, case variants and links named like notes (or at a month folder's place)
+        reported, never followed."""
         found: dict[str, Listed] = {}
         head = notes_dir + "/"
         for path, (mode, _sha) in self._blobs.items():
             if not path.startswith(head):
                 continue
-            parts = path.split("/")
+            parts = path[len(head) :].split("/")
+            if any(is_hidden(part) for part in parts):
+                continue
             for depth, part in enumerate(parts[:-1]):
-                if depth > 0 and part.endswith(".md"):  # a folder named like a note
-                    folder = "/".join(parts[: depth + 1])
+                if is_note_name(part) is not False:  # a folder named like a note
+                    folder = head + "/".join(parts[: depth + 1])
                     found.setdefault(folder, Listed(folder, "dir"))
-            if path.endswith(".md"):
-                kind = "symlink" if mode == "120000" else "dir" if mode == "160000" else "file"
-                found[path] = Listed(path, kind)
+            note = is_note_name(parts[-1])
+            if mode == "120000":
+                if note is not False or len(parts) == 1:
+                    found[path] = Listed(path, "symlink")
+            elif mode == "160000":
+                if note is not False:
+                    found[path] = Listed(path, "dir")
+            elif note:
+                found[path] = Listed(path, "file")
+            elif note is None:
+                found[path] = Listed(path, "case")
         files = [entry.path for entry in found.values() if entry.kind == "file"]
         return files, [entry for entry in found.values() if entry.kind != "file"]
 
     def read(self, path: str) -> bytes:
+        if not self._fetched:
+            self._fetched = True
+            self._contents = {**self._fetch(), **self._contents}
         data = self._contents.get(path)
         if data is not None:
             return data
@@ -293,178 +305,76 @@ class BlobNotes:
             blob = self._blobs.get(path)
             if blob is None or blob[0] != "120000":
                 break
-            target = _object(self.notes_repo, blob[1]).decode("utf-8")
+            target = cat_blobs(self.notes_repo, [blob[1]])[blob[1]].decode("utf-8")
             path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
         if blob is None:
             raise FileNotFoundError(path)
-        return _object(self.notes_repo, blob[1])
+        data = self._contents.get(path)
+        return data if data is not None else cat_blobs(self.notes_repo, [blob[1]])[blob[1]]
 
-
-def _object(notes_repo: NotesRepo, sha: str) -> bytes:
-    data: bytes = notes_repo.repo.odb.stream(bytes.fromhex(sha)).read()
-    return data
+    def _fetch(self) -> dict[str, bytes]:
+        """Every regular `*.md` file's bytes, in one git process: what a scan reads."""
+        wanted = {p: sha for p, (mode, sha) in self._blobs.items() if mode[:3] == "100" and p.endswith(".md")}
+        blobs = cat_blobs(self.notes_repo, [sha for p, sha in wanted.items() if p not in self._contents])
+        return {p: blobs[sha] for p, sha in wanted.items() if sha in blobs}
 
 
 class GitIndex(BlobNotes):
     """Notes and README as staged in the git index, for `check --staged`.
 
     pre-commit stashes unstaged edits but leaves untracked files in place, so only the
-    index tells what the commit will contain; untracked notes do not exist here.
+    index tells what the commit will contain; untracked notes do not exist here. A file
+    whose bytes on disk hash to its staged object id is read from disk; the rest
+    (partially staged, intent-to-add, deleted or renamed in the work tree, outside a
+    sparse checkout, filtered by git attributes) come from one `git cat-file --batch`.
     """
 
     def __init__(self, notes_repo: NotesRepo) -> None:
-        out = _run(notes_repo.repo, "ls-files", "--stage", "-z", "--", notes_repo.top_path("."))
-        super().__init__(notes_repo, _listed_blobs(notes_repo, out, sha_field=1))  # mode sha stage\tpath
+        out = notes_repo.git("ls-files", "--stage", "-z", "--", notes_repo.top_path("."))
+        super().__init__(notes_repo, listed_blobs(notes_repo, out, sha_field=1))  # mode sha stage\tpath
+
+    def _fetch(self) -> dict[str, bytes]:
+        import hashlib
+
+        top = os.path.join(self.notes_repo.top, self.notes_repo.prefix, "")
+        found: dict[str, bytes] = {}
+        rest: dict[str, str] = {}
+        for path, (mode, sha) in self._blobs.items():
+            if mode[:3] != "100" or not path.endswith(".md"):
+                continue
+            try:
+                data = _read_file(top + path)
+            except OSError:
+                rest[path] = sha
+                continue
+            digest = (hashlib.sha1 if len(sha) == 40 else hashlib.sha256)(b"blob %d\0" % len(data))  # git's object id
+            digest.update(data)
+            if digest.hexdigest() == sha:
+                found[path] = data
+            else:
+                rest[path] = sha
+        blobs = cat_blobs(self.notes_repo, list(rest.values()))
+        found.update((path, blobs[sha]) for path, sha in rest.items())
+        return found
 
 
-# --- the README merge driver -------------------------------------------------------------
-# Git asks a merge driver to merge one file and tells it only three temporary files (%O,
-# %A, %B) and the path (%P). Regenerating the README needs the notes the merge produces,
-# and git does not have them anywhere yet when it calls the driver: merge-ort merges every
-# path in memory and updates the work tree and the index only at the end, and the older
-# merge-recursive writes paths as it goes, in an order that is not ours to rely on. (At
-# that point the work tree and the index still hold our side's notes, and MERGE_HEAD
-# does not exist yet; tests/test_merge_readme.py shows both.) So the notes are merged
-# here, from the commits themselves, path by path as git does (merge_sides, merged_notes).
-
-MERGE_DRIVER = "dairly-readme"  # merge.<name>.* in the git config, merge=<name> in .gitattributes
-MERGE_DRIVER_NAME = "dairly: merge the README, regenerating the parts dairly owns from the merged notes"
-_PICKS = {"pick", "p", "reword", "r", "edit", "e", "squash", "s", "fixup", "f"}
-
-
-class MergeSides(Record):
-    """The commits whose README versions git asked the driver to merge."""
-
-    base: str | None  # None: an empty base (unrelated histories, or the pick of a root commit)
-    ours: str
-    theirs: str
-    theirs_name: str  # how git names theirs in conflict markers
-
-
-def merge_file(
-    notes_repo: NotesRepo, ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str]
-) -> tuple[bytes, bool]:
-    """`git merge-file -p`: git's own line merge of three versions of a file, with the
-    repository's conflict style; (the result, whether it has no conflict)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="dairly-merge-") as folder:
-        files = []
-        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
-            files.append(os.path.join(folder, name))
-            with open(files[-1], "wb") as f:
-                f.write(data)
-        status, out, err = notes_repo.repo.git.execute(
-            ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *files],
-            with_extended_output=True,
-            with_exceptions=False,
-            stdout_as_string=False,
-            strip_newline_in_stdout=False,
-        )
-    # The exit status is the number of conflicts (at most 127), or negative on an error.
-    if not 0 <= status <= 127:
-        reason = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
-        raise GitError(f"git merge-file failed: {reason.strip() or status}")
-    assert isinstance(out, bytes)
-    return out, status == 0
-
-
-def _git(repo: git.Repo, *args: str) -> tuple[int, str]:
-    """(exit status, output) of a git command whose failure is an answer, not an error."""
-    status, out, _err = repo.git.execute(["git", *args], with_extended_output=True, with_exceptions=False)
-    return status, str(out)
-
-
-def _blob(repo: git.Repo, commit: str | None, path: str) -> bytes:
-    """A file's bytes at a commit; empty when it has none (as git gives a driver)."""
-    if commit is None:
-        return b""
+def _read_file(path: str) -> bytes:
+    """A file's bytes, never through a symbolic link (its own name's: O_NOFOLLOW)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     try:
-        blob = repo.commit(commit).tree / path
-    except KeyError:
-        return b""
-    data: bytes = blob.data_stream.read()
-    return data
+        chunks = [os.read(fd, 1 << 16)]
+        while len(chunks[-1]) == 1 << 16:  # over 64 KB: read the rest
+            chunks.append(os.read(fd, 1 << 16))
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
-def _merging() -> tuple[str, str] | None:
-    """The commit `git merge` (or `git pull`) is merging into HEAD, and its name.
-
-    git merge exports GITHEAD_<sha>=<name> for each commit it merges, for the merge
-    strategies to name them in conflict markers; one of them is a two-way merge."""
-    heads = [(key[len("GITHEAD_") :], name) for key, name in os.environ.items() if key.startswith("GITHEAD_")]
-    if len(heads) != 1:
-        return None
-    sha, name = heads[0]
-    return (sha, name) if all(c in "0123456789abcdef" for c in sha) and len(sha) in (40, 64) else None
-
-
-def _rebasing(repo: git.Repo) -> str | None:
-    """The commit a `git rebase` (the merge backend, the default) is picking onto HEAD:
-    the last command in rebase-merge/done, written before the pick starts."""
-    try:
-        done = (Path(repo.git_dir) / "rebase-merge" / "done").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    commands = [ln.split() for ln in done.splitlines() if ln.strip() and not ln.startswith("#")]
-    if not commands or commands[-1][0] not in _PICKS:
-        return None
-    names = [word for word in commands[-1][1:] if not word.startswith("-")]  # fixup -C <commit>
-    if not names:
-        return None
-    status, sha = _git(repo, "rev-parse", "--verify", "--quiet", names[0] + "^{commit}")
-    return sha.strip() if status == 0 else None
-
-
-def merge_sides(notes_repo: NotesRepo, readme: str, base: bytes, ours: bytes, theirs: bytes) -> MergeSides | None:
-    """The (base, ours, theirs) commits of the merge git is running the driver for, when
-    it is a `git merge`/`git pull` or a `git rebase` pick; None when they cannot be told
-    (cherry-pick, stash, octopus and criss-cross merges, ...).
-
-    `readme` is the README's work-tree path and base, ours and theirs the driver's three
-    files: they must be that README at the three commits, or the commits are not the ones
-    git is merging (say, an inner merge of two merge bases) and None is returned."""
-    repo = notes_repo.repo
-    if not repo.head.is_valid():
-        return None
-    head = repo.head.commit.hexsha
-    merging = _merging()
-    if merging is not None:
-        theirs_sha, name = merging
-        status, out = _git(repo, "merge-base", "--all", head, theirs_sha)
-        if status not in (0, 1):
-            return None
-        bases = out.split()
-        if len(bases) > 1:  # git merges the merge bases first; their README is none of the commits'
-            return None
-        sides = MergeSides(bases[0] if bases else None, head, theirs_sha, name)
-    else:
-        picked = _rebasing(repo)
-        if picked is None:
-            return None
-        parents = repo.commit(picked).parents
-        if len(parents) > 1:
-            return None
-        sides = MergeSides(parents[0].hexsha if parents else None, head, picked, picked[:7])
-    for commit, text in ((sides.base, base), (sides.ours, ours), (sides.theirs, theirs)):
-        if _blob(repo, commit, readme) != text:
-            return None
-    return sides
-
-
-def _tree_blobs(notes_repo: NotesRepo, commit: str | None, folder: str) -> dict[str, tuple[str, str]]:
-    """Every file under a notes-repo folder at a commit: notes-repo path -> (mode, sha)."""
-    if commit is None:
-        return {}
-    out = _run(notes_repo.repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", notes_repo.top_path(folder))
-    return _listed_blobs(notes_repo, out, sha_field=2)  # mode type sha\tpath
-
-
-def _listed_blobs(notes_repo: NotesRepo, out: str, sha_field: int) -> dict[str, tuple[str, str]]:
+def listed_blobs(notes_repo: NotesRepo, out: bytes, sha_field: int) -> dict[str, tuple[str, str]]:
     """notes-repo path -> (mode, sha) from `git ls-files --stage -z` or `git ls-tree -z`
     output, whose records are "fields\tpath" with the sha at `sha_field`."""
     blobs: dict[str, tuple[str, str]] = {}
-    for record in out.split("\0"):
+    for record in out.decode("utf-8", "surrogateescape").split("\0"):
         if not record:
             continue
         meta, _, top_path = record.partition("\t")
@@ -475,110 +385,112 @@ def _listed_blobs(notes_repo: NotesRepo, out: str, sha_field: int) -> dict[str, 
     return blobs
 
 
-def merged_notes(notes_repo: NotesRepo, notes_dir: str, sides: MergeSides) -> BlobNotes | None:
-    """The notes folder as the merge leaves it: merged path by path like git (the side
-    that changed a path wins; a note both sides changed is merged line by line). None when
-    git would stop on a conflict there, since the notes a person will choose are unknown."""
-    from dairly.readme.merge import side
-
-    folder = notes_dir.strip("/")
-    base, ours, theirs = (_tree_blobs(notes_repo, c, folder) for c in (sides.base, sides.ours, sides.theirs))
-    blobs: dict[str, tuple[str, str]] = {}
-    contents: dict[str, bytes] = {}
-    for path in sorted(base.keys() | ours.keys() | theirs.keys()):
-        b, o, t = base.get(path), ours.get(path), theirs.get(path)
-        taken = side(b, o, t)
-        entry = t if taken == "theirs" else o
-        if taken is None and not path.endswith(".md"):
-            entry = o or t  # an image or the like: never read, only its place matters
-        elif taken is None:
-            if o is None or t is None or o[0] != t[0] or o[0] not in ("100644", "100755"):
-                return None  # deleted on one side and changed on the other, or a type change
-            data, clean = merge_file(
-                notes_repo,
-                _object(notes_repo, o[1]),
-                b"" if b is None else _object(notes_repo, b[1]),
-                _object(notes_repo, t[1]),
-                ("ours", "base", "theirs"),
-            )
-            if not clean:
-                return None
-            contents[path] = data
-        if entry is not None:
-            blobs[path] = entry
-    return BlobNotes(notes_repo, blobs, contents)
+# --- the commit --------------------------------------------------------------------------
 
 
-def merge_driver_command(root_from_top: str) -> str:
-    """The merge driver's command line. Git runs it with sh from the top of the work tree;
-    the notes repository may be a folder below it (`--root`). As the pre-commit hook does
-    (commands/hook.py), it prefers the interpreter dairly runs with, since a virtualenv is
-    often not on PATH when git runs, then `dairly` on PATH. When neither is there, or
-    dairly fails (exit 2 or more: it then leaves %A alone), the merge is git's own line
-    merge, never a conflict whose file holds only our side."""
-    python = shlex.quote(sys.executable)
-    args = f"--root {shlex.quote(root_from_top)} merge-readme %O %A %B %P"
-    return (
-        f"if [ -x {python} ] && {python} -c 'import dairly' 2>/dev/null; then {python} -m dairly {args};"
-        f" elif command -v dairly >/dev/null 2>&1; then dairly {args}; else (exit 2); fi;"
-        " status=$?; if [ $status -le 1 ]; then exit $status; fi;"
-        " exec git merge-file -L ours -L base -L theirs %A %O %B"
-    )
+def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str | None:
+    """Stage exactly `paths` (work-tree relative) and commit only them; returns the new sha,
+    or None when the commit would change nothing (the index already held them, or another
+    `git commit` took them first).
 
+    An interrupt (Ctrl-C) while git runs waits for git to end before it is raised, so the
+    caller can tell from HEAD whether the commit was made."""
+    import git  # GitPython: the library dairly commits with, loaded on this path only
 
-_GLOB = re.compile(r"([*?\[\\])")
-
-
-def _merge_attribute(repo: git.Repo, path: str) -> str:
-    """The merge attribute git gives a work-tree path ("unspecified" when none)."""
-    out = _run(repo, "check-attr", "-z", "merge", "--", path)
-    fields = out.split("\0")
-    return fields[2] if len(fields) > 2 else "unspecified"
-
-
-def register_merge_driver(ws: Workspace) -> list[str]:
-    """Make git merge the workspace's README with `dairly merge-readme`: the driver in the
-    repository's local git config (merge.dairly-readme.name and .driver), and the README
-    (its `readme` setting, from the top of the work tree) given merge=dairly-readme in the
-    .gitattributes at the top of the work tree.
-
-    Idempotent: only what is missing or different is written, existing .gitattributes
-    lines are kept byte for byte and the file is replaced atomically. Returns what it
-    changed, one line each; nothing when all was in place."""
-    notes_repo = open_repo(ws, purpose="the README merge driver needs a git repository")
-    repo = notes_repo.repo
-    changes = []
-    wanted = {
-        f"merge.{MERGE_DRIVER}.name": MERGE_DRIVER_NAME,
-        f"merge.{MERGE_DRIVER}.driver": merge_driver_command(notes_repo.prefix or "."),
-    }
-    for key, value in wanted.items():
-        status, current = _git(repo, "config", "--local", "--get-all", key)
-        if status != 0 or current.splitlines() != [value]:
-            _run(repo, "config", "--local", "--replace-all", key, value)
-            changes.append(f"{key} in the local git config")
-    readme = notes_repo.top_path(ws.settings.readme)
-    if _merge_attribute(repo, readme) != MERGE_DRIVER:
-        if any(c.isspace() for c in readme):
-            raise GitError(f"cannot name {readme} in .gitattributes (it holds a space); add it there by hand")
-        # The leading slash anchors the pattern to the top: a bare README.md would match
-        # the README of every folder.
-        pattern = _GLOB.sub(r"\\\1", readme)  # a literal path, not a glob
-        line = f"/{pattern} merge={MERGE_DRIVER}"
-        attributes = Path(repo.working_tree_dir or ws.root) / ".gitattributes"
-        try:
-            old = attributes.read_bytes()
-        except FileNotFoundError:
-            old = b""
-        except OSError as exc:
-            raise refusal(exc, ".gitattributes") from None
-        nl = b"\r\n" if old.count(b"\r\n") * 2 > old.count(b"\n") else b"\n"
-        separator = nl if old and not old.endswith(b"\n") else b""
-        atomic_write(attributes, old + separator + line.encode("utf-8") + nl, ".gitattributes")
-        changes.append(f"`{line}` in .gitattributes")
-        if _merge_attribute(repo, readme) != MERGE_DRIVER:
+    # A work tree whose git directory is elsewhere (GIT_DIR) has no .git: open the git dir.
+    repo = git.Repo(notes_repo.top if os.path.exists(os.path.join(notes_repo.top, ".git")) else notes_repo.git_dir)
+    _finish(repo, ["add", "--all", "--", *paths])
+    try:
+        _finish(repo, ["commit", "--quiet", "-m", message, "--", *paths], whole=True)
+    except GitError as exc:
+        if "Please tell me who you are" in exc.message or "empty ident" in exc.message:
             raise GitError(
-                f"added `{line}` to .gitattributes, but another attributes file (a folder's .gitattributes"
-                f" or .git/info/attributes) gives {readme} a different merge attribute; remove it there"
-            )
-    return changes
+                "git has no user identity; set it with `git config user.name` and `git config user.email`"
+            ) from None
+        if not differs_from_head(notes_repo, paths):  # a concurrent commit took them: they are in
+            return None
+        raise
+    from git.refs.symbolic import SymbolicReference
+
+    sha: str = SymbolicReference.dereference_recursive(repo, "HEAD")  # read from .git: no process
+    return sha
+
+
+def _finish(repo: git.Repo, args: list[str], whole: bool = False) -> None:
+    """Run git through GitPython and wait for it to end, through interrupts too."""
+    handle = repo.git.execute(["git", *args], as_process=True)  # kept: dropping it kills git
+    proc = handle.proc
+    assert proc is not None  # as_process: the running git
+    interrupted = False
+    while True:
+        try:
+            out, err = proc.communicate()
+            break
+        except KeyboardInterrupt:  # git had the signal too when it came from the terminal
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
+    if proc.returncode:
+        raise GitError(f"git {args[0]} failed: {_reason(out, err, proc.returncode, whole)}")
+
+
+def differs_from_head(notes_repo: NotesRepo, paths: list[str]) -> bool:
+    """Whether these paths differ from HEAD (always, on an unborn branch)."""
+    return run_git(["diff", "--quiet", "HEAD", "--", *paths], notes_repo.top, ok=(0, 1, 128))[0] != 0
+
+
+class IndexSnapshot:
+    """The git index's bytes before publish stages anything, to put back if the commit
+    fails: the paths the user had staged stay staged, exactly as they were."""
+
+    def __init__(self, notes_repo: NotesRepo) -> None:
+        self.path = os.path.join(notes_repo.git_dir, "index")
+        try:
+            with open(self.path, "rb") as f:
+                self.data: bytes | None = f.read()
+        except FileNotFoundError:
+            self.data = None
+
+    def changed(self) -> bool:
+        try:
+            with open(self.path, "rb") as f:
+                return f.read() != self.data
+        except FileNotFoundError:
+            return self.data is not None
+
+    def restore(self) -> None:
+        """Write the saved index back the way git writes it: through index.lock (an
+        OSError when another git process holds it, or .git cannot be written)."""
+        lock = self.path + ".lock"
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(self.data or b"")
+                f.flush()
+                os.fsync(f.fileno())
+            if self.data is None:
+                os.unlink(self.path)
+                os.unlink(lock)
+            else:
+                os.replace(lock, self.path)
+        except BaseException:
+            if os.path.exists(lock):
+                os.unlink(lock)
+            raise
+
+
+def push(notes_repo: NotesRepo, state: Status) -> str:
+    """Push the current branch to its upstream; returns 'remote/branch'."""
+    branch = state.branch or ""
+    out = notes_repo.git("config", "--get-regexp", rf"^branch\.{re.escape(branch)}\.(remote|merge)$", ok=(0, 1))
+    config = dict(line.split(" ", 1) for line in out.decode("utf-8", "replace").splitlines() if " " in line)
+    remote = config.get(f"branch.{branch}.remote", "")
+    merge = config.get(f"branch.{branch}.merge", "")
+    if not remote or not merge:
+        raise GitError("the current branch has no upstream to push to")
+    target = merge.removeprefix("refs/heads/")
+    try:
+        notes_repo.git("push", "--quiet", remote, f"HEAD:refs/heads/{target}")
+    except GitError as exc:
+        raise GitError(f"{exc.message}; push it with `git push {remote} HEAD:{target}`") from None
+    return f"{remote}/{target}"

@@ -23,7 +23,23 @@ if TYPE_CHECKING:
 
 
 def find_git(start: str) -> tuple[str, str] | None:
-    """(work tree top, git directory) of the git repository holding the folder `start`."""
+    """(work tree top, git directory) of the git repository holding the folder `start`,
+    found as git finds it: GIT_DIR names the git directory (the work tree is then
+    GIT_WORK_TREE, or the current folder), GIT_WORK_TREE the top of the work tree;
+    otherwise the nearest `.git` at or above `start`."""
+    git_dir = os.environ.get("GIT_DIR")
+    work_tree = os.environ.get("GIT_WORK_TREE")
+    if git_dir:
+        top = os.path.realpath(work_tree or os.getcwd())
+        inside = start == top or start.startswith(os.path.join(top, ""))
+        return (top, os.path.abspath(git_dir)) if inside else None
+    found = _find_dot_git(start)
+    if found is not None and work_tree:
+        return os.path.realpath(work_tree), found[1]
+    return found
+
+
+def _find_dot_git(start: str) -> tuple[str, str] | None:
     folder = start
     while True:
         dot_git = os.path.join(folder, ".git")

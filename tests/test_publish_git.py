@@ -72,3 +72,21 @@ def test_publish_outside_git_suggests_no_commit(tmp_path: Path, dairly):
     assert result.code == 3
     assert "is not in a git repository; use --no-commit" in result.err
     assert (tmp_path / "README.md").read_bytes() == before
+
+
+def test_publish_looks_at_git_once_and_commits_once(tmp_path: Path, dairly, git):
+    import os
+    import shutil
+
+    commit_all(make_repo(tmp_path / "r", ["2022-01-09"]), git)
+    write(tmp_path / "r", "notes/202201/0110.md", note_text("笔记（2022.1.10）"))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "git-calls"
+    (bin_dir / "git").write_text(f'#!/bin/sh\necho "$1" >> {log}\nexec {shutil.which("git")} "$@"\n')
+    (bin_dir / "git").chmod(0o755)
+    result = dairly(tmp_path / "r", "publish", env_extra={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    assert result.code == 0, result.err
+    # GitPython, which makes the commit, asks `git version` on its own; git itself may
+    # start `git maintenance` after the commit (not through PATH).
+    assert [call for call in log.read_text().split() if call != "version"] == ["status", "add", "commit"]

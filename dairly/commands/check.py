@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 def run(ws: Workspace, *, today: datetime.date, staged: bool = False, show_diff: bool = False) -> int:
     source: NoteSource
     if staged:
-        from dairly import gitrepo
+        from dairly.gitrepo import GitIndex, open_repo  # git processes, not GitPython: the hook's path
 
-        source = gitrepo.GitIndex(gitrepo.open_repo(ws, purpose="--staged reads the git index"))
+        source = GitIndex(open_repo(ws, purpose="--staged reads the git index"))
     else:
         from dairly.notes.scan import WorkTree
 

@@ -34,14 +34,10 @@ def xml_text(text: str) -> str:
 
 def base_url_from_git(ws: Workspace) -> str:
     """https://github.com/OWNER/REPO/blob/BRANCH/ from the `origin` remote, if it is GitHub."""
-    from dairly.gitrepo import open_repo
+    from dairly.gitrepo import open_repo, origin_url
 
     notes_repo = open_repo(ws, purpose="pass --base-url to name where the notes are published")
-    try:
-        remote = notes_repo.repo.remotes.origin.url
-        branch = notes_repo.repo.active_branch.name
-    except (AttributeError, IndexError, TypeError, ValueError):
-        remote, branch = "", ""
+    remote, branch = origin_url(notes_repo)
     m = _GITHUB.fullmatch(remote)
     if m is None or not branch:
         raise InputError("--base-url is needed: the `origin` remote is not a GitHub repository")

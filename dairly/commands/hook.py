@@ -4,57 +4,62 @@
 
 from __future__ import annotations
 
+import os
 import shlex
-import sys
-from pathlib import Path
 
 from dairly import output
-from dairly.errors import OK, PROBLEMS, GitError
-from dairly.fsio import atomic_write
+from dairly.errors import OK, GitError, NotesError
+from dairly.fsio import atomic_write, refusal
 from dairly.workspace import Workspace
 
 MARKER = "# dairly-hook: written by `dairly hook install`; `dairly hook uninstall` removes it"
 
 
 def hook_script(root_from_top: str) -> str:
-    # Prefer the interpreter dairly was installed with (a virtualenv is often not on
-    # PATH when git runs hooks), and fall back to whatever `dairly` is on PATH. Git runs
-    # hooks at the top of the work tree; the notes repository may be a folder below it,
-    # named with --root (changing into it would not do: dairly finds the repository from
-    # the work tree holding the current directory, which is the same from any folder).
-    # At the top, the command is exactly `check --staged`, the form cli.main runs fast.
-    python = shlex.quote(sys.executable)
+    # Git runs hooks at the top of the work tree; the notes repository may be a folder
+    # below it, named with --root (changing into it would not do: dairly finds the
+    # repository from the work tree holding the current directory, which is the same from
+    # any folder). At the top, the command is exactly `check --staged`, the form cli.main
+    # runs fast. The command line is built as the merge driver's is (gitrepo.dairly_command);
+    # without dairly the commit stops and says why.
+    from dairly.gitrepo import dairly_command
+
     command = "check --staged" if root_from_top == "." else f"--root {shlex.quote(root_from_top)} check --staged"
-    return (
-        "#!/bin/sh\n"
-        f"{MARKER}\n"
-        f"if [ -x {python} ] && {python} -c 'import dairly' 2>/dev/null; then\n"
-        f"    exec {python} -m dairly {command}\n"
-        "fi\n"
-        f"exec dairly {command}\n"
-    )
+    missing = "echo 'dairly: not found; install it, or remove this hook' >&2; exit 127"
+    return f"#!/bin/sh\n{MARKER}\n{dairly_command(command, missing=missing)}\n"
 
 
-def _hook_path(ws: Workspace) -> tuple[Path, str]:
+def _hook_path(ws: Workspace) -> tuple[str, str]:
     from dairly import gitrepo
 
     notes_repo = gitrepo.open_repo(ws, purpose="hooks need a git repository")
-    return gitrepo.hooks_dir(notes_repo) / "pre-commit", notes_repo.prefix or "."
+    return os.path.join(gitrepo.hooks_dir(notes_repo), "pre-commit"), notes_repo.prefix or "."
+
+
+def _ours(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return MARKER in f.read()
+    except OSError as exc:
+        raise refusal(exc, path) from None
 
 
 def install(ws: Workspace, *, force: bool = False) -> int:
     path, root = _hook_path(ws)
-    if path.exists() and MARKER not in path.read_text(encoding="utf-8", errors="replace") and not force:
+    if os.path.exists(path) and not _ours(path) and not force:
         raise GitError(f"{path} exists and was not written by dairly; use --force to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, hook_script(root))
-    path.chmod(0o755)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        atomic_write(path, hook_script(root))
+        os.chmod(path, 0o755)
+    except OSError as exc:
+        raise refusal(exc, path) from None
     output.say(f"installed {path}")
-    from dairly import gitrepo
+    from dairly import mergedriver
 
     # Each clone needs the driver in its own git config: config is never cloned, and
     # installing the hook is the one step every clone of a notes repository takes.
-    changes = gitrepo.register_merge_driver(ws)
+    changes = mergedriver.register_merge_driver(ws)
     for change in changes:
         output.say(f"registered the README merge driver: {change}")
     if not changes:
@@ -66,12 +71,14 @@ def install(ws: Workspace, *, force: bool = False) -> int:
 
 def uninstall(ws: Workspace) -> int:
     path, _root = _hook_path(ws)
-    if not path.exists():
+    if not os.path.exists(path):
         output.say(f"no hook at {path}; nothing to do")
         return OK
-    if MARKER not in path.read_text(encoding="utf-8", errors="replace"):
-        output.error(f"{path} was not written by dairly; left alone")
-        return PROBLEMS
-    path.unlink()
+    if not _ours(path):
+        raise NotesError(f"{path} was not written by dairly; left alone")
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        raise refusal(exc, path) from None
     output.say(f"removed {path}")
     return OK

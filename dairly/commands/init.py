@@ -60,9 +60,9 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
 
     hook_hint = False
     if ws.work_tree is not None:
-        from dairly import gitrepo
+        from dairly import mergedriver
 
-        registered = gitrepo.register_merge_driver(ws)
+        registered = mergedriver.register_merge_driver(ws)
         if registered:
             done.append("registered the README merge driver: " + ", ".join(registered))
         if hook:

@@ -38,7 +38,7 @@ def _read(name: str, shown: str) -> bytes:
 def run(ws: Workspace, *, base: str, ours: str, theirs: str, path: str) -> int:
     """Merge the README versions in the files `base`, `ours` and `theirs` into `ours`;
     `path` is the README's path from the top of the work tree (git's %P)."""
-    from dairly import gitrepo
+    from dairly import gitrepo, mergedriver
 
     versions = [_read(name, path) for name in (base, ours, theirs)]
     notes_repo = gitrepo.open_repo(ws, purpose="git runs merge drivers in one")
@@ -50,13 +50,13 @@ def run(ws: Workspace, *, base: str, ours: str, theirs: str, path: str) -> int:
         why = f"is not the README of the notes repository at {notes_repo.prefix or '.'} ({readme})"
     else:
         try:
-            sides = gitrepo.merge_sides(notes_repo, readme, *versions)
+            sides = mergedriver.merge_sides(notes_repo, readme, *versions)
             notes = None
             if sides is None:
                 unknown = "not a `git merge` or `git rebase` pick"
             else:
                 labels = ("HEAD", "base", sides.theirs_name)
-                notes = gitrepo.merged_notes(notes_repo, ws.settings.notes_dir, sides)
+                notes = mergedriver.merged_notes(notes_repo, ws.settings.notes_dir, sides)
                 unknown = "the notes conflict" if notes is None else "no note to publish"
             merged = _merge(ws, notes_repo, versions, notes, labels)
         except DairlyError as exc:
@@ -65,7 +65,7 @@ def run(ws: Workspace, *, base: str, ours: str, theirs: str, path: str) -> int:
             why = f"internal error {type(exc).__name__}: {exc} (please report it)"
     if merged is None:
         output.warn(f"dairly: {path}: {why}; merged it as plain text, as git does")
-        data, clean = gitrepo.merge_file(notes_repo, versions[1], versions[0], versions[2], labels)
+        data, clean = mergedriver.merge_file(notes_repo, versions[1], versions[0], versions[2], labels)
     else:
         data, clean = merged.text.encode("utf-8"), merged.clean
         if not merged.regenerated:
@@ -82,16 +82,14 @@ def run(ws: Workspace, *, base: str, ours: str, theirs: str, path: str) -> int:
 def _merge(
     ws: Workspace, notes_repo: NotesRepo, versions: list[bytes], notes: BlobNotes | None, labels: tuple[str, str, str]
 ) -> Merged:
-    from dairly import gitrepo
+    from dairly.mergedriver import merge_file
     from dairly.readme.merge import merge_readme
 
     path = ws.settings.readme
     base, ours, theirs = (decode_utf8(data, path) for data in versions)
 
     def line_merge(ours: str, base: str, theirs: str) -> tuple[str, bool]:
-        out, clean = gitrepo.merge_file(
-            notes_repo, ours.encode("utf-8"), base.encode("utf-8"), theirs.encode("utf-8"), labels
-        )
+        out, clean = merge_file(notes_repo, ours.encode("utf-8"), base.encode("utf-8"), theirs.encode("utf-8"), labels)
         return decode_utf8(out, path), clean
 
     return merge_readme(base, ours, theirs, ws.settings, line_merge, notes, datetime.date.today())

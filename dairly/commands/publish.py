@@ -1,37 +1,75 @@
 """`dairly publish`: promote the newest note into the README, regenerate the history
 tree, write the README atomically and commit it with the notes being published.
 
-All or nothing: everything that can be checked is checked before the README is written
+A transaction: everything that can be checked is checked before the README is written
 (the notes, the README's layout, that `check` will accept the new README, the file's
-permissions, and for a commit the repository's state); if the commit still fails, the
-README's bytes and the git index are put back as they were. Nothing is printed until
-the work is done, so a closed or unwritable terminal cannot leave it half done.
+permissions, and for a commit the repository's state, looked at once with one `git
+status` after the scan). The commit holds exactly what the scan read and decided to
+publish. Until HEAD moves, a failure or an interrupt puts the README's bytes back, then
+the git index; once HEAD has moved, the commit stands and is reported, whatever comes
+next. Nothing is printed until the work is done (or the commit made), so a closed or
+unwritable terminal cannot leave it half done.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import shlex
 
-from dairly import output
+from dairly import gitrepo, output
 from dairly.config import format_date_template
 from dairly.errors import OK, PROBLEMS, DairlyError, FileSystemError, GitError, InputError, NotesError
-from dairly.fsio import atomic_write, remove_stale_temp_files
+from dairly.fsio import atomic_write, refusal, remove_stale_temp_files
 from dairly.notes.paths import note_path
-from dairly.notes.scan import WorkTree
+from dairly.notes.scan import WorkTree, is_hidden
 from dairly.readme.plan import Plan, compute
 from dairly.workspace import Workspace
 
 
 def is_published(plan: Plan, path: str, readme_target: str) -> bool:
-    """Whether a changed path (notes-repo relative) belongs in the publish commit: the
-    README (or the file it links to), and everything under notes/ but drafts and
-    unfinished notes (notes and their images alike)."""
+    """Whether a path (notes-repo relative) may be in the publish commit: the README (or
+    the file it links to), and what is under notes/ but drafts, unfinished notes, and
+    hidden or editor files (dairly.notes.scan's rule)."""
     if path in (plan.readme_path, readme_target):
         return True
     notes_prefix = plan.settings.notes_dir.strip("/") + "/"
-    held_back = {n.path for n in plan.scan.notes if n.draft or n.unfinished}
-    return path.startswith(notes_prefix) and path not in held_back
+    if not path.startswith(notes_prefix) or any(is_hidden(part) for part in path[len(notes_prefix) :].split("/")):
+        return False
+    return path not in {n.path for n in plan.scan.notes if n.draft or n.unfinished}
+
+
+def commit_paths(plan: Plan, source: WorkTree, changed: set[str], readme_target: str) -> list[str]:
+    """The paths (notes-repo relative) the publish commit holds: of those git says differ
+    from HEAD (`changed`), the notes the scan read and publishes, the other files its
+    listing saw under notes/ (pictures), the tracked files it no longer saw (deleted), and
+    the README when publish rewrites it. A file made after the scan is not among them; a
+    file git ignores never is, since git lists it as ignored, not as changed."""
+    notes = {n.path for n in plan.scan.notes if not n.draft and not n.unfinished}
+    seen = set(plan.scan.paths) | set(source.attachments)
+    paths = set()
+    for path in changed:
+        if not is_published(plan, path, readme_target):
+            continue
+        if path in (plan.readme_path, readme_target) or path in notes or path in source.attachments:
+            paths.add(path)
+        elif path not in seen and not os.path.lexists(source.prefix + path):
+            paths.add(path)  # deleted: a path the scan did not see and that is still gone
+    if plan.changed:
+        paths.add(readme_target)
+    return sorted(paths)
+
+
+def refuse_ignored_notes(plan: Plan, state: gitrepo.Status, notes_repo: gitrepo.NotesRepo) -> None:
+    """A note git ignores cannot be committed, so the README must not show it."""
+    ignored = [n.path for n in plan.scan.indexed if state.is_ignored(notes_repo.top_path(n.path))]
+    if ignored:
+        shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
+        raise NotesError(
+            f"git ignores {shown} (a .gitignore or .git/info/exclude names it), so publish cannot commit"
+            " it and the README must not show it; stop ignoring it, or mark it a draft (front matter"
+            " `draft: true`), or use --no-commit"
+        )
 
 
 def refuse_hand_edits(plan: Plan, committed: str | None) -> None:
@@ -117,8 +155,9 @@ def run(
     return code
 
 
-def _plan(ws: Workspace, today: datetime.date, date: datetime.date | None) -> Plan | None:
-    """The plan, or None (with the problems printed) when the notes need a human first."""
+def _plan(ws: Workspace, today: datetime.date, date: datetime.date | None) -> tuple[Plan | None, WorkTree]:
+    """The plan, or None (with the problems printed) when the notes need a human first;
+    and the work tree as the scan listed it."""
     source = WorkTree(ws.root)
     plan = compute(source, ws.read_readme(source), ws.settings, today)
     for problem in plan.problems:
@@ -128,13 +167,13 @@ def _plan(ws: Workspace, today: datetime.date, date: datetime.date | None) -> Pl
         for problem in plan.blocking:
             output.say(str(problem))
         output.warn(f"{output.plural(len(plan.blocking), 'problem')} in the notes; nothing written", style="red")
-        return None
+        return None, source
     refuse_older_promotion(plan, date)
-    return plan
+    return plan, source
 
 
 def _dry_run(ws: Workspace, today: datetime.date, date: datetime.date | None) -> int:
-    plan = _plan(ws, today, date)
+    plan, _source = _plan(ws, today, date)
     if plan is None:
         return PROBLEMS
     assert plan.new_text is not None
@@ -159,7 +198,7 @@ def _publish(
     push: bool,
     force: bool,
 ) -> tuple[Lines, int]:
-    plan = _plan(ws, today, date)
+    plan, source = _plan(ws, today, date)
     if plan is None:
         return [], PROBLEMS
     assert plan.new_text is not None
@@ -169,54 +208,145 @@ def _publish(
         refuse_unstable(plan)
         if not os.access(readme_file, os.W_OK):
             raise FileSystemError("is read-only; make it writable to publish", path=plan.readme_path)
+    if not commit:
+        return _write(plan, readme_file), OK
 
-    notes_repo = None
-    if commit:
-        from dairly import gitrepo  # GitPython only on the committing path
+    # The repository is looked at once, after the scan: the commit holds what the scan
+    # read and decided, and nothing made since.
+    notes_repo = gitrepo.open_repo(ws)
+    state = gitrepo.status(notes_repo)
+    changed = {rel for p in state.changed if (rel := notes_repo.relative(p)) is not None}
+    paths = commit_paths(plan, source, changed, readme_target)
+    top_paths = [notes_repo.top_path(p) for p in paths]
+    gitrepo.preflight(
+        notes_repo, state, [*top_paths, notes_repo.top_path(plan.settings.notes_dir.strip("/") + "/")], push=push
+    )
+    refuse_ignored_notes(plan, state, notes_repo)
+    if not force and changed & {plan.readme_path, readme_target}:  # else the README is HEAD's
+        refuse_hand_edits(plan, gitrepo.head_text(notes_repo, plan.readme_path))
+    others = [
+        p for p in state.staged if (rel := notes_repo.relative(p)) is None or not is_published(plan, rel, readme_target)
+    ]
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise GitError(f"other paths are staged ({shown}); commit or unstage them first, or use --no-commit")
 
-        notes_repo = gitrepo.open_repo(ws)
-        spec = [notes_repo.top_path(readme_target), notes_repo.top_path(plan.settings.notes_dir.strip("/"))]
-        changed = [notes_repo.relative(p) for p in gitrepo.changed_paths(notes_repo, spec)]
-        paths = sorted({p for p in changed if p is not None and is_published(plan, p, readme_target)})
-        if plan.changed and readme_target not in paths:
-            paths.append(readme_target)
-        gitrepo.preflight(notes_repo, [notes_repo.top_path(p) for p in paths], push=push)
-        if not force:
-            refuse_hand_edits(plan, gitrepo.head_text(notes_repo, plan.readme_path))
-        others = [
-            p
-            for p in gitrepo.staged_paths(notes_repo)
-            if (rel := notes_repo.relative(p)) is None or not is_published(plan, rel, readme_target)
-        ]
-        if others:
-            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-            raise GitError(f"other paths are staged ({shown}); commit or unstage them first, or use --no-commit")
-
-    lines: Lines = []
+    day = plan.promoted.date if plan.promoted else today
+    text = message or format_date_template(plan.settings.commit_message, day)
     before = plan.text.encode("utf-8")
-    if plan.changed:
-        atomic_write(readme_file, plan.new_text, plan.readme_path)
-        what = f"published {plan.promoted.path}" if plan.promoted else "updated (no note to promote yet)"
-        lines.append((f"{plan.readme_path}: {what}", "green"))
-        lines += [(f"  fixed: {problem}", None) for problem in plan.problems if problem.drift]
-    else:
-        lines.append((f"{plan.readme_path} is already up to date", "green"))
-
-    if notes_repo is not None:
-        day = plan.promoted.date if plan.promoted else today
-        text = message or format_date_template(plan.settings.commit_message, day)
-        snapshot = gitrepo.IndexSnapshot(notes_repo)
-        try:
-            sha = gitrepo.commit(notes_repo, [notes_repo.top_path(p) for p in paths], text) if paths else None
-        except BaseException:
-            snapshot.restore()
-            if plan.changed:
-                atomic_write(readme_file, before, plan.readme_path)
+    snapshot = gitrepo.IndexSnapshot(notes_repo)
+    lines: Lines = []
+    try:
+        lines = _write(plan, readme_file)
+        sha = gitrepo.commit(notes_repo, top_paths, text) if paths else None
+    except BaseException as exc:
+        # The point of no return is HEAD moving: before it, put everything back (the
+        # README first, the user's file); after it, the commit stands and is reported.
+        with _no_interrupts():
+            now = _head_or_unknown(notes_repo)
+            if now is None or now == (state.head or ""):
+                _roll_back(plan, readme_file, before, snapshot, top_paths, exc)
+        if now is None or now == (state.head or ""):
             raise
-        if sha is None:
-            lines.append(("nothing to commit", None))
-        else:
-            lines.append((f"committed {sha[:7]} {text!r}: {', '.join(paths)}", None))
-        if push:
-            lines.append((f"pushed to {gitrepo.push(notes_repo)}", None))
+        if not lines:
+            lines = [(f"{plan.readme_path}: published", "green")]
+        for line, style in _committed(lines, now, text, paths):
+            output.say(line, style)
+        raise
+    lines = _committed(lines, sha, text, paths)
+    if push:
+        try:
+            lines.append((f"pushed to {gitrepo.push(notes_repo, state)}", None))
+        except BaseException as exc:
+            for line, style in lines:  # the commit exists: say so before the error
+                output.say(line, style)
+            if isinstance(exc, GitError) and sha is not None:
+                raise GitError(f"committed {sha[:7]}, but did not push it: {exc.message}") from None
+            raise
     return lines, OK
+
+
+def _write(plan: Plan, readme_file: str) -> Lines:
+    """Write the new README (when it changes); what to say about it."""
+    assert plan.new_text is not None
+    if not plan.changed:
+        return [(f"{plan.readme_path} is already up to date", "green")]
+    atomic_write(readme_file, plan.new_text, plan.readme_path)
+    what = f"published {plan.promoted.path}" if plan.promoted else "updated (no note to promote yet)"
+    return [(f"{plan.readme_path}: {what}", "green")] + [(f"  fixed: {p}", None) for p in plan.problems if p.drift]
+
+
+def _committed(lines: Lines, sha: str | None, text: str, paths: list[str]) -> Lines:
+    if sha is None:
+        return [*lines, ("nothing to commit", None)]
+    return [*lines, (f"committed {sha[:7]} {text!r}: {', '.join(paths)}", None)]
+
+
+def _head_or_unknown(notes_repo: gitrepo.NotesRepo) -> str | None:
+    """HEAD now; None when it cannot be read, which counts as "not moved"."""
+    try:
+        return gitrepo.head(notes_repo) or ""
+    except DairlyError:
+        return None
+
+
+class _no_interrupts:
+    """Defer SIGINT while the outcome is decided and put back (a second Ctrl-C must not
+    stop a rollback half way); it is raised when the block ends, if it came."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        self.old = (
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self.old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
+
+
+def _roll_back(
+    plan: Plan, readme_file: str, before: bytes, snapshot: gitrepo.IndexSnapshot, paths: list[str], exc: BaseException
+) -> None:
+    """Put the README back, then the git index; a failure to put the index back is said
+    as such, with what the user must do (the README is back either way)."""
+    try:
+        with open(readme_file, "rb") as f:
+            written = f.read() != before
+    except OSError:
+        written = True
+    if written:
+        try:
+            atomic_write(readme_file, before, plan.readme_path)
+        except DairlyError:
+            try:
+                with open(readme_file, "wb") as f:  # a full disk has no room for a new file: in place
+                    f.write(before)
+            except OSError as err:
+                raise refusal(err, plan.readme_path) from None
+    if not snapshot.changed():
+        return
+    try:
+        snapshot.restore()
+    except OSError as err:
+        lock = snapshot.path + ".lock"
+        if isinstance(err, FileExistsError):
+            why = f"{lock} exists: another git command holds the index"
+        else:
+            why = f"{err.strerror or err}"
+        cause = (
+            exc.message
+            if isinstance(exc, DairlyError)
+            else "interrupted"
+            if isinstance(exc, KeyboardInterrupt)
+            else repr(exc)
+        )
+        shown = " ".join(shlex.quote(p) for p in paths)
+        raise GitError(
+            f"{cause}; {plan.readme_path} is back as it was, but the git index could not be put back ({why}):"
+            f" {shown} may be left staged; when no git command is running (remove {lock} if it is left"
+            f" over) and .git is writable, run `git reset --quiet -- {shown}`"
+        ) from None

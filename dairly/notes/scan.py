@@ -3,8 +3,16 @@ and header (from its text), and every file that is not a valid note, as a proble
 the notes' stamps (WorkTree.note_stamps), by which the notes index sees what changed.
 
 Reading goes through a NoteSource, so the same scan judges the working tree or, for
-`check --staged`, the git index (dairly.gitrepo.GitIndex). Files on disk are read on
-every core (dairly.parallel), with the results one process would have.
+`check --staged`, the git index (dairly.gitrepo.GitIndex).
+
+One rule for what is under notes/, which every command follows through this module:
+- hidden and editor files (`.name`, `name~`, `name.swp`: .DS_Store, .env, vim's swap files,
+  Emacs's `.#name` lock links) and hidden folders are ignored: never read, never reported,
+  never committed;
+- a note is a regular file named `*.md`; a name ending in `.MD` or another case variant is
+  reported ("not a note path"), never silently skipped;
+- symbolic links are never followed: a link named like a note, or a link to a folder, is
+  reported; any other link is ignored like any other file that is not a note.
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import datetime
 import os
 import stat
 from collections.abc import Callable, Iterable
-from functools import partial
 from operator import attrgetter
 
 from dairly.config import Settings
@@ -21,7 +28,6 @@ from dairly.errors import Problem
 from dairly.fsio import refusal
 from dairly.notes.note import Header, Note, decode_note, read_header
 from dairly.notes.paths import dates_from_paths
-from dairly.parallel import map_slices
 from dairly.tuples import Record
 
 _FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
@@ -33,14 +39,28 @@ _NOT_A_FILE = {
     "symlink": "is a symbolic link; dairly does not follow links under notes/",
     "dir": "is a directory named like a note",
     "other": "is not a regular file",
+    "case": "is not a note path: rename it to end in .md (lower case)",
 }
+
+
+def is_hidden(name: str) -> bool:
+    """A hidden or editor file or folder (`.DS_Store`, `.env`, `.0106.md.swp`, Emacs's
+    `.#0106.md` lock, `0106.md~`): ignored by every command, so it never blocks one."""
+    return name.startswith(".") or name.endswith(("~", ".swp"))
+
+
+def is_note_name(name: str) -> bool | None:
+    """True for `*.md`, None for a case variant (`.MD`, `.Md`: reported), False otherwise."""
+    if name.endswith(".md"):
+        return True
+    return None if name[-3:].lower() == ".md" else False
 
 
 class Listed(Record):
     """A path under notes/ that is not a regular file: never read, always reported."""
 
     path: str  # POSIX, relative to the repository root
-    kind: str  # "symlink", "dir" or "other" (a FIFO, a socket, a device)
+    kind: str  # "symlink", "dir", "case" (`.MD`) or "other" (a FIFO, a socket, a device)
 
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on `check`'s path
@@ -61,10 +81,14 @@ class WorkTree:
 
     def __init__(self, root: str) -> None:
         self.prefix = os.path.join(root, "")
+        # The regular files under notes/ that are not notes (pictures and the like), as
+        # the last listing saw them: publish commits these and no file created after it.
+        self.attachments: list[str] = []
 
     def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
         files: list[str] = []
         others: list[Listed] = []
+        attachments: list[str] = []
         stack = [notes_dir]
         while stack:
             folder = stack.pop()
@@ -78,15 +102,26 @@ class WorkTree:
             with it:
                 for item in it:  # the types come from the directory listing: no stat per file
                     name = item.name
+                    if is_hidden(name):
+                        continue
+                    note = is_note_name(name)
                     if item.is_file(follow_symlinks=False):
-                        if name.endswith(".md"):
+                        if note:
                             files.append(head + name)
+                        elif note is None:
+                            others.append(Listed(head + name, "case"))
+                        else:
+                            attachments.append(head + name)
                     elif item.is_dir(follow_symlinks=False):
-                        if name.endswith(".md"):
+                        if note is not False:
                             others.append(Listed(head + name, "dir"))
                         stack.append(head + name)
-                    elif name.endswith(".md"):
-                        others.append(Listed(head + name, "symlink" if item.is_symlink() else "other"))
+                    elif item.is_symlink():
+                        if note is not False or item.is_dir():  # a link to a folder hides notes
+                            others.append(Listed(head + name, "symlink"))
+                    elif note is not False:
+                        others.append(Listed(head + name, "other"))
+        self.attachments = attachments
         return files, others
 
     def note_stamps(self, notes_dir: str) -> list[tuple[str, Stamp]]:
@@ -101,7 +136,11 @@ class WorkTree:
             raise refusal(exc, notes_dir) from None
         found = []
         for folder in folders:
+            if is_hidden(folder):
+                continue
             try:
+                if not stat.S_ISDIR(os.lstat(f"{top}/{folder}").st_mode):
+                    continue  # a file, or a link to a folder: links are never followed
                 names = os.listdir(f"{top}/{folder}")
             except (NotADirectoryError, FileNotFoundError):
                 continue
@@ -109,7 +148,7 @@ class WorkTree:
                 raise refusal(exc, f"{notes_dir}/{folder}") from None
             head = f"{notes_dir}/{folder}/"
             for name in names:
-                if name.endswith(".md"):
+                if name.endswith(".md") and not is_hidden(name):
                     path = head + name
                     try:
                         st = os.lstat(self.prefix + path)
@@ -179,9 +218,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
         else:
             dated.append((path, date))
     paths = [path for path, _date in dated]
-    read_headers = partial(_headers, source.read)
-    # Files on disk are read on every core; the git index is read through one git process.
-    headers = map_slices(read_headers, paths) if isinstance(source, WorkTree) else read_headers(paths)
+    headers = _headers(source.read, paths)
     for (path, date), header in zip(dated, headers, strict=True):
         note = Note(path, date, *header)
         scan.notes.append(note)
@@ -203,7 +240,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
 
 
 def _headers(read: Callable[[str], bytes], paths: list[str]) -> list[Header]:
-    """The header of the note at each path (plain values: they may come from another process)."""
+    """The header of the note at each path."""
     headers = []
     for path in paths:
         try:

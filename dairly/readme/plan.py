@@ -35,14 +35,16 @@ class Plan(Record):
     scan: Scan
     problems: list[Problem]  # notes problems first, then README drift
     highlights: str | None = None  # the promoted note's 今日要点 content, rebased
+    history: str | None = None  # the history tree, rendered once: rewrite reuses it
 
     def rewrite(self, other_text: str) -> str:
         """Another README text (say, the committed one) as publish would write it with
         these notes: two READMEs that rewrite alike differ only in the owned parts."""
         layout = locate(other_text, self.settings, self.readme_path)
-        return plan_edits(other_text, layout, self.scan.indexed, self.promoted, self.highlights, self.settings).apply(
-            other_text
+        edits = plan_edits(
+            other_text, layout, self.scan.indexed, self.promoted, self.highlights, self.settings, self.history
         )
+        return edits.apply(other_text)
 
     @property
     def blocking(self) -> list[Problem]:
@@ -78,7 +80,8 @@ def compute(
         except NotesError as exc:
             problems.append(Problem(promoted.path, exc.message))
             return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
-    edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings)
+    history = render_history(scan.indexed, settings)
+    edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
     new_text = edits.apply(readme_text)
     if new_text != readme_text:
         from dairly.readme.drift import diagnose  # only a README that differs needs explaining
@@ -96,7 +99,7 @@ def compute(
     if new_text != readme_text and not problems:
         # Guarantee: a README that differs is never reported as clean.
         problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))
-    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights)
+    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights, history)
 
 
 def _section_edit(text: str, section: Section, new_content: str, nl: str) -> tuple[int, int, str] | None:
@@ -158,11 +161,15 @@ def plan_edits(
     promoted: Note | None,
     highlights: str | None,
     settings: Settings,
+    history: str | None = None,
 ) -> OwnedEdits:
     """What `publish` changes: owned parts regenerated from the notes, all else kept.
-    Before the first note there is nothing to promote: the date line and 今日要点 stay."""
+    Before the first note there is nothing to promote: the date line and 今日要点 stay.
+    `history` is the tree already rendered from `indexed`, if it is."""
+    if history is None:
+        history = render_history(indexed, settings)
     return OwnedEdits(
         date=None if promoted is None else (*layout.date_span, settings.date_text(promoted.date)),
         highlights=None if highlights is None else _section_edit(text, layout.highlights, highlights, layout.newline),
-        history=_section_edit(text, layout.history, render_history(indexed, settings), layout.newline),
+        history=_section_edit(text, layout.history, history, layout.newline),
     )

@@ -1,0 +1,256 @@
+"""The README's git merge driver, its git side: which commits a merge is between, the notes
+the merge produces, git's line merge, and the driver's registration (git config and
+.gitattributes). `dairly merge-readme` (dairly.commands.merge_readme) runs it; git is
+called through dairly.gitrepo.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+from dairly.errors import GitError
+from dairly.fsio import atomic_write, refusal
+from dairly.gitrepo import BlobNotes, NotesRepo, cat_blobs, dairly_command, listed_blobs, open_repo, run_git
+from dairly.tuples import Record
+from dairly.workspace import Workspace
+
+# Git asks a merge driver to merge one file and tells it only three temporary files (%O,
+# %A, %B) and the path (%P). Regenerating the README needs the notes the merge produces,
+# and git does not have them anywhere yet when it calls the driver: merge-ort merges every
+# path in memory and updates the work tree and the index only at the end, and the older
+# merge-recursive writes paths as it goes, in an order that is not ours to rely on. (At
+# that point the work tree and the index still hold our side's notes, and MERGE_HEAD
+# does not exist yet; tests/test_merge_readme.py shows both.) So the notes are merged
+# here, from the commits themselves, path by path as git does (merge_sides, merged_notes).
+
+MERGE_DRIVER = "dairly-readme"  # merge.<name>.* in the git config, merge=<name> in .gitattributes
+MERGE_DRIVER_NAME = "dairly: merge the README, regenerating the parts dairly owns from the merged notes"
+_PICKS = {"pick", "p", "reword", "r", "edit", "e", "squash", "s", "fixup", "f"}
+
+
+class MergeSides(Record):
+    """The commits whose README versions git asked the driver to merge."""
+
+    base: str | None  # None: an empty base (unrelated histories, or the pick of a root commit)
+    ours: str
+    theirs: str
+    theirs_name: str  # how git names theirs in conflict markers
+
+
+def merge_file(
+    notes_repo: NotesRepo, ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str]
+) -> tuple[bytes, bool]:
+    """`git merge-file -p`: git's own line merge of three versions of a file, with the
+    repository's conflict style; (the result, whether it has no conflict)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="dairly-merge-") as folder:
+        files = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            files.append(os.path.join(folder, name))
+            with open(files[-1], "wb") as f:
+                f.write(data)
+        # The exit status is the number of conflicts (at most 127), or negative on an error.
+        status, out = run_git(
+            ["merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *files],
+            notes_repo.top,
+            ok=tuple(range(128)),
+        )
+    return out, status == 0
+
+
+def _git(notes_repo: NotesRepo, *args: str) -> tuple[int, str]:
+    """(exit status, output) of a git command whose failure is an answer, not an error."""
+    status, out = run_git(list(args), notes_repo.top, ok=tuple(range(256)))
+    return status, out.decode("utf-8", "surrogateescape")
+
+
+def _blob(notes_repo: NotesRepo, commit: str | None, path: str) -> bytes:
+    """A file's bytes at a commit; empty when it has none (as git gives a driver)."""
+    if commit is None:
+        return b""
+    status, out = run_git(["cat-file", "blob", f"{commit}:{path}"], notes_repo.top, ok=(0, 128))
+    return out if status == 0 else b""
+
+
+def _merging() -> tuple[str, str] | None:
+    """The commit `git merge` (or `git pull`) is merging into HEAD, and its name.
+
+    git merge exports GITHEAD_<sha>=<name> for each commit it merges, for the merge
+    strategies to name them in conflict markers; one of them is a two-way merge."""
+    heads = [(key[len("GITHEAD_") :], name) for key, name in os.environ.items() if key.startswith("GITHEAD_")]
+    if len(heads) != 1:
+        return None
+    sha, name = heads[0]
+    return (sha, name) if all(c in "0123456789abcdef" for c in sha) and len(sha) in (40, 64) else None
+
+
+def _rebasing(notes_repo: NotesRepo) -> str | None:
+    """The commit a `git rebase` (the merge backend, the default) is picking onto HEAD:
+    the last command in rebase-merge/done, written before the pick starts."""
+    try:
+        with open(os.path.join(notes_repo.git_dir, "rebase-merge", "done"), encoding="utf-8", errors="replace") as f:
+            done = f.read()
+    except OSError:
+        return None
+    commands = [ln.split() for ln in done.splitlines() if ln.strip() and not ln.startswith("#")]
+    if not commands or commands[-1][0] not in _PICKS:
+        return None
+    names = [word for word in commands[-1][1:] if not word.startswith("-")]  # fixup -C <commit>
+    if not names:
+        return None
+    status, sha = _git(notes_repo, "rev-parse", "--verify", "--quiet", names[0] + "^{commit}")
+    return sha.strip() if status == 0 else None
+
+
+def merge_sides(notes_repo: NotesRepo, readme: str, base: bytes, ours: bytes, theirs: bytes) -> MergeSides | None:
+    """The (base, ours, theirs) commits of the merge git is running the driver for, when
+    it is a `git merge`/`git pull` or a `git rebase` pick; None when they cannot be told
+    (cherry-pick, stash, octopus and criss-cross merges, ...).
+
+    `readme` is the README's work-tree path and base, ours and theirs the driver's three
+    files: they must be that README at the three commits, or the commits are not the ones
+    git is merging (say, an inner merge of two merge bases) and None is returned."""
+    status, out = _git(notes_repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    if status != 0:
+        return None
+    head = out.strip()
+    merging = _merging()
+    if merging is not None:
+        theirs_sha, name = merging
+        status, out = _git(notes_repo, "merge-base", "--all", head, theirs_sha)
+        if status not in (0, 1):
+            return None
+        bases = out.split()
+        if len(bases) > 1:  # git merges the merge bases first; their README is none of the commits'
+            return None
+        sides = MergeSides(bases[0] if bases else None, head, theirs_sha, name)
+    else:
+        picked = _rebasing(notes_repo)
+        if picked is None:
+            return None
+        status, out = _git(notes_repo, "rev-list", "--parents", "-n", "1", picked)
+        parents = out.split()[1:]
+        if status != 0 or len(parents) > 1:
+            return None
+        sides = MergeSides(parents[0] if parents else None, head, picked, picked[:7])
+    for commit, text in ((sides.base, base), (sides.ours, ours), (sides.theirs, theirs)):
+        if _blob(notes_repo, commit, readme) != text:
+            return None
+    return sides
+
+
+def _tree_blobs(notes_repo: NotesRepo, commit: str | None, folder: str) -> dict[str, tuple[str, str]]:
+    """Every file under a notes-repo folder at a commit: notes-repo path -> (mode, sha)."""
+    if commit is None:
+        return {}
+    out = notes_repo.git("ls-tree", "-r", "-z", "--full-tree", commit, "--", notes_repo.top_path(folder))
+    return listed_blobs(notes_repo, out, sha_field=2)  # mode type sha\tpath
+
+
+def merged_notes(notes_repo: NotesRepo, notes_dir: str, sides: MergeSides) -> BlobNotes | None:
+    """The notes folder as the merge leaves it: merged path by path like git (the side
+    that changed a path wins; a note both sides changed is merged line by line). None when
+    git would stop on a conflict there, since the notes a person will choose are unknown."""
+    from dairly.readme.merge import side
+
+    folder = notes_dir.strip("/")
+    base, ours, theirs = (_tree_blobs(notes_repo, c, folder) for c in (sides.base, sides.ours, sides.theirs))
+    blobs: dict[str, tuple[str, str]] = {}
+    contents: dict[str, bytes] = {}
+    for path in sorted(base.keys() | ours.keys() | theirs.keys()):
+        b, o, t = base.get(path), ours.get(path), theirs.get(path)
+        taken = side(b, o, t)
+        entry = t if taken == "theirs" else o
+        if taken is None and not path.endswith(".md"):
+            entry = o or t  # an image or the like: never read, only its place matters
+        elif taken is None:
+            if o is None or t is None or o[0] != t[0] or o[0] not in ("100644", "100755"):
+                return None  # deleted on one side and changed on the other, or a type change
+            blobs_read = cat_blobs(notes_repo, [o[1], t[1]] + ([] if b is None else [b[1]]))
+            data, clean = merge_file(
+                notes_repo,
+                blobs_read[o[1]],
+                b"" if b is None else blobs_read[b[1]],
+                blobs_read[t[1]],
+                ("ours", "base", "theirs"),
+            )
+            if not clean:
+                return None
+            contents[path] = data
+        if entry is not None:
+            blobs[path] = entry
+    return BlobNotes(notes_repo, blobs, contents)
+
+
+def merge_driver_command(root_from_top: str) -> str:
+    """The merge driver's command line (built as the pre-commit hook's is, by
+    dairly.gitrepo.dairly_command); the notes repository may be a folder below the top
+    (`--root`). When dairly is missing, or fails (exit 2 or more: it then leaves %A
+    alone), the merge is git's own line merge, never a conflict whose file holds only our
+    side."""
+    args = f"--root {shlex.quote(root_from_top)} merge-readme %O %A %B %P"
+    return (
+        dairly_command(args, missing="(exit 2)") + "; status=$?; if [ $status -le 1 ]; then exit $status; fi;"
+        " exec git merge-file -L ours -L base -L theirs %A %O %B"
+    )
+
+
+_GLOB = re.compile(r"([*?\[\\])")
+
+
+def _merge_attribute(notes_repo: NotesRepo, path: str) -> str:
+    """The merge attribute git gives a work-tree path ("unspecified" when none)."""
+    out = notes_repo.git("check-attr", "-z", "merge", "--", path).decode("utf-8", "surrogateescape")
+    fields = out.split("\0")
+    return fields[2] if len(fields) > 2 else "unspecified"
+
+
+def register_merge_driver(ws: Workspace) -> list[str]:
+    """Make git merge the workspace's README with `dairly merge-readme`: the driver in the
+    repository's local git config (merge.dairly-readme.name and .driver), and the README
+    (its `readme` setting, from the top of the work tree) given merge=dairly-readme in the
+    .gitattributes at the top of the work tree.
+
+    Idempotent: only what is missing or different is written, existing .gitattributes
+    lines are kept byte for byte and the file is replaced atomically. Returns what it
+    changed, one line each; nothing when all was in place."""
+    notes_repo = open_repo(ws, purpose="the README merge driver needs a git repository")
+    changes = []
+    wanted = {
+        f"merge.{MERGE_DRIVER}.name": MERGE_DRIVER_NAME,
+        f"merge.{MERGE_DRIVER}.driver": merge_driver_command(notes_repo.prefix or "."),
+    }
+    for key, value in wanted.items():
+        status, current = _git(notes_repo, "config", "--local", "--get-all", key)
+        if status != 0 or current.splitlines() != [value]:
+            notes_repo.git("config", "--local", "--replace-all", key, value)
+            changes.append(f"{key} in the local git config")
+    readme = notes_repo.top_path(ws.settings.readme)
+    if _merge_attribute(notes_repo, readme) != MERGE_DRIVER:
+        if any(c.isspace() for c in readme):
+            raise GitError(f"cannot name {readme} in .gitattributes (it holds a space); add it there by hand")
+        # The leading slash anchors the pattern to the top: a bare README.md would match
+        # the README of every folder.
+        pattern = _GLOB.sub(r"\\\1", readme)  # a literal path, not a glob
+        line = f"/{pattern} merge={MERGE_DRIVER}"
+        attributes = os.path.join(notes_repo.top, ".gitattributes")
+        try:
+            with open(attributes, "rb") as f:
+                old = f.read()
+        except FileNotFoundError:
+            old = b""
+        except OSError as exc:
+            raise refusal(exc, ".gitattributes") from None
+        nl = b"\r\n" if old.count(b"\r\n") * 2 > old.count(b"\n") else b"\n"
+        separator = nl if old and not old.endswith(b"\n") else b""
+        atomic_write(attributes, old + separator + line.encode("utf-8") + nl, ".gitattributes")
+        changes.append(f"`{line}` in .gitattributes")
+        if _merge_attribute(notes_repo, readme) != MERGE_DRIVER:
+            raise GitError(
+                f"added `{line}` to .gitattributes, but another attributes file (a folder's .gitattributes"
+                f" or .git/info/attributes) gives {readme} a different merge attribute; remove it there"
+            )
+    return changes

@@ -1,0 +1,336 @@
+"""Faults during publish and hostile things under notes/: interrupts on each side of the
+commit, a held index.lock, a read-only .git, a full disk, files made while publish runs,
+ignored, hidden and linked files, a rejected push, GIT_DIR/GIT_WORK_TREE setups."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from dairly import gitrepo
+from dairly.commands import publish
+from dairly.errors import GitError
+from dairly.workspace import Workspace
+
+from .conftest import DAIRLY, add_note, commit_all, committed_repo, make_repo, note_text, write
+
+NOTE = "notes/202201/0110.md"
+TODAY = datetime.date(2022, 1, 10)
+
+
+@pytest.fixture
+def hermetic(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs see the same environment as the CLI runs."""
+    for key in list(os.environ):
+        if key.startswith(("GIT_", "DAIRLY_")):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+
+def state(root: Path, git) -> tuple[bytes, str, str, str]:
+    """The README's bytes, HEAD, what is staged, and the work tree's status."""
+    return (
+        (root / "README.md").read_bytes(),
+        git(root, "rev-parse", "HEAD"),
+        git(root, "diff", "--cached", "--name-status"),
+        git(root, "status", "--porcelain", "--untracked-files=all"),
+    )
+
+
+def hook(root: Path, name: str, body: str) -> None:
+    path = root / ".git/hooks" / name
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(0o755)
+
+
+def interrupted_publish(root: Path, env: dict[str, str], marker: Path, *, group: bool) -> subprocess.CompletedProcess:
+    """`dairly publish`, sent SIGINT once a hook has touched `marker`: to dairly alone, or
+    (`group`) to its whole process group, as a terminal's Ctrl-C is."""
+    assert DAIRLY
+    proc = subprocess.Popen(
+        [DAIRLY, "publish"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=group,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert marker.exists(), proc.communicate()
+    if group:
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_an_interrupt_after_the_commit_keeps_it_and_rolls_nothing_back(tmp_path: Path, env, git):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    marker = tmp_path / "post-commit-ran"
+    hook(root, "post-commit", f"touch {marker}\nsleep 5")  # wide enough under load
+    result = interrupted_publish(root, env, marker, group=False)
+    assert result.returncode == 130, result
+    assert result.stdout.endswith("committed " + git(root, "rev-parse", "--short=7", "HEAD").strip()
+                                  + " '20220110': README.md, notes/202201/0110.md\n")  # fmt: skip
+    assert git(root, "log", "-1", "--format=%s") == "20220110\n"
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""  # index and README as committed
+
+
+def test_an_interrupt_before_the_commit_puts_everything_back(tmp_path: Path, env, git):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    git(root, "add", NOTE)  # the user staged the note: it stays staged
+    marker = tmp_path / "pre-commit-ran"
+    hook(root, "pre-commit", f"touch {marker}\nsleep 30")
+    before = state(root, git)
+    result = interrupted_publish(root, env, marker, group=True)
+    assert result.returncode == 130, result
+    assert (result.stdout, result.stderr) == ("", "")
+    assert state(root, git) == before
+
+
+def failing_commit(fault):
+    """A commit that stages for real, then meets `fault` and fails as a hook would."""
+
+    def commit(notes_repo: gitrepo.NotesRepo, paths: list[str], message: str) -> str | None:
+        notes_repo.git("add", "--all", "--", *paths)
+        fault(notes_repo)
+        raise GitError("git commit failed: a hook said no")
+
+    return commit
+
+
+def test_a_held_index_lock_during_the_rollback_is_said_and_the_readme_is_back(
+    tmp_path: Path, git, hermetic, monkeypatch
+):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    readme = (root / "README.md").read_bytes()
+    lock = root / ".git/index.lock"
+    monkeypatch.setattr(gitrepo, "commit", failing_commit(lambda _repo: lock.write_bytes(b"")))
+    with pytest.raises(GitError) as raised:
+        publish.run(Workspace.open(root), today=TODAY)
+    assert str(raised.value) == (
+        "git commit failed: a hook said no; README.md is back as it was, but the git index could not be put back"
+        f" ({lock} exists: another git command holds the index): README.md notes/202201/0110.md may be left"
+        f" staged; when no git command is running (remove {lock} if it is left over) and .git is writable,"
+        " run `git reset --quiet -- README.md notes/202201/0110.md`"
+    )
+    assert raised.value.exit_code == 3
+    assert (root / "README.md").read_bytes() == readme
+    assert lock.exists()  # another process's lock is never ours to remove
+
+
+def mount(*args: str) -> None:
+    result = subprocess.run(["mount", *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount here ({result.stderr.strip() or 'mount failed'}); needs root in a mount namespace")
+
+
+def test_a_read_only_git_folder_during_the_rollback_is_said(tmp_path: Path, git, hermetic, monkeypatch):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    readme = (root / "README.md").read_bytes()
+    dot_git = str(root / ".git")
+    mounted: list[str] = []
+
+    def read_only(_repo: gitrepo.NotesRepo) -> None:
+        mount("--bind", dot_git, dot_git)
+        mounted.append(dot_git)
+        mount("-o", "remount,ro,bind", dot_git)
+
+    monkeypatch.setattr(gitrepo, "commit", failing_commit(read_only))
+    try:
+        with pytest.raises(GitError) as raised:
+            publish.run(Workspace.open(root), today=TODAY)
+    finally:
+        for folder in mounted:
+            subprocess.run(["umount", folder], check=True)
+    assert "the git index could not be put back (Read-only file system)" in str(raised.value)
+    assert "run `git reset --quiet -- README.md notes/202201/0110.md`" in str(raised.value)
+    assert (root / "README.md").read_bytes() == readme
+
+
+def test_a_full_disk_during_the_rollback_is_said_and_the_readme_is_back(tmp_path: Path, git, hermetic, monkeypatch):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mount("-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk))
+    try:
+        root = committed_repo(disk / "r", git)
+        add_note(root, "2022-01-10")
+        readme = (root / "README.md").read_bytes()
+
+        def fill(_repo: gitrepo.NotesRepo) -> None:
+            with open(disk / "filler", "wb") as f:
+                try:
+                    while True:
+                        f.write(b"\0" * 4096)
+                        f.flush()
+                except OSError:
+                    pass
+
+        monkeypatch.setattr(gitrepo, "commit", failing_commit(fill))
+        with pytest.raises(GitError) as raised:
+            publish.run(Workspace.open(root), today=TODAY)
+        assert "the git index could not be put back (No space left on device)" in str(raised.value)
+        assert (root / "README.md").read_bytes() == readme
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_read_only_git_folder_before_the_commit_changes_nothing(tmp_path: Path, git, dairly):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    before = state(root, git)
+    dot_git = str(root / ".git")
+    mount("--bind", dot_git, dot_git)
+    try:
+        mount("-o", "remount,ro,bind", dot_git)
+        result = dairly(root, "publish")
+    finally:
+        subprocess.run(["umount", dot_git], check=True)
+    assert result.code == 3 and "Read-only file system" in result.err and "internal error" not in result.err
+    assert state(root, git) == before
+
+
+def racing_git(tmp_path: Path, root: Path, when: str, script: str) -> dict[str, str]:
+    """A `git` first on PATH that runs `script` in `root` just before `git WHEN` runs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "git"
+    wrapper.write_text(
+        f'#!/bin/sh\nif [ "$1" = {when} ]; then (cd {root} && {script}); fi\nexec {shutil.which("git")} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_files_made_while_publish_runs_are_not_committed(tmp_path: Path, git, dairly):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    # Between the scan and git's look at the repository: `dairly new` makes tomorrow's
+    # skeleton, a draft appears, a picture is saved.
+    made = (
+        "printf '# TODO\\n' > notes/202201/0111.md; printf -- '---\\ndraft: true\\n---\\n# d\\n' > notes/202201/0112.md"
+    )
+    path_env = racing_git(tmp_path, root, "status", made + "; printf png > notes/202201/pic.png")
+    result = dairly(root, "publish", env_extra=path_env)
+    assert result.code == 0, result
+    assert git(root, "show", "--name-only", "--format=", "HEAD") == "README.md\nnotes/202201/0110.md\n"
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == (
+        "?? notes/202201/0111.md\n?? notes/202201/0112.md\n?? notes/202201/pic.png\n"
+    )
+
+
+def test_a_note_git_ignores_is_never_promoted(tmp_path: Path, git, dairly):
+    root = committed_repo(tmp_path / "r", git)
+    write(root, ".gitignore", "notes/202201/0110.md\n")
+    git(root, "add", ".gitignore")
+    git(root, "commit", "-q", "-m", "ignore")
+    add_note(root, "2022-01-10")
+    before = state(root, git)
+    result = dairly(root, "publish")
+    assert result.code == 1
+    assert result.err == (
+        "dairly: error: git ignores notes/202201/0110.md (a .gitignore or .git/info/exclude names it), so"
+        " publish cannot commit it and the README must not show it; stop ignoring it, or mark it a draft"
+        " (front matter `draft: true`), or use --no-commit\n"
+    )
+    assert state(root, git) == before
+
+
+def test_hidden_and_editor_files_are_never_committed_nor_block(tmp_path: Path, git, dairly):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    write(root, "notes/202201/.0110.md.swp", "swap")
+    write(root, "notes/.DS_Store", "finder")
+    write(root, "notes/.env", "KEY=secret\n")
+    write(root, "notes/202201/0110.md~", "backup")
+    write(root, "notes/202201/pic.png", "png")
+    (root / "notes/202201/.#0110.md").symlink_to("user@host.1234:1700000000")  # Emacs's lock: dangling
+    check = dairly(root, "check")
+    assert check.code == 1 and "notes/202201/0110.md: is missing from the 历史更新 tree" in check.out
+    assert ".#0110.md" not in check.out
+    result = dairly(root, "publish")
+    assert result.code == 0, result
+    assert git(root, "show", "--name-only", "--format=", "HEAD") == (
+        "README.md\nnotes/202201/0110.md\nnotes/202201/pic.png\n"
+    )
+    assert dairly(root, "check").code == 0
+
+
+def test_a_case_variant_of_md_is_reported_by_check_and_stops_publish(tmp_path: Path, git, dairly):
+    root = committed_repo(tmp_path / "r", git)
+    write(root, "notes/202201/0110.MD", note_text("笔记（2022.1.10）"))
+    result = dairly(root, "check")
+    assert result.code == 1
+    assert "notes/202201/0110.MD: is not a note path: rename it to end in .md (lower case)" in result.out
+    assert dairly(root, "publish").code == 1
+
+
+def test_a_linked_month_folder_is_never_followed(tmp_path: Path, git, dairly):
+    root = committed_repo(tmp_path / "r", git)
+    outside = tmp_path / "outside"
+    write(outside, "0201.md", note_text("secret（2000.2.1）", "1. [leaked words](https://example.com/x)\n"))
+    (root / "notes/200002").symlink_to(outside)
+    before = state(root, git)
+    check = dairly(root, "check")
+    assert check.code == 1
+    assert "notes/200002: is a symbolic link; dairly does not follow links under notes/" in check.out
+    assert dairly(root, "publish").code == 1
+    assert state(root, git) == before
+    search = dairly(root, "search", "leaked")
+    assert "0201" not in search.out and "no entries match 'leaked'" in search.out + search.err
+    stats = dairly(root, "stats")
+    assert "2000" not in stats.out
+
+
+def test_a_rejected_push_says_the_commit_exists_and_how_to_push_it(tmp_path: Path, git, dairly):
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    root = committed_repo(tmp_path / "r", git)
+    git(root, "remote", "add", "origin", str(remote))
+    git(root, "push", "-q", "-u", "origin", "main")
+    (remote / "hooks/pre-receive").write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    (remote / "hooks/pre-receive").chmod(0o755)
+    add_note(root, "2022-01-10")
+    result = dairly(root, "publish", "--push")
+    assert result.code == 3
+    sha = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    assert f"committed {sha} '20220110': README.md, notes/202201/0110.md\n" in result.out
+    assert result.err.startswith(f"dairly: error: committed {sha}, but did not push it: git push failed: ")
+    assert result.err.endswith("; push it with `git push origin HEAD:main`\n")
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_git_dir_and_git_work_tree_are_honoured(tmp_path: Path, git, dairly, env):
+    work = make_repo(tmp_path / "work", ["2022-01-09"])
+    git_dir = tmp_path / "elsewhere.git"
+    git(tmp_path, "--git-dir", str(git_dir), "--work-tree", str(work), "init", "-q", "-b", "main")
+    both = {"GIT_DIR": str(git_dir), "GIT_WORK_TREE": str(work)}
+    result = dairly(work, "publish", env_extra=both)
+    assert result.code == 0, result
+    assert "committed" in result.out
+    only_dir = dairly(work, "check", "--staged", env_extra={"GIT_DIR": str(git_dir)})  # the work tree is "."
+    assert (only_dir.code, only_dir.out) == (0, "README.md is in sync with 1 note\n")
+
+
+def test_the_index_stamps_skip_links_hidden_files_and_case_variants(tmp_path: Path, git):
+    from dairly.notes.scan import WorkTree
+
+    root = commit_all(make_repo(tmp_path / "r", ["2022-01-09"]), git)
+    outside = tmp_path / "outside"
+    write(outside, "0201.md", note_text("x"))
+    (root / "notes/200002").symlink_to(outside)
+    write(root, "notes/202201/.#0109.md", "lock")
+    write(root, "notes/.hidden/0101.md", note_text("x"))
+    write(root, "notes/202201/0110.MD", note_text("x"))
+    assert [path for path, _stamp in WorkTree(str(root)).note_stamps("notes")] == ["notes/202201/0109.md"]
