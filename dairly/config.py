@@ -121,6 +121,21 @@ MAY_BE_EMPTY = ("heading_prefix", "timezone")
 SAMPLE_DATE = datetime.date(2022, 3, 7)
 
 
+def preset_matching(titles: set[str], settings: Settings) -> str | None:
+    """Another preset whose highlights and history headings are both among a README's
+    level-2 heading `titles` (normalized): the README was set up with that preset, and the
+    settings that name it are missing (say, dairly.toml not committed in a clone)."""
+    from dairly.markdown import normalize_title
+
+    for name, values in PRESETS.items():
+        if name == settings.preset:
+            continue
+        other = Settings()._replace(**values)
+        if {normalize_title(other.highlights_heading), normalize_title(other.history_heading)} <= titles:
+            return name
+    return None
+
+
 def format_date_template(template: str, date: datetime.date) -> str:
     """Fill a template's date fields ({month:02d} pads)."""
     return template.format(
