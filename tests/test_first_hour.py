@@ -152,3 +152,85 @@ def test_init_in_a_subfolder_writes_nothing_and_says_why(tmp_path: Path, dairly,
     assert here.code == 0, here.err
     assert sorted(p.name for p in (root / "journal").iterdir()) == ["README.md", "notes"]
     assert git(root, "show", "--name-only", "--format=", "HEAD") == ".gitattributes\njournal/README.md\n"
+
+
+# -- 3, 4. nothing published is never success --------------------------------------------
+
+
+def _en_repo(tmp_path: Path, dairly, git) -> Path:
+    root = _fresh(tmp_path, git)
+    assert dairly(root, "init", "--preset", "en", "--no-hook").code == 0
+    return root
+
+
+def _fill(root: Path, rel: str) -> None:
+    """Fill in the highlights `dairly new` left, and leave the `- TODO` under Others."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    head, others = text.split("## Others")
+    path.write_text(head.replace("TODO", "done") + "## Others" + others, encoding="utf-8")
+
+
+def test_publishing_a_fresh_skeleton_fails_and_commits_nothing(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    now = {"DAIRLY_NOW": "2024-03-05T10:00"}
+    assert dairly(root, "new", env_extra=now).code == 0
+    readme = (root / "README.md").read_bytes()
+    result = dairly(root, "publish", env_extra=now)
+    assert (result.code, result.out) == (1, "")
+    assert result.err.splitlines()[-1] == (
+        "dairly: error: notes/202403/0305.md:5: nothing published: the newest note is unfinished (this line"
+        " still holds the placeholder TODO from `dairly new`); fill in its Today and publish again"
+    )
+    assert git(root, "log", "--format=%s") == "dairly init\n"
+    assert (root / "README.md").read_bytes() == readme
+
+
+def test_a_placeholder_outside_the_highlights_holds_nothing_back(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    now = {"DAIRLY_NOW": "2024-03-05T10:00"}
+    assert dairly(root, "new", env_extra=now).code == 0
+    _fill(root, "notes/202403/0305.md")
+    result = dairly(root, "publish", env_extra=now)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    assert result.out.startswith("README.md: published notes/202403/0305.md\n")
+    assert git(root, "log", "-1", "--format=%s") == "20240305\n"
+    lint = dairly(root, "lint")
+    assert "notes/202403/0305.md:13: this line still holds the placeholder TODO from dairly new" in lint.out
+
+
+def test_a_newer_unfinished_note_is_named_when_nothing_else_changes(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    assert dairly(root, "new", "--date", "2024-03-05").code == 0
+    _fill(root, "notes/202403/0305.md")
+    assert dairly(root, "publish").code == 0
+    assert dairly(root, "new", "--date", "2024-03-06").code == 0
+    result = dairly(root, "publish")
+    assert result.code == 1
+    assert "notes/202403/0306.md:5: nothing published: the newest note is unfinished" in result.err
+    assert git(root, "log", "--format=%s") == "20240305\ndairly init\n"
+
+
+def test_an_empty_highlights_section_is_not_published(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    write(root, "notes/202403/0305.md", "# Day one\n\n## Today\n\n1. [Read](https://example.com/r)\n")
+    assert dairly(root, "publish").code == 0
+    readme = (root / "README.md").read_bytes()
+    write(root, "notes/202403/0306.md", "# Day two\n\n## Today\n\n\n## Others\n\n- a link\n")
+    result = dairly(root, "publish")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        "dairly: error: notes/202403/0306.md:3: nothing published: the newest note's Today section is empty;"
+        " write the day's highlights under it and publish again\n"
+    )
+    assert (root / "README.md").read_bytes() == readme
+    assert git(root, "log", "--format=%s") == "20240305\ndairly init\n"
+
+
+def test_no_commit_is_named_after_a_day_with_no_note(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    write(root, "notes/202403/images/a.txt", "a picture to be\n")
+    result = dairly(root, "publish", env_extra={"DAIRLY_NOW": "2024-03-05T10:00"})
+    assert result.code == 0, result.err
+    assert git(root, "log", "-1", "--format=%s") == "dairly publish: no note published yet\n"

@@ -14,7 +14,7 @@ import re
 
 from dairly.errors import InputError
 from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, headings, split_lines
-from dairly.notes.skeleton import find_placeholders
+from dairly.notes.skeleton import unfinished_line
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
@@ -152,11 +152,11 @@ class Note(Record):
 Header = tuple[str | None, int | None, bool, int | None]  # a Note without its path and date
 
 
-def read_header(path: str, text: str) -> Header:
+def read_header(path: str, text: str, highlights: str) -> Header:
     """(title, title_line, draft, unfinished) of a note's text (decoded: see decode_note), as
-    plain values, which the scan gets from other processes too: Note(path, date, *header)."""
-    placeholders = find_placeholders(text)
-    unfinished = placeholders[0] if placeholders else None
+    plain values, which the scan gets from other processes too: Note(path, date, *header).
+    `highlights` is the heading of the section a placeholder left in holds a note back."""
+    unfinished = unfinished_line(text, highlights)
     title = _first_line_title(text, 0)  # the usual note: no front matter, title first
     if title is not None:
         return (title, 1, False, unfinished) if title else (None, None, False, unfinished)
@@ -237,6 +237,5 @@ def parse_note(path: str, date: datetime.date, text: str, highlights_heading: st
         highlights_line: int | None = section.heading.line.number
     else:
         entries, highlights_line = [], None
-    placeholders = find_placeholders(text)
-    unfinished = placeholders[0] if placeholders else None
+    unfinished = unfinished_line(text, highlights_heading)
     return NoteRecord(path, date, title, title_line, meta, highlights_line, entries, links, unfinished)

@@ -179,7 +179,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
         else:
             dated.append((path, date))
     paths = [path for path, _date in dated]
-    read_headers = partial(_headers, source.read)
+    read_headers = partial(_headers, source.read, settings.highlights_heading)
     # Files on disk are read on every core; the git index is read through one git process.
     headers = map_slices(read_headers, paths) if isinstance(source, WorkTree) else read_headers(paths)
     for (path, date), header in zip(dated, headers, strict=True):
@@ -202,7 +202,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     return scan
 
 
-def _headers(read: Callable[[str], bytes], paths: list[str]) -> list[Header]:
+def _headers(read: Callable[[str], bytes], highlights: str, paths: list[str]) -> list[Header]:
     """The header of the note at each path (plain values: they may come from another process)."""
     headers = []
     for path in paths:
@@ -210,7 +210,7 @@ def _headers(read: Callable[[str], bytes], paths: list[str]) -> list[Header]:
             data = read(path)
         except OSError as exc:
             raise refusal(exc, path) from None
-        headers.append(read_header(path, decode_note(data, path)))
+        headers.append(read_header(path, decode_note(data, path), highlights))
     return headers
 
 
