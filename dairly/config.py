@@ -149,10 +149,39 @@ def format_date_template(template: str, date: datetime.date) -> str:
     )
 
 
+NOW_FORMS = "2024-03-05, 2024-03-05T09:30 or 2024-03-05T09:30+08:00"
+
+
+def fixed_now() -> datetime.datetime | None:
+    """The time DAIRLY_NOW stands in for the clock with, or None when it is not set; a
+    value that is not an ISO date and time is an input error naming it and the forms."""
+    fixed = os.environ.get("DAIRLY_NOW", "")
+    if not fixed:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(fixed.strip())
+    except ValueError as exc:
+        reason = "" if str(exc).startswith("Invalid isoformat") else f" ({exc})"
+        raise InputError(f"DAIRLY_NOW={fixed!r} is not a date and time{reason}; use ISO 8601, such as {NOW_FORMS}") from None
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A number of seconds an environment variable sets (a bad one is an input error)."""
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # NaN too
+        raise InputError(f"{name}={value!r} is not a number of seconds; use a number such as 60 or 2.5")
+    return seconds
+
+
 def user_day(timezone: str, day_starts_at: str, now: datetime.datetime | None = None) -> datetime.date:
     if now is None:
-        fixed = os.environ.get("DAIRLY_NOW")
-        now = datetime.datetime.fromisoformat(fixed) if fixed else datetime.datetime.now(datetime.timezone.utc)
+        now = fixed_now() or datetime.datetime.now(datetime.timezone.utc)
     if timezone:
         from zoneinfo import ZoneInfo
 

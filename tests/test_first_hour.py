@@ -234,3 +234,39 @@ def test_no_commit_is_named_after_a_day_with_no_note(tmp_path: Path, dairly, git
     result = dairly(root, "publish", env_extra={"DAIRLY_NOW": "2024-03-05T10:00"})
     assert result.code == 0, result.err
     assert git(root, "log", "-1", "--format=%s") == "dairly publish: no note published yet\n"
+
+
+# -- 5. bad environment values are input errors ------------------------------------------
+
+NOW_FORMS = "use ISO 8601, such as 2024-03-05, 2024-03-05T09:30 or 2024-03-05T09:30+08:00"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("yesterday", ""), ("2024-13-01", " (month must be in 1..12)"), ("2024-02-30T10:00", " (day is out of range for month)")],
+)
+@pytest.mark.parametrize("command", [["new"], ["publish"], ["check"], ["stats"], ["config"]])
+def test_a_malformed_dairly_now_is_an_input_error(tmp_path: Path, dairly, value: str, reason: str, command):
+    write(tmp_path, "README.md", "# n\n\n更新今日时间：\n\n## 今日要点\n\n## 历史更新\n")
+    result = dairly(tmp_path, *command, env_extra={"DAIRLY_NOW": value})
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"dairly: error: DAIRLY_NOW={value!r} is not a date and time{reason}; {NOW_FORMS}\n"
+
+
+def test_config_shows_dairly_now_when_set(tmp_path: Path, dairly):
+    plain = dairly(tmp_path, "config")
+    assert "DAIRLY_NOW" not in plain.out
+    result = dairly(tmp_path, "config", env_extra={"DAIRLY_NOW": "2024-03-05T12:00:00+00:00"})
+    assert result.code == 0
+    assert result.out.endswith("DAIRLY_NOW          '2024-03-05T12:00:00+00:00'  (environment: today is 2024-03-05)\n")
+    as_json = dairly(tmp_path, "config", "--json", env_extra={"DAIRLY_NOW": "2024-03-05"})
+    assert '"DAIRLY_NOW": {\n    "value": "2024-03-05",\n    "from": "environment: today is 2024-03-05"\n  }' in as_json.out
+
+
+def test_a_malformed_lock_timeout_is_an_input_error(tmp_path: Path, dairly):
+    write(tmp_path, "README.md", "# n\n\n更新今日时间：\n\n## 今日要点\n\n## 历史更新\n")
+    result = dairly(tmp_path, "publish", "--no-commit", env_extra={"DAIRLY_LOCK_TIMEOUT": "soon"})
+    assert (result.code, result.err) == (
+        2,
+        "dairly: error: DAIRLY_LOCK_TIMEOUT='soon' is not a number of seconds; use a number such as 60 or 2.5\n",
+    )
