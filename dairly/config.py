@@ -162,7 +162,9 @@ def fixed_now() -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(fixed.strip())
     except ValueError as exc:
         reason = "" if str(exc).startswith("Invalid isoformat") else f" ({exc})"
-        raise InputError(f"DAIRLY_NOW={fixed!r} is not a date and time{reason}; use ISO 8601, such as {NOW_FORMS}") from None
+        raise InputError(
+            f"DAIRLY_NOW={fixed!r} is not a date and time{reason}; use ISO 8601, such as {NOW_FORMS}"
+        ) from None
 
 
 def seconds_from_env(name: str, default: float) -> float:

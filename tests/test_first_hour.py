@@ -243,7 +243,11 @@ NOW_FORMS = "use ISO 8601, such as 2024-03-05, 2024-03-05T09:30 or 2024-03-05T09
 
 @pytest.mark.parametrize(
     ("value", "reason"),
-    [("yesterday", ""), ("2024-13-01", " (month must be in 1..12)"), ("2024-02-30T10:00", " (day is out of range for month)")],
+    [
+        ("yesterday", ""),
+        ("2024-13-01", " (month must be in 1..12)"),
+        ("2024-02-30T10:00", " (day is out of range for month)"),
+    ],
 )
 @pytest.mark.parametrize("command", [["new"], ["publish"], ["check"], ["stats"], ["config"]])
 def test_a_malformed_dairly_now_is_an_input_error(tmp_path: Path, dairly, value: str, reason: str, command):
@@ -260,7 +264,8 @@ def test_config_shows_dairly_now_when_set(tmp_path: Path, dairly):
     assert result.code == 0
     assert result.out.endswith("DAIRLY_NOW          '2024-03-05T12:00:00+00:00'  (environment: today is 2024-03-05)\n")
     as_json = dairly(tmp_path, "config", "--json", env_extra={"DAIRLY_NOW": "2024-03-05"})
-    assert '"DAIRLY_NOW": {\n    "value": "2024-03-05",\n    "from": "environment: today is 2024-03-05"\n  }' in as_json.out
+    shown = '"DAIRLY_NOW": {\n    "value": "2024-03-05",\n    "from": "environment: today is 2024-03-05"\n  }'
+    assert shown in as_json.out
 
 
 def test_a_malformed_lock_timeout_is_an_input_error(tmp_path: Path, dairly):
