@@ -275,3 +275,79 @@ def test_a_malformed_lock_timeout_is_an_input_error(tmp_path: Path, dairly):
         2,
         "dairly: error: DAIRLY_LOCK_TIMEOUT='soon' is not a number of seconds; use a number such as 60 or 2.5\n",
     )
+
+
+# -- 6. merge-conflict markers -------------------------------------------------------------
+
+
+def _day(root: Path, day: int) -> None:
+    write(root, f"notes/202403/03{day:02d}.md", f"# Day {day}\n\n## Today\n\n1. [Read](https://example.com/{day})\n")
+
+
+def test_a_readme_left_in_conflict_is_named_as_one(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    git(root, "config", "--remove-section", "merge.dairly-readme")  # as in a clone: git config is not cloned
+    _day(root, 5)
+    assert dairly(root, "publish").code == 0
+    git(root, "checkout", "-q", "-b", "other")
+    _day(root, 6)
+    assert dairly(root, "publish").code == 0
+    git(root, "checkout", "-q", "main")
+    _day(root, 7)
+    assert dairly(root, "publish").code == 0
+    git(root, "merge", "-q", "other", check=False)
+    for command in ("check", "publish"):
+        result = dairly(root, command)
+        assert (result.code, result.out) == (2, "")
+        assert result.err == (
+            "dairly: error: README.md:3: merge conflict: git left conflict markers on lines 3, 9, 15, 22, 24 and 26;"
+            " register dairly's merge driver with `dairly hook install` and merge the file again with"
+            " `git checkout -m README.md`, or edit it by hand: keep what each side should keep and delete the"
+            " marker lines\n"
+        ), command
+    assert dairly(root, "hook", "install").code == 0
+    git(root, "checkout", "-m", "README.md")
+    assert "merge conflict" not in dairly(root, "check").err
+
+
+def test_a_note_left_in_conflict_is_named_as_one(tmp_path: Path, dairly):
+    write(tmp_path, "README.md", "# n\n\n更新今日时间：\n\n## 今日要点\n\n## 历史更新\n")
+    write(
+        tmp_path,
+        "notes/202403/0305.md",
+        "# Day\n\n## 今日要点\n\n<<<<<<< HEAD\n1. [A](https://e.com/a)\n"
+        "=======\n1. [B](https://e.com/b)\n>>>>>>> other\n",
+    )
+    result = dairly(tmp_path, "check")
+    assert (result.code, result.err) == (
+        2,
+        "dairly: error: notes/202403/0305.md:5: merge conflict: git left conflict markers on lines 5, 7 and 9;"
+        " edit it by hand: keep what each side should keep and delete the marker lines, or take one side whole"
+        " with `git checkout --ours notes/202403/0305.md` (or --theirs)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# T\n\nA title\n=======\n",  # a setext underline alone
+        "```\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> x\n```\n",  # an example in a code block
+        "<<<<<<< HEAD\nnever closed\n",
+        "x <<<<<<< HEAD\n=======\n>>>>>>> x\n",  # not at column 0
+    ],
+)
+def test_what_is_not_a_conflict(text: str):
+    from dairly.conflicts import conflict_lines
+
+    assert conflict_lines(text) == []
+
+
+def test_a_diff3_conflict_names_its_base_line():
+    from dairly.conflicts import conflict_lines
+
+    assert conflict_lines("a\r\n<<<<<<< ours\r\nx\r\n||||||| base\r\ny\r\n=======\r\nz\r\n>>>>>>> theirs\r\n") == [
+        2,
+        4,
+        6,
+        8,
+    ]

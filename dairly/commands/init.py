@@ -20,6 +20,7 @@ import sys
 
 from dairly import output
 from dairly.config import PRESETS, load_settings_with_sources, settings_from_mapping
+from dairly.conflicts import refuse_conflicts
 from dairly.errors import OK, GitError, InputError
 from dairly.fsio import atomic_write, decode_utf8, refusal
 from dairly.readme.starter import add_missing_parts, new_readme
@@ -64,6 +65,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
                 text = decode_utf8(f.read(), name)
         except OSError as exc:
             raise refusal(exc, name) from None
+        refuse_conflicts(text, name, readme=True)
         completed = add_missing_parts(text, settings)
         if completed != text:
             atomic_write(os.path.realpath(readme), completed, name)

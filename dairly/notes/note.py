@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from dairly.conflicts import refuse_conflicts
 from dairly.errors import InputError
 from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, headings, split_lines
 from dairly.notes.skeleton import unfinished_line
@@ -37,6 +38,7 @@ def decode_note(data: bytes, path: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", path=path) from None
+    refuse_conflicts(text, path, readme=False)
     return text[1:] if text.startswith(BOM) else text
 
 
