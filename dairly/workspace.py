@@ -84,6 +84,12 @@ class Workspace(Record):
         try:
             data = source.read(name)
         except (FileNotFoundError, KeyError):
+            if self.settings == Settings() and not os.path.isdir(self.file(self.settings.notes_dir)):
+                raise InputError(
+                    f"not a notes repository yet (no {name}, no settings, no {self.settings.notes_dir}/):"
+                    " run `dairly init`",
+                    path=self.root,
+                ) from None
             raise InputError("not found (set `readme` in dairly.toml if it lives elsewhere)", path=name) from None
         except OSError as exc:
             raise refusal(exc, name) from None

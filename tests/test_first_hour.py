@@ -351,3 +351,25 @@ def test_a_diff3_conflict_names_its_base_line():
         6,
         8,
     ]
+
+
+# -- 7. not a notes repository yet ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["publish", "check"])
+def test_an_empty_folder_points_to_init(tmp_path: Path, dairly, git, command: str):
+    root = _fresh(tmp_path, git)
+    result = dairly(root, command)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"dairly: error: {root}: not a notes repository yet (no README.md, no settings, no notes/): run `dairly init`\n"
+    )
+
+
+def test_a_missing_readme_beside_notes_is_still_named(tmp_path: Path, dairly):
+    _day(tmp_path, 5)
+    result = dairly(tmp_path, "check")
+    assert (result.code, result.err) == (
+        2,
+        "dairly: error: README.md: not found (set `readme` in dairly.toml if it lives elsewhere)\n",
+    )
