@@ -373,3 +373,114 @@ def test_a_missing_readme_beside_notes_is_still_named(tmp_path: Path, dairly):
         2,
         "dairly: error: README.md: not found (set `readme` in dairly.toml if it lives elsewhere)\n",
     )
+
+
+# -- 8. the pre-commit framework -------------------------------------------------------------
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("path", "runs"),
+    [
+        ("README.md", True),
+        ("notes/202403/0305.md", True),
+        ("notes/202403/images/a.png", True),
+        ("dairly.toml", True),  # a new date_format changes the README
+        ("pyproject.toml", True),  # [tool.dairly]
+        ("docs/README.md", False),
+        ("src/dairly.toml.bak", False),
+        ("CHANGELOG.md", False),
+    ],
+)
+def test_the_pre_commit_hook_runs_when_the_settings_change(path: str, runs: bool):
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert bool(re.search(hook["files"], path)) is runs  # as pre-commit matches it
+
+
+def test_the_readme_recommends_an_immutable_pin():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert "pre-commit autoupdate --freeze" in readme
+    assert "survive into a clone of main here" not in readme  # our situation, not the user's
+
+
+# -- 10. the smaller things -------------------------------------------------------------------
+
+
+def test_init_says_what_it_wrote_before_asking_about_the_hook(tmp_path: Path, git, env, monkeypatch, capsys):
+    from dairly.commands import init
+    from dairly.workspace import Workspace
+
+    root = _fresh(tmp_path, git)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(root)
+    asked: list[str] = []
+
+    def answer(question: str) -> str:
+        asked.append(capsys.readouterr().out)
+        return "y"
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert init.run(Workspace.open(None), preset=None, hook=True, ask=True, here=str(root)) == 0
+    (before,) = asked
+    assert before.startswith("wrote README.md\ncreated notes/\nregistered the README merge driver: ")
+    assert "'dairly init': README.md, .gitattributes\n" in before
+    after = capsys.readouterr().out
+    assert after.startswith(f"installed {root}/.git/hooks/pre-commit\n")
+    assert "  dairly hook install" not in after
+
+
+def test_publish_says_what_it_updated(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    _day(root, 5)
+    result = dairly(root, "publish")
+    assert result.out.splitlines()[1:4] == [
+        "  updated: README.md:3: Last updated is (empty), but the newest note is March 5, 2024 (notes/202403/0305.md)",
+        "  updated: README.md:5: Today does not match notes/202403/0305.md, the note being published",
+        "  updated: notes/202403/0305.md: is missing from the History tree in README.md",
+    ]
+    assert "fixed" not in result.out
+
+
+def test_feed_without_a_remote_says_so(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    _day(root, 5)
+    result = dairly(root, "feed")
+    assert (result.code, result.err) == (
+        2,
+        "dairly: error: --base-url is needed: there is no `origin` remote to find the notes' address from;"
+        " pass --base-url https://github.com/OWNER/REPO/blob/main/ (or wherever they are published)\n",
+    )
+    git(root, "remote", "add", "origin", "https://gitlab.com/me/notes.git")
+    other = dairly(root, "feed")
+    assert other.err == "dairly: error: --base-url is needed: the `origin` remote is not a GitHub repository\n"
+
+
+def test_the_en_starter_readme_ends_with_its_history(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    text = (root / "README.md").read_text(encoding="utf-8")
+    assert text == "# notes-repo\n\nLast updated: \n\n## Today\n\n## History\n"
+
+
+def test_new_raises_for_a_note_already_there(tmp_path: Path):
+    import datetime
+
+    from dairly.commands import new
+    from dairly.errors import NotesError
+    from dairly.workspace import Workspace
+
+    _day(tmp_path, 5)
+    ws = Workspace.open(tmp_path)
+    with pytest.raises(NotesError) as raised:
+        new.run(ws, date=datetime.date(2024, 3, 5))
+    assert raised.value.exit_code == 1
+    assert raised.value.message == "already exists; nothing written"
+
+
+def test_the_readme_tells_how_to_install_completion():
+    assert "dairly --install-completion" in (PROJECT / "README.md").read_text(encoding="utf-8")

@@ -32,8 +32,7 @@ def test_init_in_an_empty_folder(tmp_path: Path, dairly):
         "  dairly hook install   # check the README on every commit\n", ""
     )
     assert (root / "README.md").read_text(encoding="utf-8") == (
-        "# my_notes\n\n更新今日时间：\n\n"
-        "## :paperclip:  今日要点\n\n## :paperclip:  历史更新\n\n## :paperclip:  Others\n"
+        "# my_notes\n\n更新今日时间：\n\n## :paperclip:  今日要点\n\n## :paperclip:  历史更新\n"
     )
     assert sorted(p.name for p in root.iterdir()) == ["README.md", "notes"]  # no dairly.toml for the default
     check = dairly(root, "check")

@@ -39,9 +39,15 @@ def base_url_from_git(ws: Workspace) -> str:
     notes_repo = open_repo(ws, purpose="pass --base-url to name where the notes are published")
     try:
         remote = notes_repo.repo.remotes.origin.url
+    except (AttributeError, IndexError, ValueError):
+        raise InputError(
+            "--base-url is needed: there is no `origin` remote to find the notes' address from;"
+            " pass --base-url https://github.com/OWNER/REPO/blob/main/ (or wherever they are published)"
+        ) from None
+    try:
         branch = notes_repo.repo.active_branch.name
-    except (AttributeError, IndexError, TypeError, ValueError):
-        remote, branch = "", ""
+    except TypeError:  # a detached HEAD
+        branch = ""
     m = _GITHUB.fullmatch(remote)
     if m is None or not branch:
         raise InputError("--base-url is needed: the `origin` remote is not a GitHub repository")

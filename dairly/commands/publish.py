@@ -229,7 +229,7 @@ def _publish(
         atomic_write(readme_file, plan.new_text, plan.readme_path)
         what = f"published {plan.promoted.path}" if plan.promoted else "updated (no note to promote yet)"
         lines.append((f"{plan.readme_path}: {what}", "green"))
-        lines += [(f"  fixed: {problem}", None) for problem in plan.problems if problem.drift]
+        lines += [(f"  updated: {problem}", None) for problem in plan.problems if problem.drift]
     else:
         lines.append((f"{plan.readme_path} is already up to date", "green"))
 

@@ -21,14 +21,14 @@ def date_line(settings: Settings) -> str:
 
 
 def new_readme(settings: Settings, name: str) -> str:
-    """A README for a new repository called `name`."""
+    """A README for a new repository called `name`: the title, the date line and the two
+    sections dairly keeps, and nothing for the person to delete (no empty section of theirs)."""
     prefix = settings.heading_prefix
     return (
         f"# {name}\n\n"
         f"{date_line(settings)}\n\n"
         f"## {prefix}{settings.highlights_heading}\n\n"
-        f"## {prefix}{settings.history_heading}\n\n"
-        f"## {prefix}{settings.others_heading}\n"
+        f"## {prefix}{settings.history_heading}\n"
     )
 
 
