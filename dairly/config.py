@@ -121,10 +121,11 @@ MAY_BE_EMPTY = ("heading_prefix", "timezone")
 SAMPLE_DATE = datetime.date(2022, 3, 7)
 
 
-def preset_matching(titles: set[str], settings: Settings) -> str | None:
-    """Another preset whose highlights and history headings are both among a README's
-    level-2 heading `titles` (normalized): the README was set up with that preset, and the
-    settings that name it are missing (say, dairly.toml not committed in a clone)."""
+def preset_hint(titles: set[str], settings: Settings) -> str | None:
+    """Why a README's owned headings were not found, when another preset's highlights and
+    history headings are both among its level-2 heading `titles` (normalized): it was set
+    up with that preset, and the settings that name it are missing (say, dairly.toml not
+    committed in a clone) or name another."""
     from dairly.markdown import normalize_title
 
     for name, values in PRESETS.items():
@@ -132,7 +133,9 @@ def preset_matching(titles: set[str], settings: Settings) -> str | None:
             continue
         other = Settings()._replace(**values)
         if {normalize_title(other.highlights_heading), normalize_title(other.history_heading)} <= titles:
-            return name
+            if settings.preset == Settings().preset:
+                return f"the README's headings match the {name} preset: is dairly.toml missing or not committed?"
+            return f"the README's headings match the {name} preset, but the settings choose {settings.preset}"
     return None
 
 

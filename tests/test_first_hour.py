@@ -484,3 +484,14 @@ def test_new_raises_for_a_note_already_there(tmp_path: Path):
 
 def test_the_readme_tells_how_to_install_completion():
     assert "dairly --install-completion" in (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_check_names_settings_that_choose_another_preset(tmp_path: Path, dairly):
+    write(tmp_path, "dairly.toml", 'preset = "en"\n')
+    write(tmp_path, "README.md", "# n\n\n更新今日时间：\n\n## :paperclip:  今日要点\n\n## :paperclip:  历史更新\n")
+    result = dairly(tmp_path, "check")
+    assert (result.code, result.err) == (
+        2,
+        "dairly: error: README.md: no '## Today' heading (the newest note's highlights) found;"
+        " the README's headings match the zh preset, but the settings choose en\n",
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dairly.config import Settings, preset_matching
+from dairly.config import Settings, preset_hint
 from dairly.errors import InputError
 from dairly.markdown import (
     BOM,
@@ -94,13 +94,10 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
         highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
         history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)
     except InputError as exc:
-        other = preset_matching({h.title for h in all_headings if h.level == 2}, settings)
-        if other is None:
+        hint = preset_hint({h.title for h in all_headings if h.level == 2}, settings)
+        if hint is None:
             raise
-        raise InputError(
-            f"{exc.message}; the README's headings match the {other} preset: is dairly.toml missing or not committed?",
-            path=path,
-        ) from None
+        raise InputError(f"{exc.message}; {hint}", path=path) from None
     date_line, span = _date_line(list(iter_visible(outline)), settings.date_label, path)
     for section in (highlights, history):
         if section.start <= date_line.start < section.end:
