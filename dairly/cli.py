@@ -448,7 +448,8 @@ def init(
     """
     from dairly.commands import init as command
 
-    _finish(lambda: command.run(_workspace(ctx.obj), preset=preset, hook=not no_hook))
+    here = None if ctx.obj else os.getcwd()  # no --root: init refuses to set up the top from below it
+    _finish(lambda: command.run(_workspace(ctx.obj), preset=preset, hook=not no_hook, here=here))
 
 
 def config(

@@ -121,6 +121,24 @@ MAY_BE_EMPTY = ("heading_prefix", "timezone")
 SAMPLE_DATE = datetime.date(2022, 3, 7)
 
 
+def preset_hint(titles: set[str], settings: Settings) -> str | None:
+    """Why a README's owned headings were not found, when another preset's highlights and
+    history headings are both among its level-2 heading `titles` (normalized): it was set
+    up with that preset, and the settings that name it are missing (say, dairly.toml not
+    committed in a clone) or name another."""
+    from dairly.markdown import normalize_title
+
+    for name, values in PRESETS.items():
+        if name == settings.preset:
+            continue
+        other = Settings()._replace(**values)
+        if {normalize_title(other.highlights_heading), normalize_title(other.history_heading)} <= titles:
+            if settings.preset == Settings().preset:
+                return f"the README's headings match the {name} preset: is dairly.toml missing or not committed?"
+            return f"the README's headings match the {name} preset, but the settings choose {settings.preset}"
+    return None
+
+
 def format_date_template(template: str, date: datetime.date) -> str:
     """Fill a template's date fields ({month:02d} pads)."""
     return template.format(
@@ -134,10 +152,41 @@ def format_date_template(template: str, date: datetime.date) -> str:
     )
 
 
+NOW_FORMS = "2024-03-05, 2024-03-05T09:30 or 2024-03-05T09:30+08:00"
+
+
+def fixed_now() -> datetime.datetime | None:
+    """The time DAIRLY_NOW stands in for the clock with, or None when it is not set; a
+    value that is not an ISO date and time is an input error naming it and the forms."""
+    fixed = os.environ.get("DAIRLY_NOW", "")
+    if not fixed:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(fixed.strip())
+    except ValueError as exc:
+        reason = "" if str(exc).startswith("Invalid isoformat") else f" ({exc})"
+        raise InputError(
+            f"DAIRLY_NOW={fixed!r} is not a date and time{reason}; use ISO 8601, such as {NOW_FORMS}"
+        ) from None
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A number of seconds an environment variable sets (a bad one is an input error)."""
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # NaN too
+        raise InputError(f"{name}={value!r} is not a number of seconds; use a number such as 60 or 2.5")
+    return seconds
+
+
 def user_day(timezone: str, day_starts_at: str, now: datetime.datetime | None = None) -> datetime.date:
     if now is None:
-        fixed = os.environ.get("DAIRLY_NOW")
-        now = datetime.datetime.fromisoformat(fixed) if fixed else datetime.datetime.now(datetime.timezone.utc)
+        now = fixed_now() or datetime.datetime.now(datetime.timezone.utc)
     if timezone:
         from zoneinfo import ZoneInfo
 

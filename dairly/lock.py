@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from dairly import output
+from dairly.config import seconds_from_env
 from dairly.errors import BusyError
 from dairly.fsio import refusal
 from dairly.workspace import Workspace
@@ -62,7 +63,7 @@ def _open_lock(ws: Workspace) -> tuple[int, str | None]:
 
 @contextmanager
 def repository_lock(ws: Workspace) -> Iterator[None]:
-    timeout = float(os.environ.get("DAIRLY_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
+    timeout = seconds_from_env("DAIRLY_LOCK_TIMEOUT", DEFAULT_TIMEOUT)
     try:
         fd, lock_file = _open_lock(ws)
     except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from dairly.config import Settings, load_settings
+from dairly.conflicts import refuse_conflicts
 from dairly.errors import InputError
 from dairly.fsio import decode_utf8, refusal
 from dairly.tuples import Record
@@ -99,10 +100,18 @@ class Workspace(Record):
         try:
             data = source.read(name)
         except (FileNotFoundError, KeyError):
+            if self.settings == Settings() and not os.path.isdir(self.file(self.settings.notes_dir)):
+                raise InputError(
+                    f"not a notes repository yet (no {name}, no settings, no {self.settings.notes_dir}/):"
+                    " run `dairly init`",
+                    path=self.root,
+                ) from None
             raise InputError("not found (set `readme` in dairly.toml if it lives elsewhere)", path=name) from None
         except OSError as exc:
             raise refusal(exc, name) from None
-        return decode_utf8(data, name)
+        text = decode_utf8(data, name)
+        refuse_conflicts(text, name, readme=True)
+        return text
 
     def private_dir(self) -> str | None:
         """Where dairly keeps its own files for this repository (lock, index): inside the

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import add_note, commit_all, committed_repo, make_repo, note_text, write
+from .conftest import add_note, commit_all, committed_repo, make_repo, write
 
 
 def snapshot(root: Path, git) -> tuple[bytes, str, str]:
@@ -43,12 +43,16 @@ def test_merge_or_rebase_in_progress_is_refused(tmp_path: Path, dairly, git, mar
     committed_repo(tmp_path, git)
     git_dir = tmp_path / ".git"
     if marker == "MERGE_HEAD":
-        # A real conflicting merge.
+        # A real conflicting merge (in a file of the person's: a note left with conflict
+        # markers is refused before git's state is looked at, see test_first_hour.py).
+        write(tmp_path, "todo.txt", "base\n")
+        git(tmp_path, "add", "todo.txt")
+        git(tmp_path, "commit", "-q", "-m", "todo")
         git(tmp_path, "checkout", "-q", "-b", "side")
-        write(tmp_path, "notes/202201/0109.md", note_text("side"))
+        write(tmp_path, "todo.txt", "side\n")
         git(tmp_path, "commit", "-q", "-am", "side")
         git(tmp_path, "checkout", "-q", "main")
-        write(tmp_path, "notes/202201/0109.md", note_text("main"))
+        write(tmp_path, "todo.txt", "main\n")
         git(tmp_path, "commit", "-q", "-am", "main")
         git(tmp_path, "merge", "side", check=False)
         assert (git_dir / "MERGE_HEAD").exists()

@@ -230,7 +230,7 @@ def test_check_fails_publish_fixes_check_passes_publish_again_is_a_no_op(
     newest = max(note_paths(root))
     # publish reports as fixed exactly the problems check named.
     assert published.out.splitlines() == [f"README.md: published {newest}"] + [
-        f"  fixed: {line}" for line in problem_lines(before.out)
+        f"  updated: {line}" for line in problem_lines(before.out)
     ]
     after = readme(root)
     assert not after.endswith("\n")  # like the seeds, the README still ends without a newline

@@ -38,6 +38,11 @@ def base_url_from_git(ws: Workspace) -> str:
 
     notes_repo = open_repo(ws, purpose="pass --base-url to name where the notes are published")
     remote, branch = origin_url(notes_repo)
+    if not remote:
+        raise InputError(
+            "--base-url is needed: there is no `origin` remote to find the notes' address from;"
+            " pass --base-url https://github.com/OWNER/REPO/blob/main/ (or wherever they are published)"
+        )
     m = _GITHUB.fullmatch(remote)
     if m is None or not branch:
         raise InputError("--base-url is needed: the `origin` remote is not a GitHub repository")

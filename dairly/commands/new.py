@@ -8,7 +8,7 @@ import shlex
 import subprocess
 
 from dairly import output
-from dairly.errors import OK, PROBLEMS, FileSystemError, InputError
+from dairly.errors import OK, FileSystemError, InputError, NotesError
 from dairly.fsio import create_new
 from dairly.notes.paths import note_path
 from dairly.notes.skeleton import note_skeleton
@@ -26,8 +26,7 @@ def run(ws: Workspace, *, date: datetime.date, edit: bool = False) -> int:
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise FileSystemError("is a file where the month's folder should be; move it away", path=os.path.dirname(rel))
     if not create_new(path, note_skeleton(ws.settings, date), rel):
-        output.error(f"{shown}: already exists; nothing written")
-        return PROBLEMS
+        raise NotesError("already exists; nothing written", path=shown)
     output.say(shown)
     if edit:
         assert editor is not None

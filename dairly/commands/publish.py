@@ -115,6 +115,36 @@ def refuse_older_promotion(plan: Plan, date: datetime.date | None) -> None:
     )
 
 
+def refuse_nothing_published(plan: Plan, source: WorkTree) -> None:
+    """Refuse a publish that would publish nothing because the newest note is not ready:
+    unfinished (a placeholder left in its highlights), while the README stays as it is,
+    or with an empty highlights section, which would blank the README's. A success
+    there would read as "published"; the note and the line to fix are named instead."""
+    newest = max((n for n in plan.scan.notes if not n.draft), key=lambda n: n.date, default=None)
+    if newest is None:
+        return
+    heading = plan.settings.highlights_heading
+    if newest.unfinished is not None and not plan.changed:
+        raise NotesError(
+            f"nothing published: the newest note is unfinished (this line still holds the placeholder TODO"
+            f" from `dairly new`); fill in its {heading} and publish again",
+            path=newest.path,
+            line=newest.unfinished,
+        )
+    if newest == plan.promoted and plan.highlights is not None and not plan.highlights.strip():
+        from dairly.markdown import find_sections
+        from dairly.notes.note import decode_note
+
+        text = decode_note(source.read(newest.path), newest.path).replace("\r\n", "\n").replace("\r", "\n")
+        found = find_sections(text, heading)
+        raise NotesError(
+            f"nothing published: the newest note's {heading} section is empty; write the day's highlights under"
+            " it and publish again",
+            path=newest.path,
+            line=found[0].heading.line.number if found else None,
+        )
+
+
 def refuse_unstable(plan: Plan) -> None:
     """Refuse to write a README that `check` would not accept as it stands: the promoted
     text could add a date line, open an HTML comment, or close a tag around a section."""
@@ -169,6 +199,7 @@ def _plan(ws: Workspace, today: datetime.date, date: datetime.date | None) -> tu
         output.warn(f"{output.plural(len(plan.blocking), 'problem')} in the notes; nothing written", style="red")
         return None, source
     refuse_older_promotion(plan, date)
+    refuse_nothing_published(plan, source)
     return plan, source
 
 
@@ -231,8 +262,9 @@ def _publish(
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
         raise GitError(f"other paths are staged ({shown}); commit or unstage them first, or use --no-commit")
 
-    day = plan.promoted.date if plan.promoted else today
-    text = message or format_date_template(plan.settings.commit_message, day)
+    # Named after the note shown, never after a day with no note published.
+    named = format_date_template(plan.settings.commit_message, plan.promoted.date) if plan.promoted else None
+    text = message or named or "dairly publish: no note published yet"
     before = plan.text.encode("utf-8")
     snapshot = gitrepo.IndexSnapshot(notes_repo)
     lines: Lines = []
@@ -273,7 +305,7 @@ def _write(plan: Plan, readme_file: str) -> Lines:
         return [(f"{plan.readme_path} is already up to date", "green")]
     atomic_write(readme_file, plan.new_text, plan.readme_path)
     what = f"published {plan.promoted.path}" if plan.promoted else "updated (no note to promote yet)"
-    return [(f"{plan.readme_path}: {what}", "green")] + [(f"  fixed: {p}", None) for p in plan.problems if p.drift]
+    return [(f"{plan.readme_path}: {what}", "green")] + [(f"  updated: {p}", None) for p in plan.problems if p.drift]
 
 
 def _committed(lines: Lines, sha: str | None, text: str, paths: list[str]) -> Lines:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 import re
 
+from dairly.conflicts import refuse_conflicts
 from dairly.errors import InputError
 from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, headings, split_lines
-from dairly.notes.skeleton import find_placeholders
+from dairly.notes.skeleton import unfinished_line
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
@@ -37,6 +38,7 @@ def decode_note(data: bytes, path: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", path=path) from None
+    refuse_conflicts(text, path, readme=False)
     return text[1:] if text.startswith(BOM) else text
 
 
@@ -152,11 +154,11 @@ class Note(Record):
 Header = tuple[str | None, int | None, bool, int | None]  # a Note without its path and date
 
 
-def read_header(path: str, text: str) -> Header:
+def read_header(path: str, text: str, highlights: str) -> Header:
     """(title, title_line, draft, unfinished) of a note's text (decoded: see decode_note), as
-    plain values, which the scan gets from other processes too: Note(path, date, *header)."""
-    placeholders = find_placeholders(text)
-    unfinished = placeholders[0] if placeholders else None
+    plain values, which the scan gets from other processes too: Note(path, date, *header).
+    `highlights` is the heading of the section a placeholder left in holds a note back."""
+    unfinished = unfinished_line(text, highlights)
     title = _first_line_title(text, 0)  # the usual note: no front matter, title first
     if title is not None:
         return (title, 1, False, unfinished) if title else (None, None, False, unfinished)
@@ -237,6 +239,5 @@ def parse_note(path: str, date: datetime.date, text: str, highlights_heading: st
         highlights_line: int | None = section.heading.line.number
     else:
         entries, highlights_line = [], None
-    placeholders = find_placeholders(text)
-    unfinished = placeholders[0] if placeholders else None
+    unfinished = unfinished_line(text, highlights_heading)
     return NoteRecord(path, date, title, title_line, meta, highlights_line, entries, links, unfinished)

@@ -218,7 +218,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
         else:
             dated.append((path, date))
     paths = [path for path, _date in dated]
-    headers = _headers(source.read, paths)
+    headers = _headers(source.read, settings.highlights_heading, paths)
     for (path, date), header in zip(dated, headers, strict=True):
         note = Note(path, date, *header)
         scan.notes.append(note)
@@ -239,7 +239,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     return scan
 
 
-def _headers(read: Callable[[str], bytes], paths: list[str]) -> list[Header]:
+def _headers(read: Callable[[str], bytes], highlights: str, paths: list[str]) -> list[Header]:
     """The header of the note at each path."""
     headers = []
     for path in paths:
@@ -247,7 +247,7 @@ def _headers(read: Callable[[str], bytes], paths: list[str]) -> list[Header]:
             data = read(path)
         except OSError as exc:
             raise refusal(exc, path) from None
-        headers.append(read_header(path, decode_note(data, path)))
+        headers.append(read_header(path, decode_note(data, path), highlights))
     return headers
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dairly.config import Settings
+from dairly.config import Settings, preset_hint
 from dairly.errors import InputError
 from dairly.markdown import (
     BOM,
@@ -90,8 +90,14 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
     # tree is 10,000 lines of none of these (see outline_lines).
     outline = outline_lines(text, settings.date_label)
     all_headings = headings(outline)
-    highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
-    history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)
+    try:
+        highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
+        history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)
+    except InputError as exc:
+        hint = preset_hint({h.title for h in all_headings if h.level == 2}, settings)
+        if hint is None:
+            raise
+        raise InputError(f"{exc.message}; {hint}", path=path) from None
     date_line, span = _date_line(list(iter_visible(outline)), settings.date_label, path)
     for section in (highlights, history):
         if section.start <= date_line.start < section.end:
