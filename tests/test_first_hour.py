@@ -69,7 +69,7 @@ def test_init_that_cannot_commit_says_what_to_commit(tmp_path: Path, dairly, git
     no_identity = {k: "" for k in env if k.startswith("GIT_AUTHOR") or k.startswith("GIT_COMMITTER")}
     result = dairly(root, "init", "--preset", "en", "--no-hook", env_extra={**no_identity, "EMAIL": ""})
     assert result.code == 0, result.err
-    assert "not committed: git commit failed" in result.out
+    assert "not committed: git has no user identity" in result.out
     assert result.out.endswith(
         "commit what init wrote, so that clones and CI read it too:"
         " git add dairly.toml README.md .gitattributes && git commit -m 'dairly init'\n"
