@@ -147,8 +147,25 @@ def _opens_html(line: str) -> bool:
 
 def headings(text: str) -> list[tuple[int, int, int, int]]:
     """The headings GitHub shows, as (level, first line, last line, depth): the last line
-    of a setext heading is its `===` or `---` line."""
-    return [(int(b.tag[1]), b.first, b.last, b.depth) for b in blocks(text) if b.tag in _HEADINGS]
+    of a setext heading is its `===` or `---` line. Reads only headings, lists and quotes
+    from the output: the hook asks this of the README on every commit."""
+    html = render(text, sourcepos=True)
+    found = []
+    depth = 0
+    for m in _HEADING_SCAN.finditer(html):
+        if m.group(1):
+            depth -= 1
+        elif m.group(2)[0] == "h":
+            first, last, end_column = int(m.group(3)), int(m.group(4)), int(m.group(5))
+            if end_column == 0 and last > first:
+                last -= 1
+            found.append((int(m.group(2)[1]), first, last, depth))
+        else:
+            depth += 1
+    return found
 
 
+_HEADING_SCAN = re.compile(
+    r'<(?:(/)(?:ul|ol|blockquote)>|(h[1-6]|ul|ol|blockquote)[ >](?:data-sourcepos="(\d+):\d+-(\d+):(\d+)")?)'
+)
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
