@@ -26,6 +26,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from html import unescape
+from urllib.parse import unquote
 
 from dairly.gfm import Block
 from dairly.markdown import atx_heading, iter_visible, split_lines
@@ -278,8 +279,8 @@ def _code_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
             traps.append(
                 Trap(
                     b.first,
-                    f"GitHub shows {where} as a code block: indented 4 spaces or more after a blank line or"
-                    " under a paragraph",
+                    f"GitHub shows {where} as a code block: indented 4 spaces or more after a blank line,"
+                    " not under a list item",
                     "indent it less (3 spaces under an entry's text), or fence it with ``` if it is code",
                 )
             )
@@ -376,7 +377,7 @@ def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
                     break
         if "<a href=" in inner:
             for m in _AUTOLINKED.finditer(inner):
-                url, words = unescape(m.group(1)), unescape(m.group(2))
+                url, words = unquote(unescape(m.group(1))), unescape(m.group(2))
                 if words not in url or not _runs_into_text(words):
                     continue
                 traps.append(
@@ -427,9 +428,7 @@ def _line_of(lines: list[str], source: range, needle: str) -> int:
 
 def _removed_tag(line: int, name: str) -> Trap:
     if name.lower() in _FILTERED_TAGS:
-        return Trap(
-            line, f"GitHub shows <{name}> as text and runs nothing of it", "remove it, or put it in `backticks`"
-        )
+        return Trap(line, f"GitHub shows <{name}> as text and runs nothing of it", "remove it, or put it in backticks")
     return Trap(
         line,
         f"GitHub removes <{name}>: it is not an HTML tag GitHub keeps, so nothing shows in its place",
@@ -593,8 +592,6 @@ def _fix_web_links(text: str, web_links: Iterable[tuple[int, str]]) -> tuple[str
     wanted = set(web_links)
     if not wanted:
         return text, []
-    from html import unescape
-
     from dairly.links import target_spans
 
     starts = [line.start for line in split_lines(text)]
