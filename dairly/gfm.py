@@ -98,6 +98,11 @@ def blocks(text: str) -> list[Block]:
         first, column, last, end_column = (int(g) for g in m.group(3, 4, 5, 6))
         if end_column == 0 and last > first:  # ends at the start of a line: on the one before
             last -= 1
+        if tag in _HEADINGS and last > first:
+            last = _underline(lines, first, last)
+        container = next((i for i in reversed(stack) if i >= 0), -1)
+        if container >= 0 and last > found[container].last:  # cmark-gfm may end a fence past its item
+            last = max(first, found[container].last)
         if leaf is not None and found[leaf[0]].tag == "li":  # its text ends where a block in it starts
             found[leaf[0]] = found[leaf[0]]._replace(inner=html[leaf[1] : m.start()])
             leaf = None
@@ -126,11 +131,20 @@ def _place_html(found: list[Block], waiting: list[int], start: int, end: int, li
     if not waiting:
         return
     starts: list[int] = []
+    closing = ""  # the end marker of a comment or the like that started last: blank lines do not end it
     for number in range(start, min(end, len(lines) + 1)):
         if len(starts) == len(waiting):
             break
-        if _opens_html(lines[number - 1]) and (not starts or not lines[number - 2].strip()):
+        text = lines[number - 1]
+        if closing:
+            closing = "" if closing in text.lower() else closing
+            continue
+        if _opens_html(text) and (not starts or not lines[number - 2].strip()):
             starts.append(number)
+            opening = text.lstrip(" \t>-*+0123456789.)").lower()
+            marker = next((end for begin, end in _MARKED if opening.startswith(begin)), "")
+            after = opening[len(next((b for b, _e in _MARKED if opening.startswith(b)), "")) :]
+            closing = "" if not marker or marker in after else marker
     while len(starts) < len(waiting):
         starts.append(starts[-1] if starts else start)
     for i, index in enumerate(waiting):
@@ -138,6 +152,30 @@ def _place_html(found: list[Block], waiting: list[int], start: int, end: int, li
         while last > starts[i] and not lines[last - 1].strip():
             last -= 1
         found[index] = found[index]._replace(first=starts[i], last=max(starts[i], last))
+
+
+_UNDERLINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*")
+
+
+def _underline(lines: list[str], first: int, last: int) -> int:
+    """A setext heading's underline: cmark-gfm's end position may run a line past it."""
+    for number in range(first + 1, min(last, len(lines)) + 1):
+        if _UNDERLINE.fullmatch(lines[number - 1]):
+            return number
+    return min(last, len(lines))
+
+
+# HTML blocks only their end marker closes: (how they open, the marker).
+_MARKED = (
+    ("<!--", "-->"),
+    ("<?", "?>"),
+    ("<![cdata[", "]]>"),
+    ("<!", ">"),
+    ("<pre", "</pre>"),
+    ("<script", "</script>"),
+    ("<style", "</style>"),
+    ("<textarea", "</textarea>"),
+)
 
 
 def _opens_html(line: str) -> bool:
@@ -152,6 +190,7 @@ def headings(text: str) -> list[tuple[int, int, int, int]]:
     html = render(text, sourcepos=True)
     found = []
     depth = 0
+    lines: list[str] = []
     for m in _HEADING_SCAN.finditer(html):
         if m.group(1):
             depth -= 1
@@ -159,6 +198,9 @@ def headings(text: str) -> list[tuple[int, int, int, int]]:
             first, last, end_column = int(m.group(3)), int(m.group(4)), int(m.group(5))
             if end_column == 0 and last > first:
                 last -= 1
+            if last > first:  # a setext heading: rare enough to split the lines for
+                lines = lines or _EOL.split(text)
+                last = _underline(lines, first, last)
             found.append((int(m.group(2)[1]), first, last, depth))
         else:
             depth += 1

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dairly.notes.github import Fixed, Trap, find_traps, fix_note, web_address
+from dairly.notes.github import Fixed, Trap, find_traps, fix_note, no_worse, web_address
 from tests.conftest import write
 
 NOTE = "notes/202203/0307.md"
@@ -498,7 +498,8 @@ def test_fix_note_adds_only_blank_lines_and_is_a_fixpoint(parts: list[str], eol:
     text = eol.join([TITLE, "", *parts]) + eol
     fixed, changes = fix_note(text)
     assert fix_note(fixed) == (fixed, [])
-    assert not [t for t in find_traps(fixed) if t.done]
+    # What is left of the blank-line fixes is what cmark-gfm says would make the note worse.
+    assert not [t for t in find_traps(fixed) if t.done and no_worse(fixed, t.line)]
     # Dropping the inserted blank lines gives the original back, byte for byte.
     lines = fixed.split(eol)
     inserted = {change.line for change in changes}

@@ -25,6 +25,11 @@ plain = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="#`~\r\n\u2028\u2029\x85"),
     max_size=40,
 ).filter(lambda s: "<!--" not in s and "TODO" not in s)  # the placeholder word: see mixed_note_sets
+# nor a line opening an HTML block that only its end tag closes (<pre>, <textarea>, ...):
+# GitHub shows everything after it as raw HTML, owned headings included (tests/test_cmark_readme.py)
+plain = plain.filter(
+    lambda s: not s.lstrip(" ").lower().startswith(("<pre", "<script", "<style", "<textarea", "<?", "<!"))
+)
 title = plain.map(str.strip).filter(bool)
 link = st.sampled_from(["[x](./images/a.png)", "![f](images/b.png)", '<img src="./c.png">', "[u](https://e.com/)", ""])
 body_line = st.builds(lambda a, b: (a + " " + b).strip() or "x", plain, link)

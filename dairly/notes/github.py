@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from html import unescape
 from urllib.parse import unquote
 
-from dairly.gfm import Block
+from dairly.gfm import Block, blocks, render
 from dairly.markdown import atx_heading, iter_visible, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
@@ -549,16 +550,20 @@ def fix_note(
 ) -> tuple[str, list[Fixed]]:
     """The note's text (decoded, without a BOM) with the mechanical fixes applied, and what
     changed: the scheme (`mailto:`, `https://`) put before the link targets `web_links`
-    names as (line, target as written), and a blank line above every swallowed line.
+    names as (line, target as written), and a blank line above every swallowed line that
+    cmark-gfm confirms is no worse for it (see no_worse); a fix that is not stays a finding.
     `entry_numbers` is as for find_traps(). Every other character, line endings included,
     is kept; fixing the result again changes nothing."""
     text, fixed = _fix_web_links(text, web_links)
     numbers = None if entry_numbers is None else dict(entry_numbers)
     for _ in range(100):  # a blank line can end a block that hid a later trap: look again
-        traps = [trap for trap in find_traps(text, numbers) if trap.done]
+        found = find_traps(text, numbers)
+        traps = [trap for trap in found if trap.done and no_worse(text, trap.line, found)]
         if not traps:
             break
         below = [trap.line for trap in traps]
+        if len(below) > 1 and not no_worse(text, below, found):
+            traps, below = traps[:1], below[:1]  # each is safe alone but not all together: one at a time
         text = _insert_blank_lines(text, below)
         fixed = [Fixed(_moved(f.line, below), f.message) for f in fixed]
         fixed.extend(Fixed(_moved(trap.line, below), trap.done) for trap in traps)
@@ -566,6 +571,88 @@ def fix_note(
             numbers = {_moved(line, below): number for line, number in numbers.items()}
     fixed.sort(key=lambda f: f.line)
     return text, fixed
+
+
+_COMMENTED = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def visible_letters(text: str) -> Counter[str]:
+    """The letters and digits a reader sees in the note on GitHub (cmark-gfm's HTML without
+    its tags and comments), counted: what a fix must never take away."""
+    _block, start = split_front_matter(text)
+    html = _COMMENTED.sub(" ", render(text[start:], unsafe=True))
+    # A link's target counts where it shows: as raw text, or under the mouse once it is a link.
+    targets = " ".join(m.group(2) for m in _TARGET_ATTRIBUTE.finditer(html))
+    return Counter(c for c in unescape(_HTML_TAG.sub(" ", html) + targets + _list_numbers(html)) if c.isalnum())
+
+
+_LIST_TAG = re.compile(r'<(/?)(ol|ul|li)\b(?: start="(\d+)")?')
+
+
+def _list_numbers(html: str) -> str:
+    """The numbers a browser shows before the items of numbered lists."""
+    counters: list[int | None] = []
+    shown = []
+    for m in _LIST_TAG.finditer(html):
+        if m.group(1):
+            if m.group(2) != "li" and counters:
+                counters.pop()
+        elif m.group(2) == "li":
+            if counters and counters[-1] is not None:
+                shown.append(str(counters[-1]))
+                counters[-1] += 1
+        else:
+            counters.append(int(m.group(3) or 1) if m.group(2) == "ol" else None)
+    return " ".join(shown)
+
+
+_TARGET_ATTRIBUTE = re.compile(r"""\b(href|src|alt)=["']?([^"'\s>]*)""")
+
+
+def no_worse(text: str, below: int | list[int], found: list[Trap] | None = None) -> bool:
+    """Whether a blank line above each line of `below` leaves the note no worse on GitHub, as
+    cmark-gfm renders it: no visible letter lost, every block above the first unchanged, and
+    no finding that was not there before (but a list ended early where raw text was: the
+    text that GitHub showed as raw HTML now shows as a list)."""
+    lines = sorted([below] if isinstance(below, int) else below)
+    after = _insert_blank_lines(text, lines)
+    if visible_letters(text) - visible_letters(after):
+        return False
+    _block, start = split_front_matter(text)
+    offset = text.count("\n", 0, start)
+    before_blocks = blocks(text[start:])
+    opened = [b for b in before_blocks if b.tag == "html" and any(b.first <= n - offset <= b.last for n in lines)]
+    first = min([b.first for b in opened] + [lines[0] - offset])
+    if [b for b in before_blocks if b.last < first] != [b for b in blocks(after[start:]) if b.last < first]:
+        return False
+    split = {n + offset for b in opened for n in range(b.first, b.last + 1)}
+    found = find_traps(text) if found is None else found
+    was = {(t.line, t.shown) for t in found}
+    still = find_traps(after)
+    fixing = {(line, t.shown) for t in found for line in lines if t.line == line}
+    if any((_unmoved(t.line, lines), t.shown) in fixing for t in still):
+        return False  # the blank line does not end what swallows the line
+    for trap in still:
+        line = _unmoved(trap.line, lines)
+        if line is None or (line in split and trap.shown.startswith(_LIST_ENDED)):
+            continue  # raw text that now shows as a list, if not yet inside the entry: better already
+        if (line, trap.shown) not in was and not any(shown == trap.shown for _line, shown in was):
+            return False
+    return True
+
+
+_LIST_ENDED = ("GitHub shows the bullets from here", "GitHub shows this paragraph outside")
+
+
+def _unmoved(line: int, below: list[int]) -> int | None:
+    """The line before the blank lines were inserted above `below`; None for a blank line
+    inserted."""
+    for i, number in enumerate(below):
+        if line == number + i:  # the inserted blank line itself
+            return None
+        if line < number + i:
+            return line - i
+    return line - len(below)
 
 
 def _moved(line: int, below: list[int]) -> int:
