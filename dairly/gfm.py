@@ -189,25 +189,22 @@ def headings(text: str) -> list[tuple[int, int, int, int]]:
     from the output: the hook asks this of the README on every commit."""
     html = render(text, sourcepos=True)
     found = []
-    depth = 0
+    depth, pos = 0, 0
     lines: list[str] = []
     for m in _HEADING_SCAN.finditer(html):
-        if m.group(1):
-            depth -= 1
-        elif m.group(2)[0] == "h":
-            first, last, end_column = int(m.group(3)), int(m.group(4)), int(m.group(5))
-            if end_column == 0 and last > first:
-                last -= 1
-            if last > first:  # a setext heading: rare enough to split the lines for
-                lines = lines or _EOL.split(text)
-                last = _underline(lines, first, last)
-            found.append((int(m.group(2)[1]), first, last, depth))
-        else:
-            depth += 1
+        # How deep in lists and quotes: the tags between counted in C, not matched one by one.
+        for tag in ("ul", "ol", "blockquote"):
+            depth += html.count(f"<{tag}", pos, m.start()) - html.count(f"</{tag}>", pos, m.start())
+        pos = m.start()
+        first, last, end_column = int(m.group(2)), int(m.group(3)), int(m.group(4))
+        if end_column == 0 and last > first:
+            last -= 1
+        if last > first:  # a setext heading: rare enough to split the lines for
+            lines = lines or _EOL.split(text)
+            last = _underline(lines, first, last)
+        found.append((int(m.group(1)), first, last, depth))
     return found
 
 
-_HEADING_SCAN = re.compile(
-    r'<(?:(/)(?:ul|ol|blockquote)>|(h[1-6]|ul|ol|blockquote)[ >](?:data-sourcepos="(\d+):\d+-(\d+):(\d+)")?)'
-)
+_HEADING_SCAN = re.compile(r'<h([1-6]) data-sourcepos="(\d+):\d+-(\d+):(\d+)"')
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))

@@ -170,6 +170,56 @@ def _is_outline(text: str, label: str) -> bool:
     )
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def code_spans(text: str, *, lone: bool = False) -> list[tuple[int, int, int]]:
+    """(start, end, n) of each inline code span, in order, CommonMark's way: a run of n
+    backticks opens one, the next run of exactly n on the same line closes it, and a run
+    that closes nothing is text (with `lone`, listed too, as a span of itself). Linear in
+    the text: a regular expression pairing the runs backtracks cubically on a long one."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)] if "`" in text else []
+    if not runs:
+        return []
+    lines = []
+    line, pos = 0, 0
+    for start, _end in runs:
+        line += text.count("\n", pos, start)
+        lines.append(line)
+        pos = start
+    closer: list[int | None] = [None] * len(runs)
+    last: dict[tuple[int, int], int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        key = (lines[i], runs[i][1] - runs[i][0])
+        closer[i] = last.get(key)
+        last[key] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = closer[i]
+        if j is not None:
+            spans.append((runs[i][0], runs[j][1], runs[i][1] - runs[i][0]))
+            i = j + 1
+            continue
+        if lone:
+            spans.append((runs[i][0], runs[i][1], 0))
+        i += 1
+    return spans
+
+
+def blank_code(text: str) -> str:
+    """The text with each inline code span replaced by as many spaces."""
+    if "`" not in text:
+        return text
+    out, pos = [], 0
+    for start, end, _n in code_spans(text):
+        out.append(text[pos:start])
+        out.append(" " * (end - start))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 class Heading(Record):
     line: Line  # its last line: the heading's own, or the `===`/`---` under a setext heading's text
     level: int

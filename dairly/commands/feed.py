@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import sys
+from html import escape
 from urllib.parse import urljoin
 
 from dairly import output
@@ -72,6 +73,23 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _SCHEMES = {"http", "https", "mailto"}
+# An entry nested deeper than this (quotes in quotes, lists in lists, tags never closed)
+# goes into the feed as its Markdown text: no reader shows such depth anyway.
+_MAX_DEPTH = 64
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>")
+_VOID = frozenset(("area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"))
+
+
+def _depth(html: str) -> int:
+    """How deep the HTML's elements nest, every tag counted (a tag never closed nests the
+    rest), in one pass."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _VOID:
+            continue
+        depth = depth - 1 if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def note_html(record: NoteRecord, base_url: str) -> str:
@@ -93,6 +111,8 @@ def note_html(record: NoteRecord, base_url: str) -> str:
     for entry in record.entries:
         # GitHub shows the :star: rating as stars; a feed reader knows no shortcodes.
         html = render(entry.text.replace(":star:", "\u2b50"), unsafe=True)
+        if _depth(html) > _MAX_DEPTH:  # the sanitizer's tree building is quadratic in the nesting
+            html = "<pre>" + escape(entry.text) + "</pre>\n"
         parts.append(
             nh3.clean(html, attributes=_ATTRIBUTES, attribute_filter=rewrite, url_schemes=_SCHEMES, link_rel=None)
         )

@@ -30,7 +30,7 @@ from html import unescape
 from urllib.parse import unquote
 
 from dairly.gfm import Block, blocks, render
-from dairly.markdown import atx_heading, iter_visible, split_lines
+from dairly.markdown import atx_heading, blank_code, iter_visible, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
@@ -93,7 +93,6 @@ _DECLARATION = re.compile(r"<![A-Za-z]")
 # A tag that ends a line, as a fix names it: `</div>`, `<summary>`, `<img ...>`.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
 _ELEMENT = re.compile(r"<(/?)(details|div)(?![\w-])([^<>]*)(>?)", re.I)
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _COMMENT = re.compile(r"<!--.*?-->")
 _MARKDOWN_BLOCK = re.compile(r"[ \t]*(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]|\d{1,9}[.)](?:[ \t]|$)|>|\||```|~~~)")
 _MARKDOWN_INLINE = re.compile(r"\]\(|!\[|\*\*|__|`|~~")
@@ -144,6 +143,7 @@ _UNMADE_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)")
 _LONE_TILDE = re.compile(r"(?<!~)~(?!~)")
 _HTML_TAG = re.compile(r"<[^<>]*>")
 _CODE_ELEMENT = re.compile(r"<code>[^<]*</code>")
+_IMG = re.compile(r"<img [^<>]*>")
 _AUTOLINKED = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
 _DELETED = re.compile(r"<del>([^<]*)</del>")
 _SETEXT_UNDERLINE = re.compile(r"[ \t]*-+[ \t]*")
@@ -318,7 +318,8 @@ def _list_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
                     "indent them by 3 spaces, under the entry's text",
                 )
             )
-        elif after.tag == "p" and any(t.tag == "ol" for t in top[i + 2 : i + 3]):
+        elif after.tag == "p" and any(t.tag == "ol" for t in top[i + 2 : i + 3]) and _IMG.sub("", after.inner).strip():
+            # (a picture between entries is how the notes are written: GitHub shows it as meant)
             traps.append(
                 Trap(
                     after.first,
@@ -410,7 +411,7 @@ OMITTED = "<!-- raw HTML omitted -->"
 
 
 def _without_code(text: str) -> str:
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text) if "`" in text else text
+    return blank_code(text)
 
 
 def _runs_into_text(words: str) -> bool:
@@ -529,7 +530,7 @@ def _wiki_traps(lines: list[Line]) -> list[Trap]:
         if "[[" not in text:
             continue
         if "`" in text:
-            text = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+            text = blank_code(text)
         for m in _WIKI_LINK.finditer(text):
             page = m.group(1).strip()
             traps.append(
@@ -634,14 +635,15 @@ def no_worse(text: str, below: int | list[int], found: list[Trap] | None = None)
         return False  # the blank line does not end what swallows the line
     for trap in still:
         line = _unmoved(trap.line, lines)
-        if line is None or (line in split and trap.shown.startswith(_LIST_ENDED)):
-            continue  # raw text that now shows as a list, if not yet inside the entry: better already
+        if line is None or (line in split and (trap.shown.startswith(_LIST_ENDED) or _RAW in trap.shown)):
+            continue  # the raw text GitHub showed before: still raw further down, or a list of its own
         if (line, trap.shown) not in was and not any(shown == trap.shown for _line, shown in was):
             return False
     return True
 
 
 _LIST_ENDED = ("GitHub shows the bullets from here", "GitHub shows this paragraph outside")
+_RAW = " as raw text inside "
 
 
 def _unmoved(line: int, below: list[int]) -> int | None:
