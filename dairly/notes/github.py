@@ -1,23 +1,21 @@
 """Where GitHub renders a note differently from what its author meant.
 
 dairly reads a note by the author's numbering (dairly.notes.entries); GitHub renders it
-as CommonMark. The two part ways where hand-written notes often go:
+with cmark-gfm. find_traps() asks cmark-gfm itself (dairly.gfm) and reports, each with
+what GitHub shows and the fix:
 
-- a line right after an HTML block (the `</div>` of a centred picture) with no blank line
-  between is swallowed into the block: GitHub shows an entry or heading there as raw text;
-- Markdown inside `<details>` or `<div>` is raw text too until a blank line ends the block
-  the opening tag started;
-- a `<details>` or `<div>` never closed takes the rest of the note into it;
-- `[[wiki links]]` are plain text to GitHub;
-- a link to `me@example.com` or `example.com/page` is a path to a file next to the note.
+- Markdown swallowed by an HTML block (an entry or heading glued under `</div>`), a
+  comment that never closes, a `<details>` or `<div>` never closed with something after it;
+- indented lines that became a code block, numbered lists ended early by field bullets at
+  column 0 or by a paragraph that is not indented;
+- links GitHub does not make, `**` it does not apply, addresses it links together with the
+  Chinese text after them, single tildes it strikes through, tags it removes or filters,
+  a `---` that turns the line above into a heading, and `[[wiki links]]`.
 
-find_traps() reports the first four from a note's text alone (the index keeps its answer);
 web_address() tells what a relative link target that does not resolve looks like; and
-fix_note() applies the fixes that need no judgement: blank lines, `mailto:`, `https://`.
-
-Every note is checked whenever the index parses it, so the checks start with substring
-searches and walk the lines only when a trap is possible; mistune, a CommonMark parser,
-then confirms each line suspected of being raw text before it is reported.
+fix_note() applies the fixes that need no judgement (`mailto:`, `https://`, a blank line
+above a swallowed line), each blank line only where no_worse() finds, by cmark-gfm's
+rendering, that the note loses no visible text and gains no finding.
 """
 
 from __future__ import annotations
