@@ -95,7 +95,7 @@ def blocks(text: str) -> list[Block]:
                 cursor.append(cursor[-1])
                 pending.append([])
             continue
-        first, column, last, end_column = (int(g) for g in m.group(3, 4, 5, 6))
+        first, column, last, end_column = map(int, m.group(3, 4, 5, 6))
         if end_column == 0 and last > first:  # ends at the start of a line: on the one before
             last -= 1
         if tag in _HEADINGS and last > first:
@@ -106,8 +106,9 @@ def blocks(text: str) -> list[Block]:
         if leaf is not None and found[leaf[0]].tag == "li":  # its text ends where a block in it starts
             found[leaf[0]] = found[leaf[0]]._replace(inner=html[leaf[1] : m.start()])
             leaf = None
-        _place_html(found, pending[-1], cursor[-1], first, lines)
-        pending[-1] = []
+        if pending[-1]:
+            _place_html(found, pending[-1], cursor[-1], first, lines)
+            pending[-1] = []
         found.append(Block(tag, first, last, len(stack), column))
         if tag in _CONTAINERS:
             stack.append(len(found) - 1)

@@ -141,6 +141,7 @@ _UNMADE_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)")
 _LONE_TILDE = re.compile(r"(?<!~)~(?!~)")
 _HTML_TAG = re.compile(r"<[^<>]*>")
 _CODE_ELEMENT = re.compile(r"<code>[^<]*</code>")
+_EOL = re.compile(r"\r\n|\r|\n")
 _IMG = re.compile(r"<img [^<>]*>")
 _AUTOLINKED = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
 _DELETED = re.compile(r"<del>([^<]*)</del>")
@@ -161,7 +162,9 @@ def find_traps(text: str, entry_numbers: Mapping[int, int] | None = None) -> lis
 
     body = text[body_start:]
     offset = text.count("\n", 0, body_start)
-    lines = [line.text for line in split_lines(body)]
+    lines = _EOL.split(body)
+    if body.endswith(("\n", "\r")):
+        lines.pop()
     blocks = gfm.blocks(body)
     numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
     traps = _html_traps(lines, blocks, numbers if entry_numbers is not None else None)
