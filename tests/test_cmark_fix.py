@@ -46,16 +46,16 @@ def worse(text: str, fixed: str, inserted: list[int]) -> list[str]:
         problems.append(f"letters lost: {visible_letters(text) - visible_letters(fixed)}")
     if inserted:
         first = inserted[0]  # the text above the first blank line is the same in both
-        raw = [b for b in blocks(text) if b.tag == "html" and b.last >= first]
+        raw = [b for b in blocks(text) if b.tag in ("html", "p") and b.last >= first]  # what a fix splits
         top = min([b.first for b in raw if b.first <= first] + [first])
         if [b for b in blocks(text) if b.last < top] != [b for b in blocks(fixed) if b.last < top]:
             problems.append("a block above the first fix changed")
     was = {trap.shown for trap in find_traps(text)}
-    raw = {n for b in blocks(text) if b.tag == "html" for n in range(b.first, b.last + 1)}
+    raw = {n for b in blocks(text) if b.tag in ("html", "p") for n in range(b.first, b.last + 1)}
     for trap in find_traps(fixed):
         line = trap.line - sum(1 for n in inserted if n <= trap.line)  # its number before the fixes
         if trap.shown in was or (line in raw and (trap.shown.startswith(LIST_ENDED) or RAW in trap.shown)):
-            continue  # GitHub showed that line as raw HTML before: still raw, or a list of its own now
+            continue  # GitHub showed that line as raw HTML or paragraph text: still so, or a list of its own now
         problems.append(f"new finding: {trap.message}")
     return problems
 

@@ -5,7 +5,7 @@ output, and says what GitHub shows and the fix."""
 from __future__ import annotations
 
 from dairly.gfm import render
-from dairly.notes.github import find_traps
+from dairly.notes.github import find_traps, fix_note
 
 ENTRY = "1. [稀疏窗口 Sparse windows](https://example.org/sparse)  :star:"
 NEXT = "2. [合并 Merging tokens](https://example.org/merge)"
@@ -187,3 +187,18 @@ def test_a_well_written_bilingual_note_has_no_finding():
         "- 页脚 footer",
     )
     assert messages(text) == []
+
+
+def test_an_entry_under_a_paragraph_is_no_list_item():
+    text = note("一段说明 a note", "2. [合并 Merging tokens](https://example.org/merge)")
+    assert "<p>一段说明 a note\n2. " in render(text)
+    assert messages(text) == [
+        (
+            6,
+            "GitHub shows entry 2 as a line of the paragraph above: only a list item numbered 1 can start right"
+            " under a paragraph; add a blank line above it",
+        )
+    ]
+    fixed, _changes = fix_note(text)
+    assert fixed == note("一段说明 a note", "", "2. [合并 Merging tokens](https://example.org/merge)")
+    assert '<ol start="2">' in render(fixed)

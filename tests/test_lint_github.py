@@ -431,7 +431,10 @@ def test_a_lone_tag_under_a_list_item_opens_an_html_block() -> None:
         "GitHub shows entry 2 as raw text inside the HTML block above; add a blank line after <img ...>"
     ]
     inline = note("words", '<img src="https://img.example.org/1.png">', "2. [y](y.org)")
-    assert find_traps(inline) == []
+    assert [t.message for t in find_traps(inline)] == [  # the picture is inline: entry 2 is paragraph text
+        "GitHub shows entry 2 as a line of the paragraph above: only a list item numbered 1 can start right"
+        " under a paragraph; add a blank line above it"
+    ]
     apart = note("1. [x](https://example.org/x)", "", '<img src="https://img.example.org/1.png">', "2. [y](y.org)")
     assert [t.message for t in find_traps(apart)] == [
         "GitHub shows entry 2 as raw text inside the HTML block above; add a blank line after <img ...>"

@@ -302,6 +302,22 @@ def _list_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
     top = [b for b in blocks if b.depth == 0]
     items = {b.first: b for b in blocks if b.tag == "li" and b.depth == 1}
     traps = []
+    for b in top:  # an entry GitHub shows as a line of the paragraph above it
+        if b.tag != "p" or b.first == b.last:
+            continue
+        for number in range(b.first + 1, b.last + 1):
+            if ENTRY_LINE.fullmatch(lines[number - 1]):
+                entry = _entry_name(number, lines, entry_numbers)
+                traps.append(
+                    Trap(
+                        number,
+                        f"GitHub shows {entry} as a line of the paragraph above: only a list item numbered 1"
+                        " can start right under a paragraph",
+                        "add a blank line above it",
+                        f"added a blank line above it, so GitHub renders {entry}",
+                    )
+                )
+                break
     for i, b in enumerate(top):
         if b.tag != "ol" or i + 1 >= len(top):
             continue
@@ -623,7 +639,10 @@ def no_worse(text: str, below: int | list[int], found: list[Trap] | None = None)
     _block, start = split_front_matter(text)
     offset = text.count("\n", 0, start)
     before_blocks = blocks(text[start:])
-    opened = [b for b in before_blocks if b.tag == "html" and any(b.first <= n - offset <= b.last for n in lines)]
+    # The blocks the blank lines split: an HTML block, or a paragraph holding an entry.
+    opened = [
+        b for b in before_blocks if b.tag in ("html", "p") and any(b.first <= n - offset <= b.last for n in lines)
+    ]
     first = min([b.first for b in opened] + [lines[0] - offset])
     if [b for b in before_blocks if b.last < first] != [b for b in blocks(after[start:]) if b.last < first]:
         return False
