@@ -647,8 +647,10 @@ def no_worse(text: str, below: int | list[int], found: list[Trap] | None = None)
     if [b for b in before_blocks if b.last < first] != [b for b in blocks(after[start:]) if b.last < first]:
         return False
     split = {n + offset for b in opened for n in range(b.first, b.last + 1)}
+    # Lines that were in no numbered list: bullets there were a list of their own already.
+    unlisted = {n + offset for b in before_blocks if b.depth == 0 and b.tag != "ol" for n in range(b.first, b.last + 1)}
     found = find_traps(text) if found is None else found
-    was = {(t.line, t.shown) for t in found}
+    was = {(t.line, _unnumbered(t.shown)) for t in found}
     still = find_traps(after)
     fixing = {(line, t.shown) for t in found for line in lines if t.line == line}
     if any((_unmoved(t.line, lines), t.shown) in fixing for t in still):
@@ -657,9 +659,19 @@ def no_worse(text: str, below: int | list[int], found: list[Trap] | None = None)
         line = _unmoved(trap.line, lines)
         if line is None or (line in split and (trap.shown.startswith(_LIST_ENDED) or _RAW in trap.shown)):
             continue  # the raw text GitHub showed before: still raw further down, or a list of its own
-        if (line, trap.shown) not in was and not any(shown == trap.shown for _line, shown in was):
+        if line in unlisted and trap.shown.startswith(_LIST_ENDED):
+            continue  # those bullets were outside every entry before too
+        if (line, _unnumbered(trap.shown)) not in was:
             return False
     return True
+
+
+_LINE_NUMBERS = re.compile(r"\blines? \d+(?:-\d+)?")
+
+
+def _unnumbered(shown: str) -> str:
+    """A finding's words without the line numbers it quotes, which a blank line above moves."""
+    return _LINE_NUMBERS.sub("lines", shown) if "line" in shown else shown
 
 
 _LIST_ENDED = ("GitHub shows the bullets from here", "GitHub shows this paragraph outside")
