@@ -22,8 +22,10 @@ OMITTED = "<!-- raw HTML omitted -->"
 _CONTAINERS = frozenset(("ul", "ol", "li", "blockquote", "table", "thead", "tbody", "tr"))
 _LEAVES = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "th", "td"))
 # cmark-gfm's own output: its tags, and the marker it leaves for raw HTML (text is escaped).
+# Only block tags: the inline ones (links, emphasis, code) are left in a leaf's HTML unread.
 _OUTPUT = re.compile(
-    r'<(/?)([a-z][a-z0-9]*)(?:[^>]*?data-sourcepos="(\d+):(\d+)-(\d+):(\d+)")?[^>]*>|<!-- raw HTML omitted -->'
+    r"<(/?)(p|h[1-6]|ul|ol|li|blockquote|pre|hr|table|thead|tbody|tr|th|td)(?=[ >/])"
+    r'(?:[^>]*?data-sourcepos="(\d+):(\d+)-(\d+):(\d+)")?[^>]*>|<!-- raw HTML omitted -->'
 )
 _EOL = re.compile(r"\r\n|\r|\n")
 
