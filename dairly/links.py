@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from dairly.markdown import closes_fence, fence_opening, split_lines
+from dairly.markdown import closes_fence, code_spans, fence_opening, split_lines
 from dairly.tuples import Record
 
 # Link text: brackets may nest once and be escaped. Written as "plain* (special plain*)*",
@@ -26,7 +26,6 @@ _REFERENCE_DEF = re.compile(r"^( {0,3}\[(?:[^\]\\\n]|\\.)+\]:[ \t]*)(<[^<>\n]*>|
 # src="..." / href='...' / src=unquoted inside HTML tags.
 _HTML_ATTR = re.compile(r"""(\b(?:src|href)[ \t]*=[ \t]*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1|`+")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
 
 
@@ -120,8 +119,11 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
         if fence is not None:
             ranges.append((fence_start, len(text)))
     if "`" in text:
-        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
-        ranges = sorted(ranges + [s for s in spans if not any(a <= s[0] < b for a, b in ranges)])
+        spans = [(start, end) for start, end, _n in code_spans(text, lone=True)]
+        if ranges:  # a span inside a fence is the fence's
+            starts = [start for start, _end in ranges]
+            spans = [s for s in spans if not _inside(s[0], ranges, starts)]
+        ranges = sorted(ranges + spans)
     return ranges
 
 

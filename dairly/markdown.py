@@ -170,10 +170,65 @@ def _is_outline(text: str, label: str) -> bool:
     )
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def code_spans(text: str, *, lone: bool = False) -> list[tuple[int, int, int]]:
+    """(start, end, n) of each inline code span, in order, CommonMark's way: a run of n
+    backticks opens one, the next run of exactly n on the same line closes it, and a run
+    that closes nothing is text (with `lone`, listed too, as a span of itself). Linear in
+    the text: a regular expression pairing the runs backtracks cubically on a long one."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)] if "`" in text else []
+    if not runs:
+        return []
+    lines = []
+    line, pos = 0, 0
+    for start, _end in runs:
+        line += text.count("\n", pos, start)
+        lines.append(line)
+        pos = start
+    closer: list[int | None] = [None] * len(runs)
+    last: dict[tuple[int, int], int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        key = (lines[i], runs[i][1] - runs[i][0])
+        closer[i] = last.get(key)
+        last[key] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = closer[i]
+        if j is not None:
+            spans.append((runs[i][0], runs[j][1], runs[i][1] - runs[i][0]))
+            i = j + 1
+            continue
+        if lone:
+            spans.append((runs[i][0], runs[i][1], 0))
+        i += 1
+    return spans
+
+
+def blank_code(text: str) -> str:
+    """The text with each inline code span replaced by as many spaces."""
+    if "`" not in text:
+        return text
+    out, pos = [], 0
+    for start, end, _n in code_spans(text):
+        out.append(text[pos:start])
+        out.append(" " * (end - start))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 class Heading(Record):
-    line: Line
+    line: Line  # its last line: the heading's own, or the `===`/`---` under a setext heading's text
     level: int
     title: str  # the heading text with its leading emoji shortcodes removed
+    first: Line | None = None  # a setext heading's first line of text; None for an ATX heading
+
+    @property
+    def top(self) -> Line:
+        return self.line if self.first is None else self.first
 
 
 def normalize_title(raw: str) -> str:
@@ -202,6 +257,60 @@ def headings(lines: list[Line]) -> list[Heading]:
             if h is not None:
                 found.append(h)
     return found
+
+
+def shown_headings(text: str, start: int = 0) -> list[Heading]:
+    """The headings of text[start:] (whole lines) that GitHub shows as headings of the
+    document itself (not inside a list item or a quote), ATX or setext: cmark-gfm decides,
+    so a heading line glued under an HTML block line is none, and one after a fence opened
+    in a list item is one."""
+    from dairly.gfm import headings as gfm_headings
+
+    found = [h for h in gfm_headings(text[start:] if start else text) if h[3] == 0]
+    if not found:
+        return []
+    offset = text.count("\n", 0, start) if start else 0
+    wanted = sorted({n + offset for _level, first, last, _depth in found for n in range(first, last + 1)})
+    at = lines_numbered(text, wanted, start)
+    out = []
+    for level, first, last, _depth in found:
+        line = at[last + offset]
+        if first == last:
+            raw = atx_heading(line.text.lstrip(BOM) if line.number == 1 else line.text)
+            out.append(Heading(line, level, normalize_title(raw[1] if raw else line.text)))
+        else:
+            words = " ".join(at[n + offset].text.strip() for n in range(first, last))
+            out.append(Heading(line, level, normalize_title(words.lstrip(BOM)), at[first + offset]))
+    return out
+
+
+def lines_numbered(text: str, numbers: list[int], start: int = 0) -> dict[int, Line]:
+    """{number: Line} for these line numbers (ascending) of the text; `start` is a line
+    boundary before the first of them. Walks the line ends only up to the last one wanted."""
+    out: dict[int, Line] = {}
+    if not numbers:
+        return out
+    number = text.count("\n", 0, start) + 1 if start else 1
+    if "\r" in text:
+        for line in split_lines(text, start, number=number):
+            if line.number in numbers:
+                out[line.number] = line
+            if line.number >= numbers[-1]:
+                break
+        return out
+    wanted = set(numbers)
+    pos = start
+    while number <= numbers[-1] and pos <= len(text):
+        end = text.find("\n", pos)
+        if number in wanted:
+            if end < 0:
+                out[number] = Line(number, pos, len(text), text[pos:], "")
+            else:
+                out[number] = Line(number, pos, end + 1, text[pos:end], "\n")
+        if end < 0:
+            break
+        pos, number = end + 1, number + 1
+    return out
 
 
 _NON_BLANK = re.compile(r"\S")  # the same whitespace str.strip() removes
@@ -260,13 +369,13 @@ class Section:
 
 
 def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[Heading] | None = None) -> list[Section]:
-    """Every section whose heading (at `level`) has this title, outside code fences and
-    HTML comments; `all_headings` is headings(split_lines(text)) if the caller already has
-    it. A section ends at the next heading of its level or above, or before a line that
-    closes an HTML block (`</details>`, `</div>`, ...) opened before its heading: the
-    closing tag is the user's, never the section's."""
+    """Every section whose heading (at `level`) has this title, among the headings GitHub
+    shows; `all_headings` is shown_headings(text) if the caller already has it. A section
+    ends at the next heading of its level or above, or before a line that closes an HTML
+    block (`</details>`, `</div>`, ...) opened before its heading: the closing tag is the
+    user's, never the section's."""
     if all_headings is None:
-        all_headings = headings(split_lines(text))
+        all_headings = shown_headings(text)
     wanted = normalize_title(title)
     sections = []
     for i, h in enumerate(all_headings):
@@ -275,7 +384,7 @@ def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[H
         end = len(text)
         for nxt in all_headings[i + 1 :]:
             if nxt.level <= level:
-                end = nxt.line.start
+                end = nxt.top.start
                 break
         sections.append(Section(h, text, _end_before_enclosing_close(text, h.line, end)))
     return sections
@@ -297,6 +406,24 @@ def open_block_tags(lines: Iterable[Line]) -> list[str]:
                 stack.append(name)
             elif name in stack:
                 del stack[len(stack) - 1 - stack[::-1].index(name) :]
+    return stack
+
+
+def unclosed_tags(lines: Iterable[Line]) -> list[tuple[str, Line]]:
+    """The block tags these lines leave open, outermost first, each with its line."""
+    stack: list[tuple[str, Line]] = []
+    for line in lines:
+        if "<" not in line.text:
+            continue
+        for m in _BLOCK_TAG.finditer(line.text):
+            name = m.group(2).lower()
+            if not m.group(1):
+                stack.append((name, line))
+                continue
+            for i in range(len(stack) - 1, -1, -1):  # a closing tag also closes what it holds
+                if stack[i][0] == name:
+                    del stack[i:]
+                    break
     return stack
 
 

@@ -218,7 +218,7 @@ def test_feed_parses_back_newest_first(tmp_path: Path, dairly) -> None:
     ]
     assert entries[0].find(f"{ATOM}link").get("href") == "https://example.com/notes/notes/202201/0103.md"
     assert entries[0].findtext(f"{ATOM}content") == (
-        '<ol>\n<li><a href="https://arxiv.org/abs/2010.11929">Vision Transformer 入门</a>  ⭐⭐<ul>\n'
+        '<ol>\n<li><a href="https://arxiv.org/abs/2010.11929">Vision Transformer 入门</a>  ⭐⭐\n<ul>\n'
         "<li>Tips: 图像切块</li>\n</ul>\n</li>\n</ol>\n"
     )
     again = dairly(root, "feed", "--limit", "2", "--base-url", "https://example.com/notes")

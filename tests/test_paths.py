@@ -10,8 +10,7 @@ import html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dairly.markdown import split_lines
-from dairly.notes.note import _find_title, find_title
+from dairly.notes.note import _shown_title, find_title
 from dairly.notes.paths import date_from_path, dates_from_paths, note_path
 from dairly.readme.render import _escape
 
@@ -48,7 +47,7 @@ lines = st.lists(
 @given(lines)
 def test_the_first_line_shortcut_gives_what_the_whole_parser_gives(pieces: list[str]) -> None:
     text = "\n".join(pieces)
-    assert find_title(text) == _find_title(split_lines(text))
+    assert find_title(text) == _shown_title(text)
 
 
 @given(st.text())

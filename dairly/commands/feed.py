@@ -1,8 +1,8 @@
 """`dairly feed`: an Atom feed of the newest notes, one entry per note, built with feedgen.
 
-Each note's entries are rendered from their Markdown with mistune, with every relative
-link and picture made absolute from the note's folder, so a feed reader shows them as
-GitHub does. Dates come from the notes, never the clock, so the same notes give the same
+Each note's entries are rendered from their Markdown by cmark-gfm, as GitHub renders them,
+and sanitized by nh3 for feed readers, with every relative link and picture made absolute
+from the note's folder. Dates come from the notes, never the clock, so the same notes give the same
 feed byte for byte.
 """
 
@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 import re
 import sys
+from html import escape
 from urllib.parse import urljoin
 
 from dairly import output
 from dairly.errors import OK, InputError
 from dairly.fsio import atomic_write
-from dairly.links import link_target, rewrite_links
+from dairly.links import link_target
 from dairly.notes.index import open_index
 from dairly.notes.note import NoteRecord, decode_note, find_title, split_front_matter
 from dairly.workspace import Workspace
@@ -61,24 +62,61 @@ def absolute(target: str, folder: str, base_url: str, picture: bool) -> str:
     return urljoin(base_url, path) + raw + rest
 
 
-def note_html(record: NoteRecord, base_url: str) -> str:
-    """The note's entries as HTML, rendered by mistune from the entries' Markdown."""
-    import mistune
+# What the feed's HTML may hold once sanitized: nh3's (ammonia's) default tags, and these
+# attributes; scripts, frames, event handlers and other URL schemes never reach a reader.
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height", "align"},
+    "div": {"align"},
+    "p": {"align"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+_SCHEMES = {"http", "https", "mailto"}
+# An entry nested deeper than this (quotes in quotes, lists in lists, tags never closed)
+# goes into the feed as its Markdown text: no reader shows such depth anyway.
+_MAX_DEPTH = 64
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>")
+_VOID = frozenset(("area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"))
 
-    render = mistune.create_markdown(escape=False, plugins=["strikethrough", "table", "url"])
+
+def _depth(html: str) -> int:
+    """How deep the HTML's elements nest, every tag counted (a tag never closed nests the
+    rest), in one pass."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _VOID:
+            continue
+        depth = depth - 1 if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def note_html(record: NoteRecord, base_url: str) -> str:
+    """The note's entries as HTML: rendered by cmark-gfm as GitHub renders them, then
+    sanitized by nh3, which also makes every relative link and picture absolute (on the
+    parsed attributes, quoted or not)."""
+    import nh3
+
+    from dairly.gfm import render
+
     folder = record.path.rpartition("/")[0]
+
+    def rewrite(tag: str, attribute: str, value: str) -> str | None:
+        if (tag, attribute) in (("a", "href"), ("img", "src")):
+            return absolute(value, folder, base_url, picture=tag == "img")
+        return value
+
     parts = []
     for entry in record.entries:
-        pictures = set(entry.images)
-
-        def make_absolute(target: str, pictures: set[str] = pictures) -> str:
-            return absolute(target, folder, base_url, target in pictures)
-
         # GitHub shows the :star: rating as stars; a feed reader knows no shortcodes.
-        markdown = rewrite_links(entry.text, make_absolute).replace(":star:", "\u2b50")
-        html = render(markdown)
-        assert isinstance(html, str)
-        parts.append(html)
+        html = render(entry.text.replace(":star:", "\u2b50"), unsafe=True)
+        if _depth(html) > _MAX_DEPTH:  # the sanitizer's tree building is quadratic in the nesting
+            html = "<pre>" + escape(entry.text) + "</pre>\n"
+        parts.append(
+            nh3.clean(html, attributes=_ATTRIBUTES, attribute_filter=rewrite, url_schemes=_SCHEMES, link_rel=None)
+        )
     return xml_text("".join(parts))
 
 

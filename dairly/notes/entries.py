@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from dairly.links import LINK_TEXT
-from dairly.markdown import atx_heading, closes_fence, fence_opening, iter_visible
+from dairly.markdown import atx_heading, closes_fence, code_spans, fence_opening, iter_visible
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
@@ -28,7 +28,6 @@ _FIELD = re.compile(r"([A-Za-z][A-Za-z0-9 _-]{0,30}?)[ \t]*[:：][ \t]*(.*)", re
 STAR = ":star:"
 
 # Inline Markdown reduced to what a reader sees.
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _IMAGE = re.compile(
     r"!\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]\((?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+[^)]*)?\)"
 )
@@ -54,10 +53,11 @@ def plain_text(markdown: str) -> str:
         return markdown.strip()
     out = []
     pos = 0
-    for code in _CODE_SPAN.finditer(markdown):
-        out.append(_plain(markdown[pos : code.start()]))
-        out.append(code.group(2).strip() if code.group(2).strip() else code.group(2))
-        pos = code.end()
+    for start, end, n in code_spans(markdown):
+        content = markdown[start + n : end - n]
+        out.append(_plain(markdown[pos:start]))
+        out.append(content.strip() if content.strip() else content)
+        pos = end
     out.append(_plain(markdown[pos:]))
     return "".join(out).strip()
 

@@ -1,33 +1,34 @@
 """Where GitHub renders a note differently from what its author meant.
 
 dairly reads a note by the author's numbering (dairly.notes.entries); GitHub renders it
-as CommonMark. The two part ways where hand-written notes often go:
+with cmark-gfm. find_traps() asks cmark-gfm itself (dairly.gfm) and reports, each with
+what GitHub shows and the fix:
 
-- a line right after an HTML block (the `</div>` of a centred picture) with no blank line
-  between is swallowed into the block: GitHub shows an entry or heading there as raw text;
-- Markdown inside `<details>` or `<div>` is raw text too until a blank line ends the block
-  the opening tag started;
-- a `<details>` or `<div>` never closed takes the rest of the note into it;
-- `[[wiki links]]` are plain text to GitHub;
-- a link to `me@example.com` or `example.com/page` is a path to a file next to the note.
+- Markdown swallowed by an HTML block (an entry or heading glued under `</div>`), a
+  comment that never closes, a `<details>` or `<div>` never closed with something after it;
+- indented lines that became a code block, numbered lists ended early by field bullets at
+  column 0 or by a paragraph that is not indented;
+- links GitHub does not make, `**` it does not apply, addresses it links together with the
+  Chinese text after them, single tildes it strikes through, tags it removes or filters,
+  a `---` that turns the line above into a heading, and `[[wiki links]]`.
 
-find_traps() reports the first four from a note's text alone (the index keeps its answer);
 web_address() tells what a relative link target that does not resolve looks like; and
-fix_note() applies the fixes that need no judgement: blank lines, `mailto:`, `https://`.
-
-Every note is checked whenever the index parses it, so the checks start with substring
-searches and walk the lines only when a trap is possible; mistune, a CommonMark parser,
-then confirms each line suspected of being raw text before it is reported.
+fix_note() applies the fixes that need no judgement (`mailto:`, `https://`, a blank line
+above a swallowed line), each blank line only where no_worse() finds, by cmark-gfm's
+rendering, that the note loses no visible text and gains no finding.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from itertools import pairwise
+from html import unescape
+from urllib.parse import unquote
 
-from dairly.markdown import atx_heading, closes_fence, fence_opening, iter_visible, split_lines
+from dairly.gfm import Block, blocks, render
+from dairly.markdown import atx_heading, blank_code, iter_visible, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
@@ -90,7 +91,6 @@ _DECLARATION = re.compile(r"<![A-Za-z]")
 # A tag that ends a line, as a fix names it: `</div>`, `<summary>`, `<img ...>`.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
 _ELEMENT = re.compile(r"<(/?)(details|div)(?![\w-])([^<>]*)(>?)", re.I)
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _COMMENT = re.compile(r"<!--.*?-->")
 _MARKDOWN_BLOCK = re.compile(r"[ \t]*(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]|\d{1,9}[.)](?:[ \t]|$)|>|\||```|~~~)")
 _MARKDOWN_INLINE = re.compile(r"\]\(|!\[|\*\*|__|`|~~")
@@ -119,112 +119,347 @@ def web_address(url: str) -> WebAddress | None:
 
 # -- finding the traps -------------------------------------------------------------------
 
+# The HTML elements GitHub keeps (its sanitizer's allow list, and the few it escapes);
+# any other tag, `<String>` or `<Tag>` in prose, is removed with nothing shown in its place.
+_KNOWN_TAGS = frozenset(
+    (
+        "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "center", "cite", "code", "col",
+        "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol",
+        "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "source", "span",
+        "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+        "tr", "tt", "u", "ul", "var", "video", "wbr", "meta", "article", "aside", "footer", "header", "nav",
+        "main", "address", "hgroup", "audio", "track", "map", "area", "svg", "path",
+    )
+)  # fmt: skip
+# GitHub's tagfilter: these show as text, never run.
+_FILTERED_TAGS = frozenset(
+    ("title", "textarea", "style", "xmp", "iframe", "noembed", "noframes", "script", "plaintext")
+)
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
+_UNMADE_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)")
+_LONE_TILDE = re.compile(r"(?<!~)~(?!~)")
+_HTML_TAG = re.compile(r"<[^<>]*>")
+_CODE_ELEMENT = re.compile(r"<code>[^<]*</code>")
+_EOL = re.compile(r"\r\n|\r|\n")
+_IMG = re.compile(r"<img [^<>]*>")
+_AUTOLINKED = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
+_DELETED = re.compile(r"<del>([^<]*)</del>")
+_SETEXT_UNDERLINE = re.compile(r"[ \t]*-+[ \t]*")
+_FENCE_START = re.compile(r"[ \t>]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)*(?:```|~~~)")
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_FIELD_ITEM = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}[:：]")
+
 
 def find_traps(text: str, entry_numbers: Mapping[int, int] | None = None) -> list[Trap]:
-    """The traps in a note's text (decoded, without a BOM), in line order. `entry_numbers`
-    maps the line of each entry to its number, so a swallowed entry is named by it."""
-    has_html = "<" in text
-    if not has_html and "[[" not in text:  # most notes without pictures: two substring searches
-        return []
+    """The traps in a note's text (decoded, without a BOM), in line order, each confirmed by
+    what cmark-gfm renders. `entry_numbers` maps the line of each entry to its number, so a
+    swallowed entry is named by it."""
     _block, body_start = split_front_matter(text)
-    traps: list[Trap] = []
-    lines: list[Line] | None = None
-    if has_html and (_raw_markdown_possible(text, body_start) or _maybe_unclosed(text)):
-        lines = _body_lines(text, body_start)
-        traps.extend(_html_traps(lines, entry_numbers))
-    if "[[" in text:
-        traps.extend(_wiki_traps(lines if lines is not None else _body_lines(text, body_start)))
+    if not _trap_possible(text, body_start):
+        return []
+    from dairly import gfm
+
+    body = text[body_start:]
+    offset = text.count("\n", 0, body_start)
+    lines = _EOL.split(body)
+    if body.endswith(("\n", "\r")):
+        lines.pop()
+    blocks = gfm.blocks(body)
+    numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
+    traps = _html_traps(lines, blocks, numbers if entry_numbers is not None else None)
+    traps.extend(_code_traps(lines, blocks))
+    traps.extend(_list_traps(lines, blocks, numbers if entry_numbers is not None else None))
+    traps.extend(_inline_traps(lines, blocks))
+    if "[[" in body:
+        traps.extend(_wiki_traps(split_lines(body)))
+    traps = [trap._replace(line=trap.line + offset) for trap in traps]
     traps.sort(key=lambda trap: trap.line)
+    return list(dict.fromkeys(traps))
+
+
+def _trap_possible(text: str, start: int) -> bool:
+    """Whether the note holds a character some trap needs: most notes hold several, but a
+    note of plain paragraphs and well-formed lists is answered without cmark-gfm."""
+    return any(
+        mark in text
+        for mark in ("<", "[[", "**", "__", "~", "\n    ", "\n\t", "\n-", "\n*", "\n+", "](", "://", "www.", "\n=")
+    )
+
+
+def _open_elements_by_line(lines: list[str], code: set[int]) -> tuple[dict[int, str], list[tuple[str, int]]]:
+    """The innermost <details> or <div> open at each line ({line: name}) and those never
+    closed, as a browser pairs them, outside code blocks."""
+    open_elements: list[tuple[str, int]] = []
+    inside: dict[int, str] = {}
+    for number, text in enumerate(lines, 1):
+        if open_elements:
+            inside[number] = open_elements[-1][0]
+        if number not in code:
+            _track_elements(text, number, open_elements)
+    return inside, open_elements
+
+
+def _html_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[int, int] | None) -> list[Trap]:
+    # Tags in code, comments and the like are text: only the others open and close elements.
+    code = {n for b in blocks if b.tag == "pre" or _is_marked_block(b, lines) for n in range(b.first, b.last + 1)}
+    inside, left_open = _open_elements_by_line(lines, code)
+    traps: list[Trap] = []
+    last_shown = max((b.last for b in blocks), default=0)
+    for b in blocks:
+        if b.tag != "html":
+            continue
+        first = lines[b.first - 1].strip()
+        if _is_marked_block(b, lines):
+            if first.startswith("<!--") and not any("-->" in lines[n - 1] for n in range(b.first, b.last + 1)):
+                hidden = [n for n in range(b.first + 1, b.last + 1) if lines[n - 1].strip()]
+                if hidden:
+                    traps.append(
+                        Trap(
+                            b.first,
+                            f"GitHub hides everything from here to the end of the note (lines {b.first}-{b.last})"
+                            " in an HTML comment that is never closed",
+                            "add --> where the comment should end",
+                        )
+                    )
+            continue
+        tag = _TAG_START.match(first)
+        name = tag.group(2).lower() if tag else ""
+        if name and name not in _KNOWN_TAGS:
+            traps.append(_removed_tag(b.first, name))
+        if _shows_markdown(lines[b.first - 1]):
+            traps.append(
+                _swallowed(
+                    _Suspect(b.first, None, inside.get(b.first, name if name in ("div", "details") else ""), False),
+                    lines,
+                    entry_numbers,
+                )
+            )
+            continue
+        for n in range(b.first + 1, b.last + 1):
+            if lines[n - 1].strip() and _shows_markdown(lines[n - 1]):
+                traps.append(_swallowed(_Suspect(n, n - 1, inside.get(n, ""), True), lines, entry_numbers))
+                break
+    for name, number in left_open:  # one never closed, but only where it swallows what follows
+        after = _block_lines(blocks, number).stop
+        if any(lines[n - 1].strip() for n in range(after, last_shown + 1)):
+            traps.append(_unclosed(name, number))
     return traps
 
 
-def _body_lines(text: str, body_start: int) -> list[Line]:
-    return split_lines(text, body_start, number=text.count("\n", 0, body_start) + 1)
+def _is_marked_block(b: Block, lines: list[str]) -> bool:
+    """Whether an HTML block is a comment, <pre>, <script> and the like, which only their
+    end marker closes (blank lines do not) and whose tags are text."""
+    if b.tag != "html":
+        return False
+    first = lines[b.first - 1].strip()
+    return any(first.startswith(opening) for opening, _end in _MARKER_BLOCKS) or bool(
+        _DECLARATION.match(first) or _RAW_OPENING.match(first)
+    )
 
 
-def _raw_markdown_possible(text: str, start: int) -> bool:
-    """Whether a line from `start` that begins with `<` holds inline markup, or is followed
-    by a non-blank line that does not begin with `<`: every swallowed line has such a line
-    at or above it in its block. Found by str.find, since a note has few such lines."""
-    at = text.find("<", start)
-    while at >= 0:
-        line_start = max(text.rfind("\n", 0, at) + 1, start)
-        end = text.find("\n", at)
-        if end < 0:
-            end = len(text)
-        if not text[line_start:at].strip(" \t"):  # the `<` begins its line
-            if _MARKDOWN_INLINE.search(text, at, end):
-                return True
-            after = text.find("\n", end + 1)
-            following = text[end + 1 : len(text) if after < 0 else after].lstrip(" \t")
-            if following.strip() and not following.startswith("<"):
-                return True
-        at = text.find("<", end)
-    return False
+_RAW_OPENING = re.compile(r"<(?:pre|script|style|textarea)(?:[\s>]|$)", re.I)
 
 
-def _maybe_unclosed(text: str) -> bool:
-    """Whether the note opens a <details> or <div> more often than it closes one."""
-    if "<D" in text:  # an upper-case opening tag: count in one case (closing ones only add suspicion)
-        text = text.lower()
-    if text.count("<div") > text.count("</div"):
-        return True
-    return "<details" in text and text.count("<details") > text.count("</details")
+def _block_lines(blocks: list[Block], number: int) -> range:
+    """The lines of the HTML block holding line `number`."""
+    for b in blocks:
+        if b.tag == "html" and b.first <= number <= b.last:
+            return range(b.first, b.last + 1)
+    return range(number, number + 1)
 
 
-def _html_traps(lines: list[Line], entry_numbers: Mapping[int, int] | None) -> list[Trap]:
-    suspects: list[_Suspect] = []
-    open_elements: list[tuple[str, int]] = []  # the <details> and <div> open here: (name, line)
-    block_end: str | None = None  # in an HTML block: "" when a blank line ends it, else its end marker
-    paragraph = False  # the line above is paragraph text, which a lone tag cannot interrupt
-    fence: str | None = None
-    above: Line | None = None
-    for line in lines:
-        text = line.text
-        stripped = text.strip()
-        if fence is not None:
-            if closes_fence(text, fence):
-                fence = None
-        elif block_end:  # a comment, <pre> and the like: only its marker ends it
-            if block_end in text.lower():
-                block_end = None
-        elif block_end is not None and stripped and not _shows_markdown(text):
-            _track_elements(text, line.number, open_elements)
-        elif not stripped:
-            block_end, paragraph = None, False
-        else:
-            # Markdown swallowed by the block above; read on as if the blank line were in.
-            swallowed = block_end is not None and above is not None
-            block_end = None
-            inside = open_elements[-1][0] if open_elements else ""
-            end = None
-            fence = fence_opening(text)
-            if fence is None:
-                end = _html_block_end(stripped, paragraph)
-                if not end:  # a comment or <pre> block: its tags are text
-                    _track_elements(text, line.number, open_elements)
-            if end == "":  # opens a block of its own: a blank line above would not help
-                if _shows_markdown(text):
-                    tag = _TAG_START.match(stripped)
-                    suspects.append(_Suspect(line, above, tag.group(2).lower() if tag else inside, False))
-                block_end = ""
-            elif end is not None:
-                block_end = None if stripped.lower().find(end, 2) >= 0 else end
-            elif swallowed:
-                suspects.append(_Suspect(line, above, inside, True))
-            paragraph = end is None and fence is None and atx_heading(text) is None
-            paragraph = paragraph and not _THEMATIC_BREAK.fullmatch(text)
-        above = line
-    traps = [_swallowed(suspect, entry_numbers) for suspect in _confirmed(lines, suspects)]
-    traps.extend(_unclosed(name, number) for name, number in open_elements)
+def _code_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
+    """Indented lines GitHub shows as a code block, where they hold Markdown or prose."""
+    traps = []
+    for b in blocks:
+        if b.tag != "pre" or _FENCE_START.match(lines[b.first - 1]):
+            continue
+        held = [lines[n - 1] for n in range(b.first, b.last + 1)]
+        if any(_shows_markdown(t) or _CJK.search(t) or _FIELD_ITEM.match(t.strip()) for t in held):
+            where = f"line {b.first}" if b.first == b.last else f"lines {b.first}-{b.last}"
+            traps.append(
+                Trap(
+                    b.first,
+                    f"GitHub shows {where} as a code block: indented 4 spaces or more after a blank line,"
+                    " not under a list item",
+                    "indent it less (3 spaces under an entry's text), or fence it with ``` if it is code",
+                )
+            )
     return traps
+
+
+def _entry_name(line: int, lines: list[str], entry_numbers: Mapping[int, int] | None) -> str:
+    if entry_numbers is not None and line in entry_numbers:
+        return f"entry {entry_numbers[line]}"
+    m = ENTRY_LINE.fullmatch(lines[line - 1])
+    return f"entry {m.group(1)}" if m else "the numbered item above"
+
+
+def _list_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[int, int] | None) -> list[Trap]:
+    """Numbered lists GitHub ends early: by field bullets at column 0, or by a paragraph
+    that is not indented under the item above."""
+    top = [b for b in blocks if b.depth == 0]
+    items = {b.first: b for b in blocks if b.tag == "li" and b.depth == 1}
+    traps = []
+    for b in top:  # an entry GitHub shows as a line of the paragraph above it
+        if b.tag != "p" or b.first == b.last:
+            continue
+        for number in range(b.first + 1, b.last + 1):
+            if ENTRY_LINE.fullmatch(lines[number - 1]):
+                entry = _entry_name(number, lines, entry_numbers)
+                traps.append(
+                    Trap(
+                        number,
+                        f"GitHub shows {entry} as a line of the paragraph above: only a list item numbered 1"
+                        " can start right under a paragraph",
+                        "add a blank line above it",
+                        f"added a blank line above it, so GitHub renders {entry}",
+                    )
+                )
+                break
+    for i, b in enumerate(top):
+        if b.tag != "ol" or i + 1 >= len(top):
+            continue
+        after = top[i + 1]
+        last_item = max(
+            (it for first, it in items.items() if b.first <= first <= b.last), key=lambda it: it.first, default=None
+        )
+        entry = _entry_name(last_item.first if last_item else b.first, lines, entry_numbers)
+        if after.tag == "ul" and after.first == b.last + 1:
+            traps.append(
+                Trap(
+                    after.first,
+                    f"GitHub shows the bullets from here as a list of their own, not inside {entry}:"
+                    " they start at column 0",
+                    "indent them by 3 spaces, under the entry's text",
+                )
+            )
+        elif after.tag == "p" and any(t.tag == "ol" for t in top[i + 2 : i + 3]) and _IMG.sub("", after.inner).strip():
+            # (a picture between entries is how the notes are written: GitHub shows it as meant)
+            traps.append(
+                Trap(
+                    after.first,
+                    f"GitHub shows this paragraph outside {entry} and starts a new numbered list after it",
+                    "indent it by 3 spaces, under the entry's text",
+                )
+            )
+    return traps
+
+
+def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
+    """Links GitHub does not make, emphasis it does not apply, addresses it links with the
+    text after them, single tildes it strikes through, and tags it removes."""
+    traps: list[Trap] = []
+    for b in blocks:
+        inner = b.inner
+        if not inner or b.tag in ("pre", "hr", "html"):
+            continue
+        source = range(b.first, b.last + 1)
+        if "<code>" in inner:
+            inner = _CODE_ELEMENT.sub("", inner)
+        shown = unescape(_HTML_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
+        if "](" in shown:
+            for m in _UNMADE_LINK.finditer(shown):
+                written = m.group()
+                target = written[written.index("](") + 2 : -1]
+                why = "its target holds a space" if " " in target.strip() else "cmark-gfm cannot read it as one"
+                fix = "remove the space in the target" if " " in target.strip() else "check its brackets and target"
+                traps.append(
+                    Trap(
+                        _line_of(lines, source, written[:20]),
+                        f"GitHub shows {written[:60]!r} as written, not as a link: {why}",
+                        fix,
+                    )
+                )
+        if "**" in shown:
+            at = shown.index("**")
+            traps.append(
+                Trap(
+                    _line_of(lines, source, "**"),
+                    f"GitHub shows the ** in {shown[max(0, at - 10) : at + 20]!r} as written, not as bold: the closing"
+                    " ** sits between punctuation and a letter",
+                    "put a space outside the ** (or move the punctuation inside), or use <b>...</b>",
+                )
+            )
+        if "<del>" in inner:
+            for m in _DELETED.finditer(inner):
+                number = next((n for n in source if _LONE_TILDE.search(_without_code(lines[n - 1]))), None)
+                if number is not None:
+                    traps.append(
+                        Trap(
+                            number,
+                            f"GitHub strikes through {unescape(m.group(1))[:40]!r}: two single ~ make a strikethrough",
+                            "write \\~ (or ～) where you meant a tilde",
+                        )
+                    )
+                    break
+        if "<a href=" in inner:
+            for m in _AUTOLINKED.finditer(inner):
+                url, words = unquote(unescape(m.group(1))), unescape(m.group(2))
+                if words not in url or not _runs_into_text(words):
+                    continue
+                traps.append(
+                    Trap(
+                        _line_of(lines, source, words[:12]),
+                        f"GitHub links {words[:60]!r}, the text after the address included",
+                        "put a space after the address, or write it as <address>",
+                    )
+                )
+        if OMITTED in inner:
+            for n in source:
+                for tag in _TAG_NAME.finditer(_without_code(lines[n - 1])):
+                    name = tag.group(2).lower()
+                    if name not in _KNOWN_TAGS:
+                        traps.append(_removed_tag(n, tag.group(2)))
+        if b.tag == "h2" and b.last > b.first and _SETEXT_UNDERLINE.fullmatch(lines[b.last - 1]):
+            caption = " ".join(lines[n - 1].strip() for n in range(b.first, b.last))
+            traps.append(
+                Trap(
+                    b.first,
+                    f"GitHub shows {caption[:40]!r} as a heading: the --- line under it makes it one",
+                    "put a blank line between them (for a rule), or write it as '## ...' if it is a heading",
+                )
+            )
+    return traps
+
+
+OMITTED = "<!-- raw HTML omitted -->"
+
+
+def _without_code(text: str) -> str:
+    return blank_code(text)
+
+
+def _runs_into_text(words: str) -> bool:
+    """Whether an address GitHub linked takes text after it: a CJK character right after an
+    ASCII one that is not a separator in a path (`…/北京` is a path, `…/repo这个` is not)."""
+    m = _CJK.search(words)
+    return (
+        m is not None and m.start() > 0 and words[m.start() - 1] not in "/=#?&-_%+" and words[m.start() - 1].isascii()
+    )
+
+
+def _line_of(lines: list[str], source: range, needle: str) -> int:
+    """The first line of a block holding `needle`, else the block's first line."""
+    return next((n for n in source if needle in lines[n - 1]), source.start)
+
+
+def _removed_tag(line: int, name: str) -> Trap:
+    if name.lower() in _FILTERED_TAGS:
+        return Trap(line, f"GitHub shows <{name}> as text and runs nothing of it", "remove it, or put it in backticks")
+    return Trap(
+        line,
+        f"GitHub removes <{name}>: it is not an HTML tag GitHub keeps, so nothing shows in its place",
+        f"write it in backticks, `<{name}>`, or as \\<{name}>",
+    )
 
 
 class _Suspect(Record):
-    """A line whose Markdown GitHub may show as raw text, inside an HTML block."""
+    """A line whose Markdown GitHub shows as raw text, inside an HTML block."""
 
-    line: Line
-    above: Line | None
+    line: int
+    above: int | None  # the line above it in the block; None when it opens the block
     inside: str  # the <details> or <div> it is in, "" when none
     fixable: bool  # a blank line above it ends the block before it
 
@@ -240,37 +475,13 @@ def _shows_markdown(text: str) -> bool:
     return _MARKDOWN_INLINE.search(text) is not None
 
 
-def _html_block_end(stripped: str, paragraph: bool) -> str | None:
-    """How the HTML block this line opens ends ("" at a blank line, else the marker that
-    closes it), or None when the line opens no HTML block."""
-    if not stripped.startswith("<"):
-        return None
-    for opening, marker in _MARKER_BLOCKS:
-        if stripped.startswith(opening):
-            return marker
-    if _DECLARATION.match(stripped):
-        return ">"
-    tag = _TAG_START.match(stripped)
-    if tag is None:
-        return None
-    name = tag.group(2).lower()
-    after = stripped[tag.end() : tag.end() + 2]
-    if not tag.group(1) and name in _RAW_TAGS and (not after or after[0] in " \t>"):
-        return f"</{name}>"
-    if name in _BLOCK_TAGS and (not after or after[0] in " \t>" or after == "/>"):
-        return ""
-    if not paragraph and name not in _RAW_TAGS and _LONE_TAG.fullmatch(stripped):
-        return ""
-    return None
-
-
 def _track_elements(text: str, number: int, open_elements: list[tuple[str, int]]) -> None:
     """Follow the <details> and <div> a line opens and closes (outside code spans and
     comments), as a browser pairs them."""
     if "<" not in text:
         return
     if "`" in text:
-        text = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+        text = _without_code(text)
     if "<!--" in text:
         text = _COMMENT.sub("", text)
     for m in _ELEMENT.finditer(text):
@@ -285,47 +496,17 @@ def _track_elements(text: str, number: int, open_elements: list[tuple[str, int]]
                 break
 
 
-def _confirmed(lines: list[Line], suspects: list[_Suspect]) -> list[_Suspect]:
-    """The suspects that CommonMark, as mistune parses the note, puts in an HTML block:
-    after the line above them in one, or first in one of their own."""
-    if not suspects:
-        return []
-    import mistune
-
-    tokens = mistune.create_markdown(renderer=None)("\n".join(line.text for line in lines))
-    pairs: set[tuple[str, str]] = set()
-    firsts: set[str] = set()
-    stack = list(tokens) if isinstance(tokens, list) else []
-    while stack:
-        token = stack.pop()
-        if token.get("type") == "block_html":
-            raw = [part.strip() for part in str(token.get("raw", "")).splitlines()]
-            firsts.update(raw[:1])
-            pairs.update(pairwise(raw))
-        children = token.get("children")
-        if isinstance(children, list):
-            stack.extend(children)
-    confirmed = []
-    for suspect in suspects:
-        text = suspect.line.text.strip()
-        if (suspect.above is not None and (suspect.above.text.strip(), text) in pairs) or (
-            not suspect.fixable and text in firsts
-        ):
-            confirmed.append(suspect)
-    return confirmed
-
-
-def _swallowed(suspect: _Suspect, entry_numbers: Mapping[int, int] | None) -> Trap:
-    line = suspect.line
-    stripped = line.text.strip()
+def _swallowed(suspect: _Suspect, lines: list[str], entry_numbers: Mapping[int, int] | None) -> Trap:
+    text = lines[suspect.line - 1]
+    stripped = text.strip()
     if entry_numbers is None:
-        numbered = ENTRY_LINE.fullmatch(line.text)
+        numbered = ENTRY_LINE.fullmatch(text)
         number = int(numbered.group(1)) if numbered else None
     else:
-        number = entry_numbers.get(line.number)
+        number = entry_numbers.get(suspect.line)
     if number is not None:
         what = f"entry {number}"
-    elif atx_heading(line.text) is not None:
+    elif atx_heading(text) is not None:
         what = f"the heading {stripped!r}"
     else:
         what = repr(stripped[:40])
@@ -333,10 +514,10 @@ def _swallowed(suspect: _Suspect, entry_numbers: Mapping[int, int] | None) -> Tr
         f"<{suspect.inside}>" if suspect.inside else "the HTML block above"
     )
     if not suspect.fixable or suspect.above is None:
-        return Trap(line.number, shown, "put the Markdown on a line of its own, between blank lines")
-    place = _blank_line_place(suspect.above.text)
+        return Trap(suspect.line, shown, "put the Markdown on a line of its own, between blank lines")
+    place = _blank_line_place(lines[suspect.above - 1])
     return Trap(
-        line.number, shown, f"add a blank line {place}", f"added a blank line {place}, so GitHub renders {what}"
+        suspect.line, shown, f"add a blank line {place}", f"added a blank line {place}, so GitHub renders {what}"
     )
 
 
@@ -366,7 +547,7 @@ def _wiki_traps(lines: list[Line]) -> list[Trap]:
         if "[[" not in text:
             continue
         if "`" in text:
-            text = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+            text = blank_code(text)
         for m in _WIKI_LINK.finditer(text):
             page = m.group(1).strip()
             traps.append(
@@ -387,16 +568,20 @@ def fix_note(
 ) -> tuple[str, list[Fixed]]:
     """The note's text (decoded, without a BOM) with the mechanical fixes applied, and what
     changed: the scheme (`mailto:`, `https://`) put before the link targets `web_links`
-    names as (line, target as written), and a blank line above every swallowed line.
+    names as (line, target as written), and a blank line above every swallowed line that
+    cmark-gfm confirms is no worse for it (see no_worse); a fix that is not stays a finding.
     `entry_numbers` is as for find_traps(). Every other character, line endings included,
     is kept; fixing the result again changes nothing."""
     text, fixed = _fix_web_links(text, web_links)
     numbers = None if entry_numbers is None else dict(entry_numbers)
     for _ in range(100):  # a blank line can end a block that hid a later trap: look again
-        traps = [trap for trap in find_traps(text, numbers) if trap.done]
+        found = find_traps(text, numbers)
+        traps = [trap for trap in found if trap.done and no_worse(text, trap.line, found)]
         if not traps:
             break
         below = [trap.line for trap in traps]
+        if len(below) > 1 and not no_worse(text, below, found):
+            traps, below = traps[:1], below[:1]  # each is safe alone but not all together: one at a time
         text = _insert_blank_lines(text, below)
         fixed = [Fixed(_moved(f.line, below), f.message) for f in fixed]
         fixed.extend(Fixed(_moved(trap.line, below), trap.done) for trap in traps)
@@ -404,6 +589,104 @@ def fix_note(
             numbers = {_moved(line, below): number for line, number in numbers.items()}
     fixed.sort(key=lambda f: f.line)
     return text, fixed
+
+
+_COMMENTED = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def visible_letters(text: str) -> Counter[str]:
+    """The letters and digits a reader sees in the note on GitHub (cmark-gfm's HTML without
+    its tags and comments), counted: what a fix must never take away."""
+    _block, start = split_front_matter(text)
+    html = _COMMENTED.sub(" ", render(text[start:], unsafe=True))
+    # A link's target counts where it shows: as raw text, or under the mouse once it is a link.
+    targets = " ".join(m.group(2) for m in _TARGET_ATTRIBUTE.finditer(html))
+    return Counter(c for c in unescape(_HTML_TAG.sub(" ", html) + targets + _list_numbers(html)) if c.isalnum())
+
+
+_LIST_TAG = re.compile(r'<(/?)(ol|ul|li)\b(?: start="(\d+)")?')
+
+
+def _list_numbers(html: str) -> str:
+    """The numbers a browser shows before the items of numbered lists."""
+    counters: list[int | None] = []
+    shown = []
+    for m in _LIST_TAG.finditer(html):
+        if m.group(1):
+            if m.group(2) != "li" and counters:
+                counters.pop()
+        elif m.group(2) == "li":
+            if counters and counters[-1] is not None:
+                shown.append(str(counters[-1]))
+                counters[-1] += 1
+        else:
+            counters.append(int(m.group(3) or 1) if m.group(2) == "ol" else None)
+    return " ".join(shown)
+
+
+_TARGET_ATTRIBUTE = re.compile(r"""\b(href|src|alt)=["']?([^"'\s>]*)""")
+
+
+def no_worse(text: str, below: int | list[int], found: list[Trap] | None = None) -> bool:
+    """Whether a blank line above each line of `below` leaves the note no worse on GitHub, as
+    cmark-gfm renders it: no visible letter lost, every block above the first unchanged, and
+    no finding that was not there before (but a list ended early where raw text was: the
+    text that GitHub showed as raw HTML now shows as a list)."""
+    lines = sorted([below] if isinstance(below, int) else below)
+    after = _insert_blank_lines(text, lines)
+    if visible_letters(text) - visible_letters(after):
+        return False
+    _block, start = split_front_matter(text)
+    offset = text.count("\n", 0, start)
+    before_blocks = blocks(text[start:])
+    # The blocks the blank lines split: an HTML block, or a paragraph holding an entry.
+    opened = [
+        b for b in before_blocks if b.tag in ("html", "p") and any(b.first <= n - offset <= b.last for n in lines)
+    ]
+    first = min([b.first for b in opened] + [lines[0] - offset])
+    if [b for b in before_blocks if b.last < first] != [b for b in blocks(after[start:]) if b.last < first]:
+        return False
+    split = {n + offset for b in opened for n in range(b.first, b.last + 1)}
+    # Lines that were in no numbered list: bullets there were a list of their own already.
+    unlisted = {n + offset for b in before_blocks if b.depth == 0 and b.tag != "ol" for n in range(b.first, b.last + 1)}
+    found = find_traps(text) if found is None else found
+    was = {(t.line, _unnumbered(t.shown)) for t in found}
+    still = find_traps(after)
+    fixing = {(line, t.shown) for t in found for line in lines if t.line == line}
+    if any((_unmoved(t.line, lines), t.shown) in fixing for t in still):
+        return False  # the blank line does not end what swallows the line
+    for trap in still:
+        line = _unmoved(trap.line, lines)
+        if line is None or (line in split and (trap.shown.startswith(_LIST_ENDED) or _RAW in trap.shown)):
+            continue  # the raw text GitHub showed before: still raw further down, or a list of its own
+        if line in unlisted and trap.shown.startswith(_LIST_ENDED):
+            continue  # those bullets were outside every entry before too
+        if (line, _unnumbered(trap.shown)) not in was:
+            return False
+    return True
+
+
+_LINE_NUMBERS = re.compile(r"\blines? \d+(?:-\d+)?")
+
+
+def _unnumbered(shown: str) -> str:
+    """A finding's words without the line numbers it quotes, which a blank line above moves."""
+    return _LINE_NUMBERS.sub("lines", shown) if "line" in shown else shown
+
+
+_LIST_ENDED = ("GitHub shows the bullets from here", "GitHub shows this paragraph outside")
+_RAW = " as raw text inside "
+
+
+def _unmoved(line: int, below: list[int]) -> int | None:
+    """The line before the blank lines were inserted above `below`; None for a blank line
+    inserted."""
+    for i, number in enumerate(below):
+        if line == number + i:  # the inserted blank line itself
+            return None
+        if line < number + i:
+            return line - i
+    return line - len(below)
 
 
 def _moved(line: int, below: list[int]) -> int:
@@ -430,8 +713,6 @@ def _fix_web_links(text: str, web_links: Iterable[tuple[int, str]]) -> tuple[str
     wanted = set(web_links)
     if not wanted:
         return text, []
-    from html import unescape
-
     from dairly.links import target_spans
 
     starts = [line.start for line in split_lines(text)]

@@ -14,22 +14,16 @@ import re
 
 from dairly.conflicts import refuse_conflicts
 from dairly.errors import InputError
-from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, headings, split_lines
+from dairly.markdown import BOM, atx_heading, find_sections, shown_headings, split_lines
 from dairly.notes.skeleton import unfinished_line
 from dairly.tuples import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.links import Link
-    from dairly.markdown import Line
     from dairly.notes.entries import Entry
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_SETEXT_H1 = re.compile(r" {0,3}=+[ \t]*")
-_SETEXT_H2 = re.compile(r" {0,3}-+[ \t]*")
-# Lines that open a block a setext underline cannot turn into a heading: list items, block
-# quotes, HTML, tables and thematic breaks (`***`, `___`; `---` is tried as an underline first).
-_NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-+*][ \t]|\d{1,9}[.)](?:[ \t]|$)|>|<|\||(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$)")
 
 
 def decode_note(data: bytes, path: str) -> str:
@@ -67,14 +61,14 @@ def parse_metadata(block: str, path: str) -> dict[str, object]:
 
 
 def find_title(text: str, start: int = 0) -> tuple[str, int] | None:
-    """The note's title: its first level-1 heading from `start`, outside code fences and
-    HTML comments, as (text, 1-based line). ATX (`# Title`, closing `#`s or not) or setext
-    (`Title` over a line of `=`). The text is "" for an empty heading."""
+    """The note's title: the first level-1 heading GitHub shows in the text from `start`
+    (ATX or setext, as cmark-gfm decides), as (text, 1-based line). The text is "" for an
+    empty heading."""
     first_line = text.count("\n", 0, start) + 1
     title = _first_line_title(text, start)
     if title is not None:
         return title, first_line
-    return _find_title(split_lines(text, start, number=first_line))
+    return _shown_title(text, start)
 
 
 def _first_line_title(text: str, start: int) -> str | None:
@@ -90,50 +84,29 @@ def _first_line_title(text: str, start: int) -> str | None:
     return first.strip()
 
 
-def _find_title(lines: list[Line]) -> tuple[str, int] | None:
-    fence: str | None = None
-    in_comment = False
-    paragraph: list[Line] | None = []  # None: inside a block that cannot become a heading
-    for line in lines:
-        text = line.text
-        if fence is not None:
-            if closes_fence(text, fence):
-                fence = None
-            continue
-        if in_comment:
-            in_comment = "-->" not in text
-            paragraph = []
-            continue
-        stripped = text.strip()
-        if not stripped:
-            paragraph = []
-            continue
-        if paragraph and _SETEXT_H1.fullmatch(text):
-            return " ".join(ln.text.strip() for ln in paragraph), paragraph[0].number
-        if len(text) - len(text.lstrip(" ")) >= 4 and not paragraph:
-            continue  # indented code
-        opening = fence_opening(text)
-        if opening is not None:
-            fence, paragraph = opening, []
-            continue
-        heading = atx_heading(text)
-        if heading is not None:
-            if heading[0] == 1:
-                return heading[1].strip(), line.number
-            paragraph = []
-            continue
-        if stripped.startswith("<!--"):
-            in_comment, paragraph = "-->" not in stripped[4:], []
-            continue
-        if paragraph and _SETEXT_H2.fullmatch(text):
-            paragraph = []  # a level-2 setext heading
-            continue
-        if not paragraph and _NOT_PARAGRAPH.match(text):
-            paragraph = None
-            continue
-        if paragraph is not None:
-            paragraph.append(line)
-    return None
+def _shown_title(text: str, start: int = 0) -> tuple[str, int] | None:
+    """The first level-1 heading cmark-gfm finds in text[start:], at any depth, as
+    (text as written, 1-based line)."""
+    from dairly.gfm import blocks
+
+    body = text[start:] if start else text
+    found = next((b for b in blocks(body) if b.tag == "h1"), None)
+    if found is None:
+        return None
+    lines = split_lines(body)
+    cut = found.column - 1  # a heading inside a quote or a list item: its text starts there
+    offset = text.count("\n", 0, start) if start else 0
+    if found.first == found.last:
+        own = lines[found.first - 1].text[cut:]
+        heading = atx_heading(own)
+        return (heading[1].strip() if heading else own.strip()), found.first + offset
+    words = " ".join(_lazy(ln.text, cut) for ln in lines[found.first - 1 : found.last - 1])
+    return words, found.first + offset
+
+
+def _lazy(text: str, cut: int) -> str:
+    """A line of a setext heading's text without its container's prefix."""
+    return (text[cut:] if not text[:cut].strip(" >") else text).strip()
 
 
 class Note(Record):
@@ -225,12 +198,11 @@ def parse_note(path: str, date: datetime.date, text: str, highlights_heading: st
     found = find_title(text, body_start)
     title, title_line = (found[0], found[1]) if found and found[0] else (None, None)
     lines = split_lines(text)
-    body = lines[text.count("\n", 0, body_start) :]
     links = find_links(text, body_start)
     by_line: dict[int, list[Link]] = {}
     for link in links:
         by_line.setdefault(link.line, []).append(link)
-    sections = find_sections(text, highlights_heading, all_headings=headings(body))
+    sections = find_sections(text, highlights_heading, all_headings=shown_headings(text, body_start))
     if sections:
         section = sections[0]
         start = section.heading.line.number  # the body's first line, 0-based in `lines`

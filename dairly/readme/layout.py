@@ -19,12 +19,12 @@ from dairly.markdown import (
     Section,
     dominant_newline,
     find_sections,
-    headings,
     iter_visible,
     near_misses,
     normalize_title,
     outline_lines,
     parse_heading,
+    shown_headings,
     split_lines,
 )
 from dairly.tuples import Record
@@ -49,9 +49,8 @@ def _one_section(text: str, title: str, path: str, what: str, all_headings: list
         wanted = normalize_title(title)
         hidden = [h for h in map(parse_heading, split_lines(text)) if h and h.level == 2 and h.title == wanted]
         misses = near_misses(text, title)
-        if hidden:  # there, but inside a comment or a code block
-            inside = "an HTML comment" if _in_comment(text, hidden[0].line.start) else "a code block"
-            hint = f"; line {hidden[0].line.number} has one inside {inside}, which GitHub does not show as a heading"
+        if hidden:  # there, but GitHub shows it as something else
+            hint = f"; line {hidden[0].line.number} has one {_hidden_by(text, hidden[0].line)}"
         elif misses:
             hint = f"; line {misses[0].number} looks like a broken one: {misses[0].text.strip()!r}"
         raise InputError(f"no '## {title}' heading ({what}) found{hint}", path=path)
@@ -63,8 +62,23 @@ def _one_section(text: str, title: str, path: str, what: str, all_headings: list
     )
 
 
-def _in_comment(text: str, offset: int) -> bool:
-    return text.rfind("<!--", 0, offset) > text.rfind("-->", 0, offset)
+def _hidden_by(text: str, line: Line) -> str:
+    """Why GitHub does not show this heading-like line as a heading, in words."""
+    from dairly.gfm import blocks
+
+    inside = [b for b in blocks(text) if b.first <= line.number <= b.last and b.tag != "li"]
+    tag = inside[-1].tag if inside else ""
+    if text.rfind("<!--", 0, line.start) > text.rfind("-->", 0, line.start):
+        return "inside an HTML comment, which GitHub does not show as a heading"
+    if tag == "pre":
+        return "inside a code block, which GitHub does not show as a heading"
+    if tag == "html":
+        return (
+            "right under an HTML line, so GitHub shows it as raw text inside that HTML block; put a blank line above it"
+        )
+    if tag in ("ul", "ol", "blockquote") or (inside and inside[-1].depth > 0):
+        return "inside a list or quote, so it does not start a section; move it to column 0"
+    return "that GitHub does not show as a heading here"
 
 
 def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple[int, int]]:
@@ -89,7 +103,7 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
     # Only the lines that can be headings, fences or the date line: a 10,000-note README's
     # tree is 10,000 lines of none of these (see outline_lines).
     outline = outline_lines(text, settings.date_label)
-    all_headings = headings(outline)
+    all_headings = shown_headings(text)  # what GitHub shows as headings, not what looks like one
     try:
         highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
         history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)

@@ -15,6 +15,7 @@ function, so conflicts look exactly as git writes them.
 from __future__ import annotations
 
 import datetime
+import re
 
 from dairly.config import Settings
 from dairly.errors import InputError, NotesError
@@ -104,6 +105,7 @@ def placeholders(text: str, settings: Settings, path: str) -> Layout:
     reaches into an owned part fails here (InputError): replacing that part could take a
     conflict marker or the other side's text with it."""
     layout = locate(text, settings, path)
+    _no_conflict_markers(text, layout, path)
     if text[layout.date_span[0] : layout.date_span[1]] != PLACEHOLDER:
         raise InputError(f"the merge changed the {settings.date_label} line's value", path=path)
     for section in (layout.highlights, layout.history):
@@ -111,6 +113,21 @@ def placeholders(text: str, settings: Settings, path: str) -> Layout:
         if span is not None and text[span[0] : span[1]] != PLACEHOLDER + span[2]:
             raise InputError(f"the merge mixed other text into the '## {section.heading.title}' section", path=path)
     return layout
+
+
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|={7}$|\|{7})", re.M)
+
+
+def _no_conflict_markers(text: str, layout: Layout, path: str) -> None:
+    """A conflict marker between the owned headings fails: GitHub reads `=======` as a setext
+    underline, so the sections found may end at a marker instead of holding it."""
+    first = layout.highlights if layout.highlights.start < layout.history.start else layout.history
+    last = layout.history if first is layout.highlights else layout.highlights
+    m = _CONFLICT_MARKER.search(text, first.start, last.end)
+    if m is None:
+        return
+    section = last if m.start() >= last.heading.top.start else first
+    raise InputError(f"the merge mixed other text into the '## {section.heading.title}' section", path=path)
 
 
 def fill(text: str, owned: Owned, settings: Settings, path: str) -> str:

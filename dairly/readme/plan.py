@@ -78,11 +78,13 @@ def compute(
             note_text = decode_note(source.read(promoted.path), promoted.path)
             highlights = note_highlights(note_text, promoted, settings, readme_dir)
         except NotesError as exc:
-            problems.append(Problem(promoted.path, exc.message))
+            problems.append(Problem(promoted.path, exc.message, exc.line))
             return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
     history = render_history(scan.indexed, settings)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
     new_text = edits.apply(readme_text)
+    if new_text != readme_text and highlights is not None and promoted is not None:
+        new_text = _keep_headings_shown(readme_text, new_text, edits, layout, promoted, settings)
     if new_text != readme_text:
         from dairly.readme.drift import diagnose  # only a README that differs needs explaining
 
@@ -100,6 +102,30 @@ def compute(
         # Guarantee: a README that differs is never reported as clean.
         problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))
     return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights, history)
+
+
+def _keep_headings_shown(
+    text: str, new_text: str, edits: OwnedEdits, layout: Layout, promoted: Note, settings: Settings
+) -> str:
+    """`new_text`, or with a blank line after the promoted 今日要点 when GitHub would
+    otherwise show the heading under it as raw text (an HTML line glued above it)."""
+    from dairly.errors import InputError
+
+    try:
+        locate(new_text, settings, settings.readme)
+        return new_text
+    except InputError:
+        pass
+    edit = edits.highlights
+    if edit is not None and edit[2]:
+        nl = layout.newline
+        padded = edits._replace(highlights=(edit[0], edit[1], edit[2] + nl)).apply(text)
+        try:
+            locate(padded, settings, settings.readme)
+            return padded
+        except InputError:
+            pass
+    return new_text  # nothing helps: publish refuses it (commands/publish.py refuse_unstable), check reports drift
 
 
 def _section_edit(text: str, section: Section, new_content: str, nl: str) -> tuple[int, int, str] | None:

@@ -15,7 +15,7 @@ from operator import attrgetter
 from dairly.config import Settings, format_date_template
 from dairly.errors import NotesError
 from dairly.links import rebase_links
-from dairly.markdown import find_sections
+from dairly.markdown import find_sections, iter_visible, shown_headings, unclosed_tags
 from dairly.notes.note import Note
 
 _ESCAPED = re.compile(r"[&<>\"']")
@@ -63,8 +63,12 @@ def render_history(notes: Sequence[Note], settings: Settings) -> str:
 
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
     """The content of a note's 今日要点 section, rebased to the README's folder, LF endings."""
+    from dairly.notes.note import split_front_matter
+
     text = note_text.replace("\r\n", "\n").replace("\r", "\n")
-    found = find_sections(text, settings.highlights_heading)  # as dairly.notes.note.parse_note does
+    body_start = split_front_matter(text)[1]
+    # as dairly.notes.note.parse_note does
+    found = find_sections(text, settings.highlights_heading, all_headings=shown_headings(text, body_start))
     if not found:
         raise NotesError(f"has no '## {settings.highlights_heading}' section to promote", path=note.path)
     if len(found) > 1:
@@ -76,5 +80,44 @@ def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: 
     content = found[0].content
     if not content:
         return ""
+    left_open = unclosed_tags(iter_visible(content))
+    if left_open:
+        name, line = left_open[0]
+        raise NotesError(
+            f"its {settings.highlights_heading} leaves <{name}> open, which on GitHub would swallow the README's"
+            f" history tree and everything after it; close it with </{name}>",
+            path=note.path,
+            line=line.number,
+        )
     body = "".join(ln.text + "\n" for ln in content)
+    definitions = _definitions_left_behind(text[body_start:], body)
+    if definitions:  # reference links would show as [text][label] without them
+        body += "\n" + "".join(definitions)
     return rebase_links(body, note.folder, readme_dir)
+
+
+_REFERENCE_DEF = re.compile(r" {0,3}\[((?:[^\]\\\n]|\\.)+)\]:[ \t]*\S.*")
+_BRACKETED = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]")
+
+
+def _label(raw: str) -> str:
+    return " ".join(raw.split()).casefold()
+
+
+def _definitions_left_behind(note_body: str, content: str) -> list[str]:
+    """The note's link reference definitions outside `content` that its links use (a
+    `[text][label]`, `[label][]` or `[label]`), each a line ending in a newline."""
+    if "]" not in content:
+        return []
+    inside = {_label(m.group(1)) for line in content.splitlines() if (m := _REFERENCE_DEF.fullmatch(line))}
+    used = {_label(m.group(1)) for m in _BRACKETED.finditer(content)} - inside
+    if not used:
+        return []
+    found = []
+    seen = set()
+    for line in note_body.splitlines():
+        m = _REFERENCE_DEF.fullmatch(line)
+        if m and _label(m.group(1)) in used and _label(m.group(1)) not in seen:
+            seen.add(_label(m.group(1)))
+            found.append(line.strip() + "\n")
+    return found
