@@ -190,6 +190,9 @@ def _plan(ws: Workspace, today: datetime.date, date: datetime.date | None) -> tu
     and the work tree as the scan listed it."""
     source = WorkTree(ws.root)
     plan = compute(source, ws.read_readme(source), ws.settings, today)
+    if not plan.blocking:  # a refusal is the headline: the warnings would only repeat its note
+        refuse_older_promotion(plan, date)
+        refuse_nothing_published(plan, source)
     for problem in plan.problems:
         if problem.warning:
             output.warn(str(problem))
@@ -198,8 +201,6 @@ def _plan(ws: Workspace, today: datetime.date, date: datetime.date | None) -> tu
             output.say(str(problem))
         output.warn(f"{output.plural(len(plan.blocking), 'problem')} in the notes; nothing written", style="red")
         return None, source
-    refuse_older_promotion(plan, date)
-    refuse_nothing_published(plan, source)
     return plan, source
 
 
