@@ -21,9 +21,8 @@ import sys
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS
-from dairly.notes.changes import index_path
 from dairly.notes.entries import Field
-from dairly.notes.index import NotesIndex, fields_from_json, open_index
+from dairly.notes.index import NotesIndex, fields_from_json, index_path, open_index
 from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 from dairly.workspace import Workspace

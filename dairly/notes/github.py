@@ -26,13 +26,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from dairly.markdown import atx_heading, closes_fence, fence_opening, iter_visible, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.markdown import Line
 

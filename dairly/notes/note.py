@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from dairly.errors import InputError
 from dairly.markdown import BOM, atx_heading, closes_fence, fence_opening, find_sections, headings, split_lines
 from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.links import Link
     from dairly.markdown import Line

@@ -3,8 +3,7 @@ and header (from its text), and every file that is not a valid note, as a proble
 the notes' stamps (WorkTree.note_stamps), by which the notes index sees what changed.
 
 Reading goes through a NoteSource, so the same scan judges the working tree or, for
-`check --staged`, the git index (dairly.gitrepo.GitIndex). Files on disk are read on
-every core (dairly.parallel), with the results one process would have.
+`check --staged`, the git index (dairly.gitrepo.GitIndex).
 """
 
 from __future__ import annotations
@@ -13,15 +12,14 @@ import datetime
 import os
 import stat
 from collections.abc import Callable, Iterable
-from functools import partial
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from dairly.config import Settings
 from dairly.errors import Problem
 from dairly.fsio import refusal
 from dairly.notes.note import Header, Note, decode_note, read_header
 from dairly.notes.paths import dates_from_paths
-from dairly.parallel import map_slices
 from dairly.tuples import Record
 
 _FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
@@ -43,7 +41,6 @@ class Listed(Record):
     kind: str  # "symlink", "dir" or "other" (a FIFO, a socket, a device)
 
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on `check`'s path
 if TYPE_CHECKING:
     from typing import Protocol
 
@@ -179,9 +176,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
         else:
             dated.append((path, date))
     paths = [path for path, _date in dated]
-    read_headers = partial(_headers, source.read)
-    # Files on disk are read on every core; the git index is read through one git process.
-    headers = map_slices(read_headers, paths) if isinstance(source, WorkTree) else read_headers(paths)
+    headers = _headers(source.read, paths)
     for (path, date), header in zip(dated, headers, strict=True):
         note = Note(path, date, *header)
         scan.notes.append(note)
@@ -203,7 +198,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
 
 
 def _headers(read: Callable[[str], bytes], paths: list[str]) -> list[Header]:
-    """The header of the note at each path (plain values: they may come from another process)."""
+    """The header of the note at each path."""
     headers = []
     for path in paths:
         try:

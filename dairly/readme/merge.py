@@ -15,6 +15,7 @@ function, so conflicts look exactly as git writes them.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from dairly.config import Settings
 from dairly.errors import InputError, NotesError
@@ -22,7 +23,6 @@ from dairly.readme.layout import Layout, locate
 from dairly.readme.plan import compute
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Literal
