@@ -467,3 +467,59 @@ def test_search_narrows_entries_by_the_full_text_index_before_it_looks_at_notes(
     plan = [row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + query)]
     assert plan[0] == "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", plan
     assert any(step.startswith("SEARCH n USING INDEX sqlite_autoindex_notes_1") for step in plan), plan
+
+
+def test_an_index_whose_tables_differ_from_its_stamp_is_rebuilt(tmp_path: Path, dairly, git) -> None:
+    # The stamp says the index is current, but a table is not what dairly wrote: any error
+    # reading it rebuilds it from the notes, once.
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+    counted = dairly(root, "stats", "--json")  # search alone reads the notes until an index exists
+    assert counted.code == 0
+    expected = dairly(root, "search", "数据比参数", "--json")
+    assert expected.code == 0
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        conn.execute("DROP TABLE files")
+        conn.execute("CREATE TABLE files (path TEXT)")
+    for _ in range(2):
+        again = dairly(root, "search", "数据比参数", "--json")
+        assert (again.code, again.out, again.err) == (0, expected.out, "")
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        conn.execute("ALTER TABLE notes RENAME COLUMN title TO heading")
+    stats = dairly(root, "stats", "--json")
+    assert (stats.code, stats.out, stats.err) == (0, counted.out, "")
+
+
+def test_export_sqlite_replaces_the_previous_export_only_once_the_new_one_is_complete(
+    tmp_path: Path, dairly, monkeypatch
+) -> None:
+    root = search_repo(tmp_path / "r")
+    target = tmp_path / "notes.db"
+    assert dairly(root, "export", "--sqlite", str(target)).code == 0
+    before = target.read_bytes()
+    # A failure half-way (a full disk) leaves the previous export as it was, and no temporary file.
+    from dairly.notes import index
+
+    def full() -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(index, "has_trigram", full)  # asked once the copy is made
+    failed = dairly(root, "export", "--sqlite", str(target))
+    assert (failed.code, failed.out) == (5, "")
+    assert failed.err == f"dairly: error: {target}: cannot be written: database or disk is full\n"
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db", "r"]
+
+
+def test_export_sqlite_to_a_folder_or_a_missing_folder_is_an_input_error(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path / "r")
+    (tmp_path / "out").mkdir()
+    folder = dairly(root, "export", "--sqlite", str(tmp_path / "out"))
+    assert (folder.code, folder.out) == (2, "")
+    assert folder.err == (
+        f"dairly: error: invalid --sqlite '{tmp_path / 'out'}': it is a folder; name the database file to write\n"
+    )
+    missing = dairly(root, "export", "--sqlite", "nowhere/notes.db")
+    assert (missing.code, missing.out) == (2, "")
+    assert missing.err == "dairly: error: invalid --sqlite 'nowhere/notes.db': there is no folder 'nowhere'\n"
+    assert list((tmp_path / "out").iterdir()) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import json
 import marshal
 import os
@@ -402,8 +403,9 @@ def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "dairly" in tables:
         row = conn.execute("SELECT value FROM dairly WHERE key = 'stamp'").fetchone()
-        if row is not None and row[0] == stamp:
-            return "entries_fts" in tables
+        fts = "entries_fts" in tables
+        if row is not None and row[0] == stamp and _schema(conn) == _made_schema(fts):
+            return fts
     with conn:
         for name in (*TABLES, *(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))):
             conn.execute(f'DROP TABLE IF EXISTS "{name}"')
@@ -413,6 +415,26 @@ def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
             conn.execute(FTS.format(detail=", detail='none'"))
         conn.execute("INSERT INTO dairly VALUES ('stamp', ?)", (stamp,))
     return fts
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """The tables and indexes as SQLite holds them."""
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+    return [(kind, name, sql or "") for kind, name, sql in rows]
+
+
+@functools.cache
+def _made_schema(fts: bool) -> list[tuple[str, str, str]]:
+    """The tables and indexes _prepare makes: an index with others (a table changed by
+    hand, by another program) is rebuilt, although its stamp is current."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SCHEMA + BOOKKEEPING)
+        if fts:
+            conn.execute(FTS.format(detail=", detail='none'"))
+        return _schema(conn)
+    finally:
+        conn.close()
 
 
 def find_changes(known: dict[str, Stamp], root: str, notes_dir: str) -> Changes:
