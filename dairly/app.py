@@ -7,20 +7,81 @@ Typer costs them nothing.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from dairly import __version__, output
-from dairly.errors import InputError
+from dairly.errors import DairlyError, InputError
 from dairly.guard import run_guarded
 
 if TYPE_CHECKING:
     from dairly.workspace import Workspace
 
+# Help names the README's parts by the repository's own labels: {highlights}, {date_label}
+# and {history} in the help texts below are filled in from its settings when help is
+# shown, or say the default where no repository is known yet.
+LABELS = {"highlights": "highlights_heading", "date_label": "date_label", "history": "history_heading"}
+
+
+def help_labels(root: str | None) -> dict[str, str]:
+    """What the placeholders say for the repository at `root` (None: the current one)."""
+    from dairly.config import Settings, load_settings_with_sources
+    from dairly.workspace import Workspace
+
+    try:
+        ws = Workspace.open(root)
+        settings, sources = load_settings_with_sources(ws.root)
+        known = os.path.isfile(ws.readme_file) or any(source != "default" for source in sources.values())
+    except DairlyError:  # help is shown whatever is wrong with the settings
+        known = False
+    if not known:
+        defaults = Settings()
+        return {key: f"{getattr(defaults, name)} by default" for key, name in LABELS.items()}
+    return {key: getattr(settings, name) for key, name in LABELS.items()}
+
+
+def fill_labels(text: str | None, labels: dict[str, str]) -> str | None:
+    if text is None:
+        return None
+    for key, value in labels.items():
+        text = text.replace("{" + key + "}", value)  # replace(): help text holds other braces
+    return text
+
+
+def _label_help(command: Any, ctx: Any) -> None:
+    """Fill the placeholders in the help of a click `command`, its options and its
+    subcommands (duck-typed: Typer may bring its own copy of click)."""
+    labels = help_labels(ctx.find_root().params.get("root"))
+    todo = [command]
+    while todo:
+        current = todo.pop()
+        current.help = fill_labels(current.help, labels)
+        current.short_help = fill_labels(current.short_help, labels)
+        for param in current.params:
+            if hasattr(param, "help"):
+                param.help = fill_labels(param.help, labels)
+        todo += getattr(current, "commands", {}).values()
+
+
+class LabelledGroup(TyperGroup):
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _label_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+class LabelledCommand(TyperCommand):
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _label_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+
 app = typer.Typer(
+    cls=LabelledGroup,
     name="dairly",
     help="Keep a daily-learning notes repository and its README in sync.",
     no_args_is_help=True,
@@ -70,6 +131,13 @@ def _date(value: str | None, option: str = "--date") -> datetime.date | None:
     return None if value is None else parse_date(value, option)
 
 
+def presets(incomplete: str = "") -> list[str]:
+    """The preset names starting with `incomplete`: what the shell completes --preset with."""
+    from dairly.config import PRESETS
+
+    return [name for name in PRESETS if name.startswith(incomplete)]
+
+
 def _finish(call: Callable[[], int]) -> None:
     raise typer.Exit(run_guarded(call))
 
@@ -101,7 +169,7 @@ def main_options(
     ctx.obj = root
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def init(
     ctx: typer.Context,
     preset: Annotated[
@@ -109,6 +177,7 @@ def init(
         typer.Option(
             "--preset",
             metavar="zh|en",
+            autocompletion=presets,
             help="The format: zh (the seed repository's, the default) or en (the same shape in English).",
             show_default=False,
         ),
@@ -117,8 +186,9 @@ def init(
 ) -> None:
     """Make this folder a notes repository, or adopt the one here.
 
-    Writes a README with the date line, the 今日要点 and 历史更新 sections (or adds only
-    the missing ones to the README here, keeping every byte of it), creates notes/, and
+    Writes a README with the date line, the highlights section ({highlights}) and
+    the history tree ({history}), or adds only the missing ones to the README here,
+    keeping every byte of it; creates notes/, and
     writes dairly.toml for a preset other than zh. In git, registers the README merge
     driver and offers the pre-commit hook. Running it again changes nothing.
 
@@ -129,7 +199,7 @@ def init(
     _finish(lambda: command.run(_workspace(ctx.obj), preset=preset, hook=not no_hook))
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def new(
     ctx: typer.Context,
     date: Annotated[
@@ -140,7 +210,8 @@ def new(
 ) -> None:
     """Create the day's note, notes/YYYYMM/MMDD.md, and print its path.
 
-    The note gets the title from the title_template setting, the 今日要点 section with
+    The note gets the title from the title_template setting, the highlights section
+    ({highlights}) with
     one entry skeleton (link, stars, Abstract, Paper, Code, Tips) and the Others
     section. An existing note is never overwritten (exit 1).
 
@@ -155,12 +226,16 @@ def new(
     _finish(new_note)
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def publish(
     ctx: typer.Context,
     date: Annotated[
         str | None,
-        typer.Option(metavar="YYYY-MM-DD", help="Publish this day's note (default: the newest).", show_default=False),
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="The day of the note to publish: only the newest note (drafts aside) is accepted.",
+            show_default=False,
+        ),
     ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="Write the README but do not commit.")] = False,
     dry_run: Annotated[
@@ -177,10 +252,11 @@ def publish(
 ) -> None:
     """Promote the newest note into the README and regenerate its history tree.
 
-    Copies the note's 今日要点 into the README (relative links rebased to the README's
-    folder), sets 更新今日时间 to the note's date, rebuilds 历史更新 from notes/, writes
-    the README atomically and commits it with the new or changed notes. With --date,
-    publishes that day's note instead of the newest.
+    Copies the note's highlights section ({highlights}) into the README (relative
+    links rebased to the README's folder), sets the date line ({date_label}) to the
+    note's date, rebuilds the history tree ({history}) from notes/, writes the README
+    atomically and commits it with the new or changed notes. The README always shows
+    the newest note (drafts aside): --date only makes sure that it is that day's.
 
     Example: dairly publish --no-commit
     """
@@ -202,7 +278,7 @@ def publish(
     _finish(publish_note)
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def check(
     ctx: typer.Context,
     diff: Annotated[bool, typer.Option("--diff", help="Also print the diff publish would apply.")] = False,
@@ -213,7 +289,8 @@ def check(
     """Fail (exit 1) unless the README is exactly what publish would write.
 
     Prints one line per problem: tree links to missing files, notes missing from the
-    tree, a stale 今日要点 or 更新今日时间, files under notes/ that are not valid note
+    tree, a stale highlights section ({highlights}) or date line ({date_label}), files
+    under notes/ that are not valid note
     paths, notes without a title. Writes nothing. Use it in CI and in a pre-commit hook.
 
     Example: dairly check --diff
@@ -227,7 +304,7 @@ def check(
     _finish(check_readme)
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def lint(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
@@ -243,7 +320,7 @@ def lint(
     """Fail (exit 1) on problems inside the notes, one `path:line: message` each.
 
     Finds entries without a link, titles whose date disagrees with the path, the same
-    article promoted on two days, an empty or missing 今日要点, and placeholders (TODO)
+    article promoted on two days, an empty or missing highlights section ({highlights}), and placeholders (TODO)
     left from `dairly new`. Where GitHub shows a note otherwise than its author meant,
     the message says what GitHub shows and the fix: an entry or heading right after an
     HTML block (`</div>`) that GitHub swallows into it as raw text, Markdown inside
@@ -262,7 +339,7 @@ def lint(
     _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json, fix=fix))
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Text to find (case-insensitive).", show_default=False)],
@@ -281,7 +358,9 @@ def search(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """List the 今日要点 entries matching QUERY in their title, link or fields.
+    """List the entries of the highlights sections ({highlights}) matching QUERY.
+
+    An entry matches when QUERY is in its title, its link or its fields.
 
     Exit 1 when nothing matches. --json prints a list of objects with date, note,
     title, url, stars, matched and fields.
@@ -303,7 +382,7 @@ def search(
     )
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def stats(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
@@ -324,7 +403,7 @@ def stats(
     _finish(show_stats)
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def feed(
     ctx: typer.Context,
     output_path: Annotated[
@@ -349,7 +428,7 @@ def feed(
     _finish(lambda: command.run(_workspace(ctx.obj), output_path=output_path, limit=limit, base_url=base_url))
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def export(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
@@ -374,7 +453,7 @@ def export(
     _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json, sqlite=sqlite))
 
 
-@app.command()
+@app.command(cls=LabelledCommand)
 def config(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
@@ -391,7 +470,7 @@ def config(
     _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json))
 
 
-@app.command("merge-readme")
+@app.command("merge-readme", cls=LabelledCommand)
 def merge_readme(
     ctx: typer.Context,
     base: Annotated[str, typer.Argument(metavar="BASE", help="The common ancestor's README (%O).", show_default=False)],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,32 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, dair
 def test_bad_date_option_is_a_usage_error(tmp_path: Path, dairly):
     result = dairly(tmp_path, "new", "--date", "2022-13-01")
     assert (result.code, result.err) == (2, "dairly: error: invalid --date '2022-13-01': there is no month 13\n")
+
+
+def test_help_names_the_parts_by_the_repository_labels(tmp_path: Path, dairly):
+    en = tmp_path / "en"
+    write(en, "dairly.toml", 'preset = "en"\n')
+    zh = make_repo(tmp_path / "zh", ["2022-01-09"])
+    nowhere = tmp_path / "empty"
+    nowhere.mkdir()
+    for command in ("publish", "check", "search", "lint", "new", "init"):
+        english = dairly(en, command, "--help").out
+        assert "Today" in english and not re.search("今日要点|更新今日时间|历史更新", english), command
+        assert dairly(nowhere, "--root", str(en), command, "--help").out == english
+        assert re.search(r"\(今日要点[,)]", " ".join(dairly(zh, command, "--help").out.split())), command
+        generic = " ".join(dairly(nowhere, command, "--help").out.split())  # as one line: help is wrapped
+        assert re.search(r"highlights sections? \(今日要点 by default\)", generic), command
+        assert "{" + "highlights}" not in generic
+    english = " ".join(dairly(en, "publish", "--help").out.split())
+    assert "(Last updated)" in english and "(History)" in english
+    assert "highlights sections (Today)" in dairly(en, "--help").out  # the list of commands too
+
+
+def test_preset_values_complete(tmp_path: Path, dairly):
+    def complete(words: str) -> list[str]:
+        env = {"_DAIRLY_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+        result = dairly(tmp_path, env_extra=env)
+        return result.out.split()
+
+    assert complete("dairly init --preset ") == ["zh", "en"]
+    assert complete("dairly init --preset e") == ["en"]

@@ -523,3 +523,78 @@ def test_export_sqlite_to_a_folder_or_a_missing_folder_is_an_input_error(tmp_pat
     assert (missing.code, missing.out) == (2, "")
     assert missing.err == "dairly: error: invalid --sqlite 'nowhere/notes.db': there is no folder 'nowhere'\n"
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_the_index_stamp_covers_every_module_its_rows_come_from() -> None:
+    # The rows keep what the parser and lint said: a change to any module they run makes
+    # the stamp differ, so no index keeps findings of an older rule.
+    from dairly.notes.index import CACHED_SOURCES
+    from tests.test_layout import PACKAGE, imported_modules, module_name
+
+    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    reached: set[str] = set()
+    todo = ["dairly.notes.rules", "dairly.notes.note", "dairly.notes.entries", "dairly.notes.paths"]
+    while todo:
+        name = todo.pop()
+        if name not in reached:
+            reached.add(name)
+            todo += imported_modules(files[name], set(files)) - {name}
+    covered = {module_name(PACKAGE / source) for source in CACHED_SOURCES}
+    assert reached | {"dairly.notes.index"} <= covered, sorted(reached - covered)
+
+
+def test_a_change_to_a_lint_rule_rebuilds_the_index(tmp_path: Path, dairly, git, monkeypatch) -> None:
+    from dairly.notes import index
+
+    root = lint_repo(tmp_path)
+    git(root, "init", "-q")
+    before = dairly(root, "lint")
+    assert "has no link" in before.out
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        conn.execute("UPDATE findings SET message = 'a finding of an older rule'")
+    assert "a finding of an older rule" in dairly(root, "lint").out  # the same code: the rows are trusted
+    # Another source for one of the modules (here: rules.py with a comment added).
+    copy = tmp_path / "package"
+    for source in index.CACHED_SOURCES:
+        (copy / "dairly" / source).parent.mkdir(parents=True, exist_ok=True)
+        (copy / "dairly" / source).write_bytes((Path(index.__file__).parent.parent / source).read_bytes())
+    (copy / "dairly/notes/rules.py").write_bytes((copy / "dairly/notes/rules.py").read_bytes() + b"# changed\n")
+    old = index.source_hash()
+    monkeypatch.setattr(index, "__file__", str(copy / "dairly/notes/index.py"))
+    assert index.source_hash() != old
+    after = dairly(root, "lint")
+    assert (after.code, after.out) == (before.code, before.out)
+
+
+def test_an_empty_search_is_an_input_error(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path)
+    for query in ("", "  "):
+        result = dairly(root, "search", query)
+        assert (result.code, result.out) == (2, "")
+        assert result.err == (
+            f"dairly: error: invalid QUERY {query!r}: give the text to find (every entry would match an empty one)\n"
+        )
+
+
+def test_the_search_table_never_breaks_a_link(tmp_path: Path, monkeypatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from dairly import output
+    from dairly.commands import search
+    from dairly.workspace import Workspace
+
+    long_url = "https://example.com/" + "/".join(f"part-{n}" for n in range(4)) + "?query=transformer"
+    title = "A transformer entry with a long title that has to wrap somewhere on a narrow terminal"
+    write(tmp_path, "notes/202201/0105.md", note("笔记（2022.1.5）", f"1. [{title}]({long_url})\n   - Tips: x\n"))
+    write(tmp_path, "notes/202201/0106.md", note("笔记（2022.1.6）", ITEM_A))
+    matches = search.find(Workspace.open(str(tmp_path)), "transformer")
+    assert len(long_url) > 100 // 4  # more than an even share of the columns would give it
+    for width in (100, 160):
+        screen = io.StringIO()
+        console = Console(file=screen, width=width, color_system=None, emoji=False, highlight=False)
+        monkeypatch.setattr(output, "table_console", lambda console=console: console)
+        search._table(matches, "transformer")
+        text = screen.getvalue()
+        assert long_url in text and "https://arxiv.org/abs/2010.11929" in text, text

@@ -39,10 +39,14 @@ from dairly.tuples import Record
 if TYPE_CHECKING:
     from dairly.workspace import Workspace
 
-# The modules whose output the rows keep (the parser, the entries, lint's findings, the
-# links, the rows themselves): the index's stamp holds a hash of their source, so a change
-# to any of them rebuilds every index (tests/test_parallel.py holds the list complete).
+# The modules whose output the rows keep: the parser and everything it imports, lint's
+# findings, the rows themselves. The index's stamp holds a hash of their source, so a
+# change to any of them rebuilds every index (tests/test_data_commands.py holds the list
+# complete).
 CACHED_SOURCES = (
+    "config.py",
+    "errors.py",
+    "tuples.py",
     "markdown.py",
     "links.py",
     "notes/note.py",
