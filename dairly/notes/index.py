@@ -458,6 +458,7 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
     as it comes; all in one transaction, so a note that cannot be read changes nothing."""
     conn = index.conn
     notes_dir = ws.settings.notes_dir.strip("/")
+    first = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
     known = {
         path: (size, mtime, ctime)
         for path, size, mtime, ctime in conn.execute("SELECT path, size, mtime_ns, ctime_ns FROM files")
@@ -491,18 +492,33 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
         for path in gone:
             _delete(index, path)
         conn.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?", touched)
+        # Into empty tables, rows go faster without their indexes, made once at the end;
+        # the full-text index too is made at the end, from the entries table.
+        indexes = _drop_indexes(conn) if first else []
         batches = _parse_batches(ws.root, jobs, heading)
         with _progress_bar(len(jobs), progress) as advance, contextlib.closing(batches):
             for batch in batches:
                 for path, _blob_id, _stamp, _rows in batch:
                     if path in replaced:
                         _delete(index, path)
-                _write(index, [rows for *_, rows in batch])
+                _write(index, [rows for *_, rows in batch], fts=index.fts and not first)
                 conn.executemany(
                     "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
                     [(path, *stamp, blob) for path, blob, stamp, _rows in batch],
                 )
                 advance(len(batch))
+        for sql in indexes:
+            conn.execute(sql)
+        if first and index.fts:
+            conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
+
+
+def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Drop the tables' indexes; returns the statements that make them again."""
+    made = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+    for name, _sql in made:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in made]
 
 
 def _read(source: WorkTree, path: str) -> bytes:
@@ -555,7 +571,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     dumps = _to_json
     links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links])
     meta = dumps(record.meta) if record.meta else "{}"
-    tags = dumps(record.tags)
+    tags = dumps(record.tags) if record.tags else "[]"
     header = (record.path, date, record.title, record.title_line, int(record.draft), record.unfinished, tags, meta)
     note = (*header, record.highlights_line, len(record.entries), links)
     entries = []
@@ -574,7 +590,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
                 entry.line,
                 fields_text(entry),
                 dumps(field_list),
-                dumps(entry.images),
+                dumps(entry.images) if entry.images else "[]",
                 entry.text,
                 normal_url(entry.url) if web and entry.url else None,
             )
@@ -588,7 +604,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     return Rows(note, entries, local, findings)
 
 
-def _write(index: NotesIndex, parsed: list[Rows]) -> None:
+def _write(index: NotesIndex, parsed: list[Rows], *, fts: bool) -> None:
     """Insert the rows of freshly parsed notes, giving their entries the next free ids."""
     conn = index.conn
     first_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0] + 1
@@ -597,7 +613,7 @@ def _write(index: NotesIndex, parsed: list[Rows]) -> None:
     conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
     conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
     conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])
-    if index.fts:
+    if fts:
         conn.executemany(
             "INSERT INTO entries_fts(rowid, title, url, fields) VALUES (?, ?, ?, ?)",
             [(row[0], row[5], row[6], row[9]) for row in entries],
