@@ -23,7 +23,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dairly import __version__
@@ -495,9 +495,12 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
         # Into empty tables, rows go faster without their indexes, made once at the end;
         # the full-text index too is made at the end, from the entries table.
         indexes = _drop_indexes(conn) if first else []
-        batches = _parse_batches(ws.root, jobs, heading)
-        with _progress_bar(len(jobs), progress) as advance, contextlib.closing(batches):
-            for batch in batches:
+        # The workers are forked before the progress bar starts its thread.
+        with (
+            _Workers(ws.root, jobs, heading, worker_count(len(jobs))) as workers,
+            _progress_bar(len(jobs), progress) as advance,
+        ):
+            for batch in _parse_batches(workers):
                 for path, _blob_id, _stamp, _rows in batch:
                     if path in replaced:
                         _delete(index, path)
@@ -648,24 +651,20 @@ def _parse_range(root: str, jobs: list[Job], heading: str, first: int, end: int)
         yield [_parse_one(root, job, heading) for job in jobs[start : min(start + BATCH, end)]]
 
 
-def _parse_batches(root: str, jobs: list[Job], heading: str) -> Generator[list[Parsed], None, None]:
+def _parse_batches(workers: _Workers) -> Iterator[list[Parsed]]:
     """The parsed notes, a batch at a time, in no particular order; the first note (in the
     jobs' order) that cannot be parsed is raised at the end, as an InputError, as one
     process parsing them in order would."""
     failed: tuple[int, Outcome] | None = None
-    workers = _Workers(root, jobs, heading, worker_count(len(jobs)))
-    try:
-        for first, outcomes in workers.batches():
-            batch: list[Parsed] = []
-            for i, outcome in enumerate(outcomes, first):
-                if outcome[0]:
-                    path, _iso, stamp = jobs[i]
-                    batch.append((path, outcome[1], stamp, Rows(*outcome[2])))
-                elif failed is None or i < failed[0]:
-                    failed = (i, outcome)
-            yield batch
-    finally:
-        workers.stop()
+    for first, outcomes in workers.batches():
+        batch: list[Parsed] = []
+        for i, outcome in enumerate(outcomes, first):
+            if outcome[0]:
+                path, _iso, stamp = workers.jobs[i]
+                batch.append((path, outcome[1], stamp, Rows(*outcome[2])))
+            elif failed is None or i < failed[0]:
+                failed = (i, outcome)
+        yield batch
     if failed is not None:
         _ok, message, path, line = failed[1]
         raise InputError(message, path=path, line=line)
@@ -707,9 +706,18 @@ class _Workers:
         self.children: dict[int, tuple[int, int]] = {}  # read end -> (pid, range number)
         self.next = [first for first, _end in self.ranges]  # the first job each range has not delivered
         if count > 1:
+            import importlib
+
+            importlib.import_module("dairly.notes.rules")  # imported once, here, not in every worker
             for number in range(len(self.ranges)):
                 if not self._fork(number):
                     break
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def _fork(self, number: int) -> bool:
         try:
