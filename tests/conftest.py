@@ -193,3 +193,12 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# The longest test first: under `pytest -n auto` it then runs beside the others instead
+# of after them (pre-commit builds an environment, which takes most of the suite's time).
+SLOW_FIRST = ("test_precommit.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in SLOW_FIRST)  # a stable sort: the rest keep their order
