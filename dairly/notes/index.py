@@ -755,21 +755,25 @@ class _Workers:
         """(index of the first job, outcomes) as they come, until every job has one."""
         import select
 
-        buffers = {fd: b"" for fd in self.children}
+        poll = select.poll()  # not select.select: a descriptor may be numbered above 1023
+        buffers = {fd: bytearray() for fd in self.children}
+        for fd in self.children:
+            poll.register(fd, select.POLLIN)
         while self.children:
-            ready, _, _ = select.select(list(self.children), [], [])
-            for fd in ready:
-                chunk = os.read(fd, 1 << 16)
+            for fd, _event in poll.poll():
+                chunk = os.read(fd, 1 << 20)
                 if not chunk:
+                    poll.unregister(fd)
                     self._reap(fd)
                     continue
-                buffers[fd] += chunk
-                while len(buffers[fd]) >= 8:
-                    size = int.from_bytes(buffers[fd][:8], "little")
-                    if len(buffers[fd]) < 8 + size:
+                buffer = buffers[fd]
+                buffer += chunk
+                while len(buffer) >= 8:
+                    size = int.from_bytes(buffer[:8], "little")
+                    if len(buffer) < 8 + size:
                         break
-                    outcomes = marshal.loads(buffers[fd][8 : 8 + size])
-                    buffers[fd] = buffers[fd][8 + size :]
+                    outcomes = marshal.loads(buffer[8 : 8 + size])
+                    del buffer[: 8 + size]
                     number = self.children[fd][1]
                     first = self.next[number]
                     self.next[number] += len(outcomes)
