@@ -598,3 +598,13 @@ def test_the_search_table_never_breaks_a_link(tmp_path: Path, monkeypatch) -> No
         search._table(matches, "transformer")
         text = screen.getvalue()
         assert long_url in text and "https://arxiv.org/abs/2010.11929" in text, text
+
+
+def test_a_note_titled_with_control_characters_alone_is_named_by_its_path_in_the_feed(tmp_path: Path, dairly) -> None:
+    # XML cannot hold the title: the entry needs one all the same (found by test_no_tracebacks).
+    write(tmp_path, "README.md", "")
+    (tmp_path / "notes/202203").mkdir(parents=True)
+    (tmp_path / "notes/202203/0307.md").write_bytes(b"\x08\n=====")
+    result = dairly(tmp_path, "feed", "--base-url", "https://example.com/notes/")
+    assert (result.code, result.err) == (0, "")
+    assert "<title>notes/202203/0307.md</title>" in result.out
