@@ -9,6 +9,7 @@ commits or reads the index.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from dairly.config import Settings, load_settings
 from dairly.conflicts import refuse_conflicts
@@ -16,7 +17,6 @@ from dairly.errors import InputError
 from dairly.fsio import decode_utf8, refusal
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 

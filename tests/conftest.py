@@ -1,4 +1,5 @@
-"""Shared test fixtures: hermetic environments and real runs of the installed CLI."""
+"""Shared test fixtures: hermetic environments, and runs of the CLI in this process or as the
+installed executable."""
 
 from __future__ import annotations
 
@@ -53,7 +54,45 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture
 def dairly(env: dict[str, str]):
-    """Run the installed `dairly` in a folder: dairly(cwd, "check", "--diff")."""
+    """Run a dairly command line in this process, in a folder: dairly(cwd, "check", "--diff").
+
+    It goes through the Typer app as the executable does (Click's test runner gives it
+    its own stdin, stdout and stderr), with the folder as the current directory and the
+    environment as the only one, both put back afterwards. Tests of the process itself
+    (the hook's fast path, exit codes at exit, closed pipes, signals) use dairly_process."""
+    from click.testing import CliRunner
+    from typer.main import get_command
+
+    from dairly import output
+    from dairly.app import app
+
+    def run(cwd: Path, *args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Result:
+        command = get_command(app)
+        saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
+        os.environ.clear()
+        os.environ.update({**env, **(env_extra or {})})
+        os.chdir(cwd)
+        sys.argv = ["dairly", *args]
+        output._console.cache_clear()  # consoles made for another run's streams
+        output.table_console.cache_clear()
+        try:
+            result = CliRunner().invoke(
+                command, list(args) or ["--help"], input=input, prog_name="dairly", catch_exceptions=False
+            )
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.chdir(saved_cwd)
+            sys.argv = saved_argv
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def dairly_process(env: dict[str, str]):
+    """Run the installed `dairly` executable in a folder, for tests of the process itself:
+    dairly_process(cwd, "check", "--staged")."""
     assert DAIRLY, "the dairly console script is not installed in this environment"
 
     def run(cwd: Path, *args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Result:
@@ -154,3 +193,12 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# The longest test first: under `pytest -n auto` it then runs beside the others instead
+# of after them (pre-commit builds an environment, which takes most of the suite's time).
+SLOW_FIRST = ("test_precommit.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in SLOW_FIRST)  # a stable sort: the rest keep their order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -182,41 +183,30 @@ def test_bad_date_option_is_a_usage_error(tmp_path: Path, dairly):
     assert (result.code, result.err) == (2, "dairly: error: invalid --date '2022-13-01': there is no month 13\n")
 
 
-def _command_lines() -> list[list[str]]:
-    from dairly.cli import build_app
-
-    app = build_app()
-    lines = [[c.name or ""] for c in app.registered_commands]
-    for group in app.registered_groups:
-        lines += [
-            [group.name or ""],
-            *([group.name or "", c.name or ""] for c in group.typer_instance.registered_commands),
-        ]
-    return lines
-
-
-@pytest.mark.parametrize("command", _command_lines(), ids=" ".join)
-@pytest.mark.parametrize("tail", [["--help"], ["--no-such-option"], []], ids=["help", "bad option", "bare"])
-def test_a_command_named_first_behaves_as_in_the_whole_app(tmp_path: Path, dairly, command, tail):
-    # `dairly search ...` builds an app of that one command; `dairly --root . search ...`
-    # the whole app. A user cannot tell them apart.
-    if command == ["merge-readme"] and not tail:
-        tail = ["a", "b", "c"]  # missing files: the same error either way, and no merge
-    one, other = tmp_path / "one", tmp_path / "other"  # a command that runs finds the same empty folder
-    one.mkdir()
-    other.mkdir()
-    alone = dairly(one, *command, *tail)
-    whole = dairly(other, "--root", ".", *command, *tail)
-    assert (alone.code, alone.out, alone.err.replace(str(one), "FOLDER")) == (
-        whole.code,
-        whole.out,
-        whole.err.replace(str(other), "FOLDER"),
-    )
+def test_help_names_the_parts_by_the_repository_labels(tmp_path: Path, dairly):
+    en = tmp_path / "en"
+    write(en, "dairly.toml", 'preset = "en"\n')
+    zh = make_repo(tmp_path / "zh", ["2022-01-09"])
+    nowhere = tmp_path / "empty"
+    nowhere.mkdir()
+    for command in ("publish", "check", "search", "lint", "new", "init"):
+        english = dairly(en, command, "--help").out
+        assert "Today" in english and not re.search("今日要点|更新今日时间|历史更新", english), command
+        assert dairly(nowhere, "--root", str(en), command, "--help").out == english
+        assert re.search(r"\(今日要点[,)]", " ".join(dairly(zh, command, "--help").out.split())), command
+        generic = " ".join(dairly(nowhere, command, "--help").out.split())  # as one line: help is wrapped
+        assert re.search(r"highlights sections? \(今日要点 by default\)", generic), command
+        assert "{" + "highlights}" not in generic
+    english = " ".join(dairly(en, "publish", "--help").out.split())
+    assert "(Last updated)" in english and "(History)" in english
+    assert "highlights sections (Today)" in dairly(en, "--help").out  # the list of commands too
 
 
-def test_the_commands_that_have_index_changes_found_ahead_are_those_that_open_the_index():
-    from dairly.cli import INDEX_READERS
+def test_preset_values_complete(tmp_path: Path, dairly):
+    def complete(words: str) -> list[str]:
+        env = {"_DAIRLY_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+        result = dairly(tmp_path, env_extra=env)
+        return result.out.split()
 
-    commands = Path(__file__).resolve().parent.parent / "dairly" / "commands"
-    openers = {p.stem for p in commands.glob("*.py") if "open_index(" in p.read_text(encoding="utf-8")}
-    assert set(INDEX_READERS) == openers
+    assert complete("dairly init --preset ") == ["zh", "en"]
+    assert complete("dairly init --preset e") == ["en"]

@@ -467,3 +467,144 @@ def test_search_narrows_entries_by_the_full_text_index_before_it_looks_at_notes(
     plan = [row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + query)]
     assert plan[0] == "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", plan
     assert any(step.startswith("SEARCH n USING INDEX sqlite_autoindex_notes_1") for step in plan), plan
+
+
+def test_an_index_whose_tables_differ_from_its_stamp_is_rebuilt(tmp_path: Path, dairly, git) -> None:
+    # The stamp says the index is current, but a table is not what dairly wrote: any error
+    # reading it rebuilds it from the notes, once.
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+    counted = dairly(root, "stats", "--json")  # search alone reads the notes until an index exists
+    assert counted.code == 0
+    expected = dairly(root, "search", "数据比参数", "--json")
+    assert expected.code == 0
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        conn.execute("DROP TABLE files")
+        conn.execute("CREATE TABLE files (path TEXT)")
+    for _ in range(2):
+        again = dairly(root, "search", "数据比参数", "--json")
+        assert (again.code, again.out, again.err) == (0, expected.out, "")
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        conn.execute("ALTER TABLE notes RENAME COLUMN title TO heading")
+    stats = dairly(root, "stats", "--json")
+    assert (stats.code, stats.out, stats.err) == (0, counted.out, "")
+
+
+def test_export_sqlite_replaces_the_previous_export_only_once_the_new_one_is_complete(
+    tmp_path: Path, dairly, monkeypatch
+) -> None:
+    root = search_repo(tmp_path / "r")
+    target = tmp_path / "notes.db"
+    assert dairly(root, "export", "--sqlite", str(target)).code == 0
+    before = target.read_bytes()
+    # A failure half-way (a full disk) leaves the previous export as it was, and no temporary file.
+    from dairly.notes import index
+
+    def full() -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(index, "has_trigram", full)  # asked once the copy is made
+    failed = dairly(root, "export", "--sqlite", str(target))
+    assert (failed.code, failed.out) == (5, "")
+    assert failed.err == f"dairly: error: {target}: cannot be written: database or disk is full\n"
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db", "r"]
+
+
+def test_export_sqlite_to_a_folder_or_a_missing_folder_is_an_input_error(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path / "r")
+    (tmp_path / "out").mkdir()
+    folder = dairly(root, "export", "--sqlite", str(tmp_path / "out"))
+    assert (folder.code, folder.out) == (2, "")
+    assert folder.err == (
+        f"dairly: error: invalid --sqlite '{tmp_path / 'out'}': it is a folder; name the database file to write\n"
+    )
+    missing = dairly(root, "export", "--sqlite", "nowhere/notes.db")
+    assert (missing.code, missing.out) == (2, "")
+    assert missing.err == "dairly: error: invalid --sqlite 'nowhere/notes.db': there is no folder 'nowhere'\n"
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_the_index_stamp_covers_every_module_its_rows_come_from() -> None:
+    # The rows keep what the parser and lint said: a change to any module they run makes
+    # the stamp differ, so no index keeps findings of an older rule.
+    from dairly.notes.index import CACHED_SOURCES
+    from tests.test_layout import PACKAGE, imported_modules, module_name
+
+    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    reached: set[str] = set()
+    todo = ["dairly.notes.rules", "dairly.notes.note", "dairly.notes.entries", "dairly.notes.paths"]
+    while todo:
+        name = todo.pop()
+        if name not in reached:
+            reached.add(name)
+            todo += imported_modules(files[name], set(files)) - {name}
+    covered = {module_name(PACKAGE / source) for source in CACHED_SOURCES}
+    assert reached | {"dairly.notes.index"} <= covered, sorted(reached - covered)
+
+
+def test_a_change_to_a_lint_rule_rebuilds_the_index(tmp_path: Path, dairly, git, monkeypatch) -> None:
+    from dairly.notes import index
+
+    root = lint_repo(tmp_path)
+    git(root, "init", "-q")
+    before = dairly(root, "lint")
+    assert "has no link" in before.out
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        conn.execute("UPDATE findings SET message = 'a finding of an older rule'")
+    assert "a finding of an older rule" in dairly(root, "lint").out  # the same code: the rows are trusted
+    # Another source for one of the modules (here: rules.py with a comment added).
+    copy = tmp_path / "package"
+    for source in index.CACHED_SOURCES:
+        (copy / "dairly" / source).parent.mkdir(parents=True, exist_ok=True)
+        (copy / "dairly" / source).write_bytes((Path(index.__file__).parent.parent / source).read_bytes())
+    (copy / "dairly/notes/rules.py").write_bytes((copy / "dairly/notes/rules.py").read_bytes() + b"# changed\n")
+    old = index.source_hash()
+    monkeypatch.setattr(index, "__file__", str(copy / "dairly/notes/index.py"))
+    assert index.source_hash() != old
+    after = dairly(root, "lint")
+    assert (after.code, after.out) == (before.code, before.out)
+
+
+def test_an_empty_search_is_an_input_error(tmp_path: Path, dairly) -> None:
+    root = search_repo(tmp_path)
+    for query in ("", "  "):
+        result = dairly(root, "search", query)
+        assert (result.code, result.out) == (2, "")
+        assert result.err == (
+            f"dairly: error: invalid QUERY {query!r}: give the text to find (every entry would match an empty one)\n"
+        )
+
+
+def test_the_search_table_never_breaks_a_link(tmp_path: Path, monkeypatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from dairly import output
+    from dairly.commands import search
+    from dairly.workspace import Workspace
+
+    long_url = "https://example.com/" + "/".join(f"part-{n}" for n in range(4)) + "?query=transformer"
+    title = "A transformer entry with a long title that has to wrap somewhere on a narrow terminal"
+    write(tmp_path, "notes/202201/0105.md", note("笔记（2022.1.5）", f"1. [{title}]({long_url})\n   - Tips: x\n"))
+    write(tmp_path, "notes/202201/0106.md", note("笔记（2022.1.6）", ITEM_A))
+    matches = search.find(Workspace.open(str(tmp_path)), "transformer")
+    assert len(long_url) > 100 // 4  # more than an even share of the columns would give it
+    for width in (100, 160):
+        screen = io.StringIO()
+        console = Console(file=screen, width=width, color_system=None, emoji=False, highlight=False)
+        monkeypatch.setattr(output, "table_console", lambda console=console: console)
+        search._table(matches, "transformer")
+        text = screen.getvalue()
+        assert long_url in text and "https://arxiv.org/abs/2010.11929" in text, text
+
+
+def test_a_note_titled_with_control_characters_alone_is_named_by_its_path_in_the_feed(tmp_path: Path, dairly) -> None:
+    # XML cannot hold the title: the entry needs one all the same (found by test_no_tracebacks).
+    write(tmp_path, "README.md", "")
+    (tmp_path / "notes/202203").mkdir(parents=True)
+    (tmp_path / "notes/202203/0307.md").write_bytes(b"\x08\n=====")
+    result = dairly(tmp_path, "feed", "--base-url", "https://example.com/notes/")
+    assert (result.code, result.err) == (0, "")
+    assert "<title>notes/202203/0307.md</title>" in result.out

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dairly.cli import build_app
-
-app = build_app()
+from dairly.app import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 COMMANDS = [[c.name or c.callback.__name__] for c in app.registered_commands]

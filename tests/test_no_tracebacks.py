@@ -17,10 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from dairly.cli import build_app
+from dairly.app import app as APP
 from dairly.errors import CRASH
-
-APP = build_app()
 
 CONTROL = st.sampled_from(["\x00", "\x08", "\x0b", "\x0c", "\x1f", "\x7f", "\ufeff", "\u2028", "\ud7ff", "\ufffe"])
 PIECES = [
@@ -168,7 +166,7 @@ def test_feed_and_export_carry_control_characters(tmp_path: Path, control: str):
 
 def test_a_bug_is_reported_as_one_with_the_version_and_no_traceback(capsys, monkeypatch):
     from dairly import __version__
-    from dairly.cli import run_guarded
+    from dairly.guard import run_guarded
 
     monkeypatch.setattr("sys.argv", ["dairly", "stats"])
     monkeypatch.delenv("DAIRLY_DEBUG", raising=False)

@@ -1,97 +1,45 @@
-"""Reading on every core gives what one process gives: map_slices against work(items), and
-check, publish, lint, search and stats run with DAIRLY_WORKERS=1 against several workers."""
+"""The notes index's one worker pool gives what one process gives: the same rows, the same
+output and the same errors with DAIRLY_WORKERS=1 as with several workers, whether workers
+die, cannot be started (a process limit), or their parent is killed."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from dairly.parallel import map_slices, workers
-from tests.conftest import README_SKELETON, note_text, write
+from dairly.errors import InputError
+from dairly.notes import index as index_module
+from dairly.notes.index import open_index, worker_count
+from dairly.workspace import Workspace
+from tests.conftest import DAIRLY, README_SKELETON, note_text, write
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="notes are read in forked processes on Linux only"
+    not sys.platform.startswith("linux"), reason="the index forks its workers on Linux only"
 )
 
 
+def children_of(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
 @contextlib.contextmanager
-def processes(count: int) -> Iterator[None]:
-    old = os.environ.get("DAIRLY_WORKERS")
-    os.environ["DAIRLY_WORKERS"] = str(count)
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["DAIRLY_WORKERS"]
-        else:
-            os.environ["DAIRLY_WORKERS"] = old
-
-
-def no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
-def describe(part: list[int]) -> list[tuple[int, str, bool, None]]:
-    return [(n, f"item {n}", n % 2 == 0, None) for n in part]
-
-
-@settings(max_examples=40, deadline=None)
-@given(items=st.lists(st.integers(-1000, 1000), max_size=40), count=st.integers(1, 5))
-def test_the_results_are_those_of_one_process(items: list[int], count: int) -> None:
-    with processes(count):
-        assert map_slices(describe, items) == describe(items)
-    assert no_children_left()
-
-
-@pytest.mark.parametrize("bad", [{3}, {17}, {3, 17}, {25, 39}])
-def test_the_first_failing_item_raises_as_in_one_process(bad: set[int]) -> None:
-    def work(part: list[int]) -> list[int]:
-        for n in part:
-            if n in bad:
-                raise ValueError(f"item {n} is bad")
-        return part
-
-    with pytest.raises(ValueError) as alone:
-        work(list(range(40)))
-    with processes(4), pytest.raises(ValueError) as shared:
-        map_slices(work, list(range(40)))
-    assert str(shared.value) == str(alone.value) == f"item {min(bad)} is bad"
-    assert no_children_left()
-
-
-def test_a_child_that_dies_has_its_slice_done_here() -> None:
-    parent = os.getpid()
-
-    def work(part: list[int]) -> list[int]:
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return [n * n for n in part]
-
-    with processes(3):
-        assert map_slices(work, list(range(30))) == [n * n for n in range(30)]
-    assert no_children_left()
-
-
-def test_the_number_of_processes() -> None:
-    with processes(1):
-        assert workers(100_000) == 1
-    with processes(3):
-        assert workers(2) == 2  # never more processes than items
-        assert workers(100) == 3
-    assert 1 <= workers(10) <= workers(100_000)
+def no_worker_left() -> Iterator[None]:
+    """Every process this process starts within is ended and reaped by the end (other
+    tests may have left git processes of their own, which GitPython ends later)."""
+    before = children_of(os.getpid())
+    yield
+    assert children_of(os.getpid()) <= before
 
 
 def entry(day: int) -> str:
@@ -114,81 +62,162 @@ def notes_of_every_kind(root: Path) -> Path:
 
 
 def same_output(dairly, root: Path, *args: str) -> str:
-    one = dairly(root, *args, env_extra={"DAIRLY_WORKERS": "1"})
-    for count in ("2", "3"):
-        shared = dairly(root, *args, env_extra={"DAIRLY_WORKERS": count})
-        assert (shared.code, shared.out, shared.err) == (one.code, one.out, one.err), (args, count)
-    return one.out + one.err
+    """The output of a command on a fresh index, the same with 1, 2 and 3 processes."""
+    outputs = []
+    for count in ("1", "2", "3"):
+        index = root / ".git/dairly/index.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{index}{suffix}").unlink(missing_ok=True)
+        result = dairly(root, *args, env_extra={"DAIRLY_WORKERS": count})
+        outputs.append((result.code, result.out, result.err))
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0], args
+    return outputs[0][1] + outputs[0][2]
 
 
-def test_check_and_publish_say_the_same_with_any_number_of_processes(tmp_path: Path, dairly) -> None:
-    root = notes_of_every_kind(tmp_path)
-    said = same_output(dairly, root, "check")
-    assert "notes/202203/0321.md: has no title" in said
-    assert "notes/202203/0324.md: is a symbolic link" in said
-    assert "notes/209901/0101.md: warning: is dated in the future (2099-01-01)" in said
-    same_output(dairly, root, "publish", "--dry-run")
+def index_rows(root: Path) -> list[object]:
+    """Every row, in an order of their own (an entry's id is only the order it was written in)."""
+    import sqlite3
+
+    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
+        entry_columns = [row[1] for row in conn.execute("PRAGMA table_info(entries)") if row[1] != "id"]
+        return [
+            conn.execute("SELECT * FROM notes ORDER BY path").fetchall(),
+            conn.execute(f"SELECT {', '.join(entry_columns)} FROM entries ORDER BY note, position").fetchall(),
+            conn.execute("SELECT * FROM local_links ORDER BY note, line, kind, url").fetchall(),
+            conn.execute("SELECT * FROM findings ORDER BY note, line, message").fetchall(),
+            conn.execute("SELECT path, size, blob FROM files ORDER BY path").fetchall(),
+            conn.execute("SELECT COUNT(*) FROM entries_fts").fetchall(),
+        ]
 
 
-def test_an_unreadable_note_is_named_the_same_with_any_number_of_processes(tmp_path: Path, dairly) -> None:
-    root = notes_of_every_kind(tmp_path)
+def built(root: Path, workers: str, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The index's rows after a first build with this many workers."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{root}/.git/dairly/index.sqlite3{suffix}").unlink(missing_ok=True)
+    monkeypatch.setenv("DAIRLY_WORKERS", workers)
+    with no_worker_left():
+        open_index(Workspace.open(str(root)), progress=False).conn.close()
+    return index_rows(root)
+
+
+def indexable(root: Path, git) -> Path:
+    notes_of_every_kind(root)
+    (root / "notes/202203/0321.md").unlink()  # the index needs every note readable
+    git(root, "init", "-q")
+    return root
+
+
+def test_the_number_of_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DAIRLY_WORKERS", raising=False)
+    assert worker_count(10) == 1  # too few notes to be worth a process
+    assert 1 <= worker_count(100_000) <= index_module.MAX_WORKERS
+    monkeypatch.setenv("DAIRLY_WORKERS", "1")
+    assert worker_count(100_000) == 1
+    monkeypatch.setenv("DAIRLY_WORKERS", "3")
+    assert (worker_count(2), worker_count(100)) == (2, 3)  # never more workers than notes
+    for bad in ("0", "two", "-1", ""):
+        monkeypatch.setenv("DAIRLY_WORKERS", bad)
+        with pytest.raises(InputError, match="invalid DAIRLY_WORKERS"):
+            worker_count(100)
+
+
+def test_a_bad_dairly_workers_is_an_input_error(tmp_path: Path, dairly, git) -> None:
+    root = indexable(tmp_path, git)
+    result = dairly(root, "stats", env_extra={"DAIRLY_WORKERS": "many"})
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("dairly: error: invalid DAIRLY_WORKERS 'many': use a whole number of processes, 1 or more\n")
+
+
+def test_the_index_rows_are_the_same_with_any_number_of_workers(
+    tmp_path: Path, git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = indexable(tmp_path, git)
+    monkeypatch.setattr(index_module, "BATCH", 3)  # many batches from each worker
+    one = built(root, "1", monkeypatch)
+    assert one[0] and one[1] and one[3]  # notes, entries and findings to compare
+    for workers in ("2", "3", "8"):
+        assert built(root, workers, monkeypatch) == one, workers
+
+
+def test_a_worker_that_dies_has_its_share_parsed_here(tmp_path: Path, git, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = indexable(tmp_path, git)
+    one = built(root, "1", monkeypatch)
+    parent, parse_one = os.getpid(), index_module._parse_one
+
+    def dying(root: str, job: tuple[str, str, object], heading: str) -> object:
+        if os.getpid() != parent and job[0].endswith(("0307.md", "0315.md")):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return parse_one(root, job, heading)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "_parse_one", dying)
+    monkeypatch.setattr(index_module, "BATCH", 2)
+    assert built(root, "3", monkeypatch) == one
+
+
+def test_workers_that_cannot_start_leave_the_work_to_one_process(
+    tmp_path: Path, git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a process limit (RLIMIT_NPROC) does to fork: EAGAIN, here after one worker.
+    root = indexable(tmp_path, git)
+    one = built(root, "1", monkeypatch)
+    fork, forks = os.fork, []
+
+    def limited() -> int:
+        if forks:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(os, "fork", limited)
+    assert built(root, "3", monkeypatch) == one
+    forks.append(1)
+    assert built(root, "3", monkeypatch) == one  # not even one worker
+
+
+def test_an_unreadable_note_is_named_the_same_with_any_number_of_workers(tmp_path: Path, dairly, git) -> None:
+    root = indexable(tmp_path, git)
     (root / "notes/202203/0305.md").write_bytes(b"# bad \xff bytes\n")
     (root / "notes/202203/0318.md").write_bytes(b"# also bad \xfe\n")
-    said = same_output(dairly, root, "check")
-    assert "notes/202203/0305.md: is not UTF-8 (byte 0xff at offset 6)" in said
+    with no_worker_left():
+        said = same_output(dairly, root, "lint")
+    assert said == "dairly: error: notes/202203/0305.md: is not UTF-8 (byte 0xff at offset 6)\n"
 
 
-def test_the_index_is_kept_the_same_with_any_number_of_processes(tmp_path: Path, dairly) -> None:
-    root = notes_of_every_kind(tmp_path)
-    (root / "notes/202203/0321.md").unlink()  # lint and search need every note readable
-    for args in (("lint",), ("search", "条目", "--json"), ("stats", "--json")):
-        same_output(dairly, root, *args)
+def test_the_commands_say_the_same_with_any_number_of_workers(tmp_path: Path, dairly, git) -> None:
+    root = indexable(tmp_path, git)
+    for args in (("lint",), ("search", "条目", "--json"), ("stats", "--json"), ("export",)):
+        assert same_output(dairly, root, *args)
     write(root, "notes/202203/0302.md", note_text("笔记（2022.3.2）", entry(2).replace("条目", "改过的条目")))
     (root / "notes/202203/0303.md").unlink()
     for args in (("lint",), ("search", "改过", "--json"), ("stats", "--json")):
         assert same_output(dairly, root, *args)
 
 
-def test_a_started_child_can_be_cancelled() -> None:
-    import time
-
-    from dairly.parallel import start
-
-    with processes(2):
-        started = start(partial(time.sleep, 30))
-    assert started is not None
-    started.cancel()
-    assert no_children_left()
-
-
-def index_rows(root: Path) -> list[object]:
-    import sqlite3
-
-    with sqlite3.connect(root / ".git/dairly/index.sqlite3") as conn:
-        return [
-            conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-            for table in ("notes", "entries", "local_links", "findings")
-        ] + [conn.execute("SELECT path, size, blob FROM files ORDER BY path").fetchall()]
-
-
-def test_changes_found_ahead_are_those_found_in_process(tmp_path: Path, dairly, git) -> None:
-    # Two copies of one repository, indexed, then edited alike: one finds the changes in
-    # a process started before Typer loads, the other after opening the index.
-    roots = []
-    for name in ("ahead", "here"):
-        root = notes_of_every_kind(tmp_path / name)
-        (root / "notes/202203/0321.md").unlink()
-        git(root, "init", "-q")
-        assert dairly(root, "stats", env_extra={"DAIRLY_WORKERS": "1"}).code == 0
-        write(root, "notes/202203/0302.md", note_text("笔记（2022.3.2）", entry(2).replace("条目", "改过的条目")))
-        (root / "notes/202203/0303.md").unlink()
-        write(root, "notes/202203/0325.md", note_text("笔记（2022.3.25）", entry(25)))
-        roots.append(root)
-    ahead = dairly(roots[0], "lint", env_extra={"DAIRLY_WORKERS": "2"})
-    here = dairly(roots[1], "lint", env_extra={"DAIRLY_WORKERS": "1"})
-    assert (ahead.code, ahead.out, ahead.err) == (here.code, here.out, here.err)
-    rows = index_rows(roots[0])
-    assert rows == index_rows(roots[1])
-    paths = [note[0] for note in rows[0]]  # type: ignore[index]
-    assert "notes/202203/0325.md" in paths and "notes/202203/0303.md" not in paths
-    assert any("改过的条目" in entry[5] for entry in rows[1])  # type: ignore[index, attr-defined]
+def test_killing_the_command_during_the_first_build_leaves_no_worker_behind(tmp_path: Path, env, git) -> None:
+    # `$(dairly stats)`: the shell reads the command's stdout until every process holding
+    # it has ended. A SIGKILL gives the command no chance to stop its workers itself.
+    root = indexable(tmp_path, git)
+    body = "".join(entry(day) for day in range(10))
+    for day in range(600):
+        year, month, mday = 2000 + day // 336, day // 28 % 12 + 1, day % 28 + 1
+        write(root, f"notes/{year}{month:02d}/{month:02d}{mday:02d}.md", note_text(f"笔记 {day}", body))
+    proc = subprocess.Popen(
+        [DAIRLY, "stats"], cwd=root, env={**env, "DAIRLY_WORKERS": "2"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            workers = children_of(proc.pid)
+            time.sleep(0.005)
+        assert len(workers) == 2, "the workers never started"
+        proc.kill()
+        out, _err = proc.communicate(timeout=20)  # ends only once no worker holds stdout
+    finally:
+        proc.kill()
+        proc.wait()
+    assert out == b""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.01)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)

@@ -169,11 +169,12 @@ def test_check_staged_starts_two_git_processes_whatever_the_number_of_notes(tmp_
     assert log.read_text().split() == ["ls-files", "cat-file"]
 
 
-def test_check_staged_does_not_import_gitpython(tmp_path: Path, git, dairly):
+def test_check_staged_does_not_import_gitpython(tmp_path: Path, git, dairly, dairly_process):
+    # The hook's process itself is under test: what it imports.
     root = published_repo(tmp_path, git, dairly)
     write(root, NOTE, note_text("学习笔记（2022.1.10）", "1. changed\n"))
     git(root, "add", NOTE)
-    result = dairly(root, "check", "--staged", env_extra={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = dairly_process(root, "check", "--staged", env_extra={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.code == 1
     modules = imported_modules(result.err)
     assert "dairly.gitrepo" in modules  # the report was read

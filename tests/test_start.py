@@ -212,3 +212,32 @@ def test_a_closed_pipe_has_one_exit_code(tmp_path: Path, env, command):
         stdout.readline()  # like `dairly ... | head -1`
     assert proc.wait(timeout=60) == 141
     assert proc.stderr.read() == b""
+
+
+def closed(root: Path, env: dict[str, str], stream: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """dairly run by a shell with its stdout (`>&-`) or stderr (`2>&-`) closed."""
+    redirect = {"stdout": ">&-", "stderr": "2>&-"}[stream]
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" "$@" {redirect}', DAIRLY, *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_a_closed_stream_never_changes_a_verdict(tmp_path: Path, env, git, stream):
+    from tests.conftest import committed_repo
+
+    root = committed_repo(tmp_path, git, "2022-01-09")
+    for command, verdict in ((["check"], 1), (["check", "--diff"], 1), (["stats"], 0), (["search", "nowhere"], 1)):
+        assert closed(root, env, stream, *command).returncode == verdict, command
+    published = closed(root, env, stream, "publish")
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert git(root, "log", "--format=%s", "-1") == "20220109\n"
+    for command in (["check"], ["check", "--staged"], ["check", "--diff"], ["stats"], ["lint"], ["search", "article"]):
+        result = closed(root, env, stream, *command)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr and "internal error" not in result.stderr

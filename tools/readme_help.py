@@ -19,9 +19,8 @@ ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
 
 
 def commands() -> list[list[str]]:
-    from dairly.cli import build_app
+    from dairly.app import app
 
-    app = build_app()
     found: list[list[str]] = [[]]
     found += [[c.name or c.callback.__name__] for c in app.registered_commands]
     for group in app.registered_groups:

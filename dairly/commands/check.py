@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS
 from dairly.readme.plan import compute
 from dairly.workspace import Workspace
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.notes.scan import NoteSource
 

@@ -130,14 +130,14 @@ def build_feed(notes: list[NoteRecord], base_url: str, title: str) -> bytes:
     newest = sorted(notes, key=lambda n: n.date, reverse=True)
     fg = FeedGenerator()
     fg.id(base_url)
-    fg.title(xml_text(title))
+    fg.title(xml_text(title) or "notes")
     fg.link(href=base_url, rel="alternate")
     fg.updated(stamp(newest[0].date) if newest else stamp(datetime.date(1970, 1, 1)))
     for note in reversed(newest):  # feedgen prepends: add oldest first, newest ends on top
         entry = fg.add_entry()
         url = urljoin(base_url, note.path)
         entry.id(url)
-        entry.title(xml_text(note.title or note.path))
+        entry.title(xml_text(note.title or "") or note.path)  # a title of control characters alone is none
         entry.link(href=url)
         entry.updated(stamp(note.date))
         entry.published(stamp(note.date))

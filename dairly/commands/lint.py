@@ -7,6 +7,7 @@ the notes that need them, each written atomically, then reports what is left.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from dairly import output
@@ -15,7 +16,6 @@ from dairly.notes.index import NotesIndex, open_index
 from dairly.notes.rules import link_problems, repeated_problems, web_address_links
 from dairly.workspace import Workspace
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 

@@ -15,13 +15,13 @@ as conflicted but without markers: the one way a merge could silently drop their
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS, DairlyError
 from dairly.fsio import atomic_write, decode_utf8, refusal
 from dairly.workspace import Workspace
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.gitrepo import BlobNotes, NotesRepo
     from dairly.readme.merge import Merged

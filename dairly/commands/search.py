@@ -20,10 +20,9 @@ import os
 import sys
 
 from dairly import output
-from dairly.errors import OK, PROBLEMS
-from dairly.notes.changes import index_path
+from dairly.errors import OK, PROBLEMS, InputError
 from dairly.notes.entries import Field
-from dairly.notes.index import NotesIndex, fields_from_json, open_index
+from dairly.notes.index import NotesIndex, fields_from_json, index_path, open_index
 from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 from dairly.workspace import Workspace
@@ -149,6 +148,8 @@ def run(
     tag: str | None = None,
     as_json: bool = False,
 ) -> int:
+    if not query.strip():
+        raise InputError(f"invalid QUERY {query!r}: give the text to find (every entry would match an empty one)")
     matches = find(ws, query, field=field, since=since, until=until, tag=tag)
     if as_json:
         output.print_json([m.to_json() for m in matches])
@@ -170,7 +171,9 @@ def _table(matches: list[Match], query: str) -> None:
     table.add_column("date", no_wrap=True)
     table.add_column("entry")
     table.add_column("matched in")
-    table.add_column("link", overflow="fold")
+    # A link is not wrapped: the titles wrap first, and only a link too wide for what is
+    # left of the terminal is folded.
+    table.add_column("link", no_wrap=True, overflow="fold")
     for m in matches:
         title = Text(m.title)
         title.highlight_words([query], "bold reverse", case_sensitive=False)

@@ -11,12 +11,12 @@ as raw HTML; `dairly lint` tells the author where it does (dairly.notes.github).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from dairly.links import LINK_TEXT
 from dairly.markdown import atx_heading, closes_fence, code_spans, fence_opening, iter_visible
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.links import Link
     from dairly.markdown import Line

@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from html import unescape
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from dairly.gfm import Block, blocks, render
@@ -33,7 +34,6 @@ from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.markdown import Line
 
@@ -158,19 +158,17 @@ def find_traps(text: str, entry_numbers: Mapping[int, int] | None = None) -> lis
     _block, body_start = split_front_matter(text)
     if not _trap_possible(text, body_start):
         return []
-    from dairly import gfm
-
     body = text[body_start:]
     offset = text.count("\n", 0, body_start)
     lines = _EOL.split(body)
     if body.endswith(("\n", "\r")):
         lines.pop()
-    blocks = gfm.blocks(body)
+    shown = blocks(body)
     numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
-    traps = _html_traps(lines, blocks, numbers if entry_numbers is not None else None)
-    traps.extend(_code_traps(lines, blocks))
-    traps.extend(_list_traps(lines, blocks, numbers if entry_numbers is not None else None))
-    traps.extend(_inline_traps(lines, blocks))
+    traps = _html_traps(lines, shown, numbers if entry_numbers is not None else None)
+    traps.extend(_code_traps(lines, shown))
+    traps.extend(_list_traps(lines, shown, numbers if entry_numbers is not None else None))
+    traps.extend(_inline_traps(lines, shown))
     if "[[" in body:
         traps.extend(_wiki_traps(split_lines(body)))
     traps = [trap._replace(line=trap.line + offset) for trap in traps]

@@ -5,38 +5,67 @@ It lives in the git directory (`.git/dairly/index.sqlite3`, never committed) or,
 git, in the user's cache folder; DAIRLY_CACHE_DIR overrides both. A note whose size or
 modification time changed is read again and compared by its git blob id (the id `git
 hash-object` gives it, the same as its staged blob's when it is staged): only a note whose
-content changed is parsed again, on every core when there are many. The schema is
-documented in the README; a new dairly or different settings rebuild it.
+content changed is parsed again. Notes are parsed and written in batches, so neither every
+note's bytes nor every note's rows are held at once; a first build of many notes shares the
+parsing among worker processes (`_Workers`, the only pool in dairly). The schema is
+documented in the README; a new dairly, a change to the code whose output the rows keep, or
+different settings rebuild it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import json
+import marshal
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from dairly import __version__
 from dairly.errors import DairlyError, InputError, Problem
 from dairly.fsio import refusal
 from dairly.links import Link, link_target
-from dairly.notes.changes import Changes, find_changes, index_path, known_stamps, take_ahead
 from dairly.notes.entries import Entry, Field
 from dairly.notes.note import NoteRecord, decode_note, parse_note
 from dairly.notes.paths import dates_from_paths
 from dairly.notes.scan import Stamp, WorkTree
 from dairly.tuples import Record
-from dairly.workspace import Workspace
 
-SCHEMA_VERSION = 6  # raised whenever what a note's rows hold changes (findings too): old indexes are rebuilt
+if TYPE_CHECKING:
+    from dairly.workspace import Workspace
+
+# The modules whose output the rows keep: the parser and everything it imports, lint's
+# findings, the rows themselves. The index's stamp holds a hash of their source, so a
+# change to any of them rebuilds every index (tests/test_data_commands.py holds the list
+# complete).
+CACHED_SOURCES = (
+    "config.py",
+    "errors.py",
+    "tuples.py",
+    "markdown.py",
+    "gfm.py",
+    "conflicts.py",
+    "links.py",
+    "notes/note.py",
+    "notes/entries.py",
+    "notes/skeleton.py",
+    "notes/paths.py",
+    "notes/github.py",
+    "notes/rules.py",
+    "notes/index.py",
+)
 PARALLEL_MIN = 400  # fewer notes are parsed before worker processes would have started
+BATCH = 128  # notes parsed, then written, at a time: what is held in memory at once
+MAX_WORKERS = 8
 RACY_NS = 2 * 10**9  # a note changed this recently may change again within its stamp's clock tick
 PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
+
+Changes = tuple[list[tuple[str, Stamp, bool]], list[str]]  # ([(path, stamp, indexed before)], gone paths)
 
 # The tables an export keeps; `files` and `dairly` are the index's own bookkeeping.
 SCHEMA = """
@@ -244,63 +273,115 @@ class NotesIndex:
 
     def export(self, target: str) -> None:
         """A standalone copy of the index at `target`: the data tables and full-text search,
-        without the bookkeeping."""
-        if os.path.exists(target):
-            os.remove(target)
-        copy = sqlite3.connect(target)
+        without the bookkeeping. Written beside it under another name, then renamed over
+        it, so a previous export stays whole until the new one is complete."""
+        import tempfile
+
+        from dairly.errors import FileSystemError
+
+        folder = os.path.dirname(os.path.abspath(target))
+        if os.path.isdir(target):
+            raise InputError(f"invalid --sqlite {target!r}: it is a folder; name the database file to write")
+        if not os.path.isdir(folder):
+            raise InputError(f"invalid --sqlite {target!r}: there is no folder {os.path.dirname(target) or folder!r}")
         try:
-            self.conn.backup(copy)
-            copy.execute("PRAGMA journal_mode=DELETE")
-            copy.execute("DROP TABLE files")
-            copy.execute("DROP TABLE dairly")
-            copy.execute("DROP TABLE IF EXISTS entries_fts")
-            if has_trigram():
-                copy.execute(FTS.format(detail=""))
-                copy.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
-            copy.commit()
-            copy.execute("VACUUM")
+            fd, temporary = tempfile.mkstemp(prefix=".dairly-tmp-", suffix=".sqlite3", dir=folder)
+        except OSError as exc:
+            raise refusal(exc, target) from None
+        os.close(fd)
+        try:
+            copy = sqlite3.connect(temporary)
+            try:
+                self.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+                copy.execute("DROP TABLE files")
+                copy.execute("DROP TABLE dairly")
+                copy.execute("DROP TABLE IF EXISTS entries_fts")
+                if has_trigram():
+                    copy.execute(FTS.format(detail=""))
+                    copy.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
+                copy.commit()
+                copy.execute("VACUUM")
+            finally:
+                copy.close()
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise refusal(exc, target) from None
+        except sqlite3.Error as exc:  # the disk filled up, most likely
+            raise FileSystemError(f"cannot be written: {exc}", path=target) from None
         finally:
-            copy.close()
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
 
 
 # -- keeping it current ------------------------------------------------------------------
 
 
+def index_path(ws: Workspace) -> str:
+    """The index file: in the git directory, else the user's cache folder."""
+    override = os.environ.get("DAIRLY_CACHE_DIR")
+    private = ws.private_dir()
+    if not override and private is not None:
+        return os.path.join(private, "index.sqlite3")
+    import hashlib
+
+    folder = override or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "dairly"
+    )
+    digest = hashlib.sha1(ws.root.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(folder, f"index-{digest}.sqlite3")
+
+
 def open_index(ws: Workspace, *, progress: bool = True) -> NotesIndex:
-    """The index of the workspace's notes, brought up to date."""
+    """The index of the workspace's notes, brought up to date. An index that cannot be read
+    as expected (damaged, or tables other than its stamp promises) is rebuilt, once."""
     path = index_path(ws)
     stamp = _stamp(ws)
-    ahead = take_ahead(ws)
     try:
-        conn, fts, kept = _open(path, stamp)
+        conn, fts = _open(path, stamp)
     except sqlite3.OperationalError:  # locked for too long, read-only, nowhere to keep it
-        conn, fts, kept = _open(":memory:", stamp)  # an index for this run only: nothing kept
+        conn, fts = _open(":memory:", stamp)  # an index for this run only: nothing kept
     except sqlite3.DatabaseError:  # a damaged file: start again
         _remove(path)
-        conn, fts, kept = _open(path, stamp)
-    index = NotesIndex(conn, fts)
-    changes: Changes | None = None
-    if ahead is not None and kept:
-        # Found from this very file as it was a moment ago; another process that refreshed
-        # it since did what this one would, so at worst a note is read again.
-        found = ahead.result()
-        if found is not None and found[0] == stamp:
-            changes = found[1]
-    elif ahead is not None:
-        ahead.cancel()  # the rows it compared with are gone
-    if changes is None:
-        changes = find_changes(known_stamps(conn), ws.root, ws.settings.notes_dir.strip("/"))
-    _refresh(index, ws, changes, progress)
+        conn, fts = _open(path, stamp)
+    try:
+        index = NotesIndex(conn, fts)
+        _refresh(index, ws, progress)
+    except sqlite3.DatabaseError:
+        # Readable, but not as this dairly wrote it (a table changed by hand, a damaged
+        # page): rebuilt from the notes, which hold everything it keeps.
+        conn.close()
+        if path == ":memory:":
+            raise
+        _remove(path)
+        conn, fts = _open(path, stamp)
+        index = NotesIndex(conn, fts)
+        _refresh(index, ws, progress)
     return index
 
 
 def _stamp(ws: Workspace) -> str:
     """What the index's rows depend on besides the notes: another value means a rebuild."""
-    return f"{SCHEMA_VERSION}:{__version__}:{ws.settings.highlights_heading}:{ws.settings.notes_dir}"
+    return f"{source_hash()}:{__version__}:{ws.settings.highlights_heading}:{ws.settings.notes_dir}"
 
 
-def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool, bool]:
-    """(the connection, whether the full-text table exists, whether the rows were kept)."""
+def source_hash() -> str:
+    """A hash of the source of CACHED_SOURCES: what the rows hold changes only with them."""
+    import hashlib
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    digest = hashlib.sha1()
+    for name in CACHED_SOURCES:
+        try:
+            with open(os.path.join(package, name), "rb") as f:
+                digest.update(f.read())
+        except OSError:  # no source shipped (a frozen build): the version alone decides
+            digest.update(b"?")
+    return digest.hexdigest()[:16]
+
+
+def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool]:
+    """(the connection, whether the full-text table exists)."""
     if path != ":memory:":
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -310,7 +391,7 @@ def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool, bool]:
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # an index can always be rebuilt from the notes
-        return conn, *_prepare(conn, stamp)
+        return conn, _prepare(conn, stamp)
     except BaseException:
         conn.close()
         raise
@@ -322,14 +403,15 @@ def _remove(path: str) -> None:
             os.remove(path + suffix)
 
 
-def _prepare(conn: sqlite3.Connection, stamp: str) -> tuple[bool, bool]:
+def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
     """Create the tables, or drop a stale schema and create them again; returns whether
-    the full-text table exists and whether the rows were kept."""
+    the full-text table exists."""
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "dairly" in tables:
         row = conn.execute("SELECT value FROM dairly WHERE key = 'stamp'").fetchone()
-        if row is not None and row[0] == stamp:
-            return "entries_fts" in tables, True
+        fts = "entries_fts" in tables
+        if row is not None and row[0] == stamp and _schema(conn) == _made_schema(fts):
+            return fts
     with conn:
         for name in (*TABLES, *(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))):
             conn.execute(f'DROP TABLE IF EXISTS "{name}"')
@@ -338,48 +420,117 @@ def _prepare(conn: sqlite3.Connection, stamp: str) -> tuple[bool, bool]:
         if fts:
             conn.execute(FTS.format(detail=", detail='none'"))
         conn.execute("INSERT INTO dairly VALUES ('stamp', ?)", (stamp,))
-    return fts, False
+    return fts
 
 
-def _refresh(index: NotesIndex, ws: Workspace, changes: Changes, progress: bool) -> None:
-    """Bring the rows up to date with the changes: of the notes whose stamp changed, only
-    the ones whose content changed (by blob id) are parsed again."""
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """The tables and indexes as SQLite holds them."""
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+    return [(kind, name, sql or "") for kind, name, sql in rows]
+
+
+@functools.cache
+def _made_schema(fts: bool) -> list[tuple[str, str, str]]:
+    """The tables and indexes _prepare makes: an index with others (a table changed by
+    hand, by another program) is rebuilt, although its stamp is current."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SCHEMA + BOOKKEEPING)
+        if fts:
+            conn.execute(FTS.format(detail=", detail='none'"))
+        return _schema(conn)
+    finally:
+        conn.close()
+
+
+def find_changes(known: dict[str, Stamp], root: str, notes_dir: str) -> Changes:
+    """The notes whose stamp is not the one indexed, and the indexed paths that are gone.
+    Every note is looked at: an edit in place changes no folder."""
+    different: list[tuple[str, Stamp, bool]] = []
+    for path, stamp in WorkTree(root).note_stamps(notes_dir):
+        old = known.pop(path, None)
+        if old != stamp:
+            different.append((path, stamp, old is not None))
+    return different, list(known)
+
+
+def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
+    """Bring the rows up to date with the notes: of the notes whose stamp changed, only
+    the ones whose content changed (by blob id) are parsed again, in batches, each written
+    as it comes; all in one transaction, so a note that cannot be read changes nothing."""
     conn = index.conn
-    source = WorkTree(ws.root)
     notes_dir = ws.settings.notes_dir.strip("/")
-    different, gone = changes
-    changed: list[tuple[str, str, bytes, str, Stamp]] = []  # (path, iso date, data, blob, stamp)
+    first = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+    known = {
+        path: (size, mtime, ctime)
+        for path, size, mtime, ctime in conn.execute("SELECT path, size, mtime_ns, ctime_ns FROM files")
+    }
+    different, gone = find_changes(known, ws.root, notes_dir)
+    if not (different or gone):
+        return
+    source = WorkTree(ws.root)
+    recent = time.time_ns() - RACY_NS
+    jobs: list[Job] = []  # (path, iso date, stamp) of the notes to parse
+    replaced: set[str] = set()  # those of them the index holds rows of
     touched: list[tuple[int, int, int, str]] = []
     paths = [path for path, _stamp, _known in different]
-    recent = time.time_ns() - RACY_NS
     for (path, stamp, was_known), date in zip(different, dates_from_paths(paths, notes_dir), strict=True):
         if isinstance(date, str):
             continue  # not a note path: `check` reports it
-        try:
-            data = source.read(path)
-        except OSError as exc:
-            raise refusal(exc, path) from None
-        blob = git_blob_id(data)
         if max(stamp[1], stamp[2]) >= recent:
             # Written just now: a second write within the same clock tick would keep this
             # stamp, so it is not trusted, and the note is read again next time (git's
             # "racily clean" entries).
             stamp = (stamp[0], -1, -1)
-        if was_known and _blob(conn, path) == blob:
+        if was_known and _blob(conn, path) == git_blob_id(_read(source, path)):
             touched.append((*stamp, path))
         else:
-            changed.append((path, date.isoformat(), data, blob, stamp))
-    if not (changed or touched or gone):
-        return
+            jobs.append((path, date.isoformat(), stamp))
+            if was_known:
+                replaced.add(path)
+    jobs.sort()  # in path order: the first note that cannot be read is the one named
     heading = ws.settings.highlights_heading
-    parsed = _parse_all([(path, iso, data, heading) for path, iso, data, *_ in changed], progress)
     with conn:
-        for path in gone + [c[0] for c in changed]:
+        for path in gone:
             _delete(index, path)
-        _write(index, parsed)
-        files_rows = [(path, *stamp, blob) for path, _iso, _data, blob, stamp in changed]
-        conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", files_rows)
         conn.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?", touched)
+        # Into empty tables, rows go faster without their indexes, made once at the end;
+        # the full-text index too is made at the end, from the entries table.
+        indexes = _drop_indexes(conn) if first else []
+        # The workers are forked before the progress bar starts its thread.
+        with (
+            _Workers(ws.root, jobs, heading, worker_count(len(jobs))) as workers,
+            _progress_bar(len(jobs), progress) as advance,
+        ):
+            for batch in _parse_batches(workers):
+                for path, _blob_id, _stamp, _rows in batch:
+                    if path in replaced:
+                        _delete(index, path)
+                _write(index, [rows for *_, rows in batch], fts=index.fts and not first)
+                conn.executemany(
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+                    [(path, *stamp, blob) for path, blob, stamp, _rows in batch],
+                )
+                advance(len(batch))
+        for sql in indexes:
+            conn.execute(sql)
+        if first and index.fts:
+            conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
+
+
+def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Drop the tables' indexes; returns the statements that make them again."""
+    made = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+    for name, _sql in made:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in made]
+
+
+def _read(source: WorkTree, path: str) -> bytes:
+    try:
+        return source.read(path)
+    except OSError as exc:
+        raise refusal(exc, path) from None
 
 
 def _blob(conn: sqlite3.Connection, path: str) -> str | None:
@@ -425,7 +576,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     dumps = _to_json
     links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links])
     meta = dumps(record.meta) if record.meta else "{}"
-    tags = dumps(record.tags)
+    tags = dumps(record.tags) if record.tags else "[]"
     header = (record.path, date, record.title, record.title_line, int(record.draft), record.unfinished, tags, meta)
     note = (*header, record.highlights_line, len(record.entries), links)
     entries = []
@@ -444,7 +595,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
                 entry.line,
                 fields_text(entry),
                 dumps(field_list),
-                dumps(entry.images),
+                dumps(entry.images) if entry.images else "[]",
                 entry.text,
                 normal_url(entry.url) if web and entry.url else None,
             )
@@ -458,7 +609,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     return Rows(note, entries, local, findings)
 
 
-def _write(index: NotesIndex, parsed: list[Rows]) -> None:
+def _write(index: NotesIndex, parsed: list[Rows], *, fts: bool) -> None:
     """Insert the rows of freshly parsed notes, giving their entries the next free ids."""
     conn = index.conn
     first_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0] + 1
@@ -467,59 +618,212 @@ def _write(index: NotesIndex, parsed: list[Rows]) -> None:
     conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
     conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
     conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])
-    if index.fts:
+    if fts:
         conn.executemany(
             "INSERT INTO entries_fts(rowid, title, url, fields) VALUES (?, ?, ?, ?)",
             [(row[0], row[5], row[6], row[9]) for row in entries],
         )
 
 
-Failed = tuple[str, str, int | None]  # an InputError's message, path and line
+# -- parsing, in batches, here or in worker processes ---------------------------------------
+
+Job = tuple[str, str, "Stamp"]  # a note to parse: (path, iso date, stamp)
+Parsed = tuple[str, str, "Stamp", Rows]  # (path, blob id, stamp, rows)
+# What parsing one note gives, as plain values that marshal carries back from a worker:
+# (True, blob id, the rows as a tuple) or (False, an InputError's message, path, line).
+Outcome = tuple[Any, ...]
 
 
-def _parse_one(job: tuple[str, str, bytes, str]) -> Rows | Failed:
-    """A note's rows, or why it cannot be read (as plain values: our errors do not survive
-    the trip back from a worker process)."""
+def _parse_one(root: str, job: Job, heading: str) -> Outcome:
+    """A note read and parsed into its rows, or why it cannot be."""
     from dairly.notes.rules import note_problems  # only when a note changed: reading the index needs none of it
 
-    path, iso, data, heading = job
+    path, iso, _stamp = job
     try:
+        data = _read(WorkTree(root), path)
         text = decode_note(data, path)
         record = parse_note(path, datetime.date.fromisoformat(iso), text, heading)
     except DairlyError as exc:
-        return exc.message, exc.path or path, exc.line
-    return note_rows(record, note_problems(record, heading, text))
+        return False, exc.message, exc.path or path, exc.line
+    return True, git_blob_id(data), tuple(note_rows(record, note_problems(record, heading, text)))
 
 
-def _parse_all(jobs: list[tuple[str, str, bytes, str]], progress: bool) -> list[Rows]:
-    results: list[Rows | Failed]
-    if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+def _parse_range(root: str, jobs: list[Job], heading: str, first: int, end: int) -> Iterator[list[Outcome]]:
+    for start in range(first, end, BATCH):
+        yield [_parse_one(root, job, heading) for job in jobs[start : min(start + BATCH, end)]]
 
-        with ProcessPoolExecutor() as pool:
-            results = list(_with_progress(pool.map(_parse_one, jobs, chunksize=64), len(jobs), progress))
+
+def _parse_batches(workers: _Workers) -> Iterator[list[Parsed]]:
+    """The parsed notes, a batch at a time, in no particular order; the first note (in the
+    jobs' order) that cannot be parsed is raised at the end, as an InputError, as one
+    process parsing them in order would."""
+    failed: tuple[int, Outcome] | None = None
+    for first, outcomes in workers.batches():
+        batch: list[Parsed] = []
+        for i, outcome in enumerate(outcomes, first):
+            if outcome[0]:
+                path, _iso, stamp = workers.jobs[i]
+                batch.append((path, outcome[1], stamp, Rows(*outcome[2])))
+            elif failed is None or i < failed[0]:
+                failed = (i, outcome)
+        yield batch
+    if failed is not None:
+        _ok, message, path, line = failed[1]
+        raise InputError(message, path=path, line=line)
+
+
+def worker_count(jobs: int) -> int:
+    """How many worker processes should parse `jobs` notes: DAIRLY_WORKERS if set (1: none),
+    else one a core (up to MAX_WORKERS) from PARALLEL_MIN notes on, on Linux only (on
+    macOS a forked child may not use system libraries that started threads; Windows has
+    no fork)."""
+    chosen = os.environ.get("DAIRLY_WORKERS")
+    if chosen is not None:
+        if not chosen.strip().isdigit() or int(chosen) < 1:
+            raise InputError(f"invalid DAIRLY_WORKERS {chosen!r}: use a whole number of processes, 1 or more")
+        count = min(int(chosen), MAX_WORKERS, jobs)
+    elif jobs < PARALLEL_MIN:
+        return 1
     else:
-        results = list(_with_progress(map(_parse_one, jobs), len(jobs), progress))
-    parsed: list[Rows] = []
-    for result in results:
-        if not isinstance(result, Rows):
-            message, path, line = result
-            raise InputError(message, path=path, line=line)
-        parsed.append(result)
-    return parsed
+        try:
+            count = min(len(os.sched_getaffinity(0)), MAX_WORKERS)  # the cores this process may run on
+        except (AttributeError, OSError):
+            count = min(os.cpu_count() or 1, MAX_WORKERS)
+    return count if count > 1 and sys.platform.startswith("linux") else 1
 
 
-T = TypeVar("T")
+class _Workers:
+    """The one worker pool: `count` forked processes, each parsing a consecutive range of the
+    jobs and sending its outcomes back through a pipe, marshalled, a batch at a time. The
+    parent only writes rows. Whatever a worker did not deliver (it could not be started:
+    EAGAIN under a process limit; it died) is parsed here, so the outcome is that of one
+    process. A worker holds none of the user's streams open and ends with its parent
+    (PR_SET_PDEATHSIG, and a write to a pipe nobody reads), so a killed command leaves no
+    process behind and `$(dairly stats)` ends."""
+
+    def __init__(self, root: str, jobs: list[Job], heading: str, count: int) -> None:
+        self.root, self.jobs, self.heading = root, jobs, heading
+        size = -(-len(jobs) // max(count, 1))  # ceiling division: at most `count` ranges
+        self.ranges = [(first, min(first + size, len(jobs))) for first in range(0, len(jobs), size or 1)]
+        self.children: dict[int, tuple[int, int]] = {}  # read end -> (pid, range number)
+        self.next = [first for first, _end in self.ranges]  # the first job each range has not delivered
+        if count > 1:
+            import importlib
+
+            importlib.import_module("dairly.notes.rules")  # imported once, here, not in every worker
+            for number in range(len(self.ranges)):
+                if not self._fork(number):
+                    break
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _fork(self, number: int) -> bool:
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return False
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: this one does the work
+            os.close(read_end)
+            os.close(write_end)
+            return False
+        if pid == 0:  # the worker: never returns into the caller's code
+            status = 1
+            try:
+                os.close(read_end)
+                for other in self.children:
+                    os.close(other)
+                _leave_with(parent)
+                first, end = self.ranges[number]
+                with open(write_end, "wb") as pipe:
+                    for outcomes in _parse_range(self.root, self.jobs, self.heading, first, end):
+                        data = marshal.dumps(outcomes)
+                        pipe.write(len(data).to_bytes(8, "little") + data)
+                        pipe.flush()
+                status = 0
+            finally:
+                os._exit(status)  # no teardown: nothing of the parent's (buffers, the database) is run twice
+        os.close(write_end)
+        self.children[read_end] = (pid, number)
+        return True
+
+    def batches(self) -> Iterator[tuple[int, list[Outcome]]]:
+        """(index of the first job, outcomes) as they come, until every job has one."""
+        import select
+
+        poll = select.poll()  # not select.select: a descriptor may be numbered above 1023
+        buffers = {fd: bytearray() for fd in self.children}
+        for fd in self.children:
+            poll.register(fd, select.POLLIN)
+        while self.children:
+            for fd, _event in poll.poll():
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    poll.unregister(fd)
+                    self._reap(fd)
+                    continue
+                buffer = buffers[fd]
+                buffer += chunk
+                while len(buffer) >= 8:
+                    size = int.from_bytes(buffer[:8], "little")
+                    if len(buffer) < 8 + size:
+                        break
+                    outcomes = marshal.loads(buffer[8 : 8 + size])
+                    del buffer[: 8 + size]
+                    number = self.children[fd][1]
+                    first = self.next[number]
+                    self.next[number] += len(outcomes)
+                    yield first, outcomes
+        for number, (_first, end) in enumerate(self.ranges):  # what no worker delivered
+            for outcomes in _parse_range(self.root, self.jobs, self.heading, self.next[number], end):
+                first = self.next[number]
+                self.next[number] += len(outcomes)
+                yield first, outcomes
+
+    def _reap(self, fd: int) -> None:
+        os.close(fd)
+        pid, _number = self.children.pop(fd)
+        os.waitpid(pid, 0)  # a worker that failed left its range short: it is finished here
+
+    def stop(self) -> None:
+        """End every worker still running (the command failed or was interrupted)."""
+        import signal
+
+        for fd, (pid, _number) in list(self.children.items()):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            self._reap(fd)
 
 
-def _with_progress(results: Iterator[T], total: int, progress: bool) -> Iterator[T]:
+def _leave_with(parent: int) -> None:
+    """In a worker: be killed when the parent ends, and let go of the user's streams."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the line above took effect
+        os._exit(1)
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(quiet, fd)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, progress: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal's stderr while `total` notes are parsed; the callable
+    advances it."""
     if not progress or total < PROGRESS_MIN or not sys.stderr.isatty():
-        yield from results
+        yield lambda _done: None
         return
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
         task = bar.add_task(f"indexing {total} notes", total=total)
-        for result in results:
-            yield result
-            bar.advance(task)
+        yield lambda done: bar.advance(task, done)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from dairly.conflicts import refuse_conflicts
 from dairly.errors import InputError
@@ -18,7 +19,6 @@ from dairly.markdown import BOM, atx_heading, find_sections, shown_headings, spl
 from dairly.notes.skeleton import unfinished_line
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.links import Link
     from dairly.notes.entries import Entry

@@ -22,6 +22,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from dairly.config import Settings
 from dairly.errors import Problem
@@ -63,7 +64,6 @@ class Listed(Record):
     kind: str  # "symlink", "dir", "case" (`.MD`) or "other" (a FIFO, a socket, a device)
 
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on `check`'s path
 if TYPE_CHECKING:
     from typing import Protocol
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from dairly.config import Settings
 from dairly.errors import InputError, NotesError
@@ -23,7 +24,6 @@ from dairly.readme.layout import Layout, locate
 from dairly.readme.plan import compute
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Literal

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import posixpath
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from dairly.config import Settings
 from dairly.errors import NotesError, Problem
@@ -21,7 +22,6 @@ from dairly.readme.layout import Layout, locate
 from dairly.readme.render import note_highlights, render_history
 from dairly.tuples import Record
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dairly.notes.scan import NoteSource
 
