@@ -77,7 +77,7 @@ def test_only_the_hook_forms_skip_typer(tmp_path: Path, dairly):
 
 
 # What `dairly check` must not import: it runs on every commit (bench/run.py has the numbers).
-HEAVY = {"pathlib", "typer", "click", "rich", "git", "mistune", "frontmatter", "yaml"}
+HEAVY = {"pathlib", "typer", "click", "rich", "git", "frontmatter", "yaml"}
 HEAVY |= {"tempfile", "difflib", "hashlib", "dataclasses", "inspect", "logging", "html", "sqlite3", "json"}
 
 
