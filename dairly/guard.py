@@ -70,22 +70,11 @@ def exit_now(code: int) -> NoReturn:
     text. GitPython, once imported, gets the normal exit: it stops its git processes at
     teardown. A stream that cannot be flushed (closed, or a pipe whose reader left) does
     not change the code: the command's verdict is already decided."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            _flush(stream)
+        except (OSError, ValueError):
+            _silence(stream)  # else the interpreter's exit would report it and make the code 120
     if "git" in sys.modules:
-        _quiet_exit(code)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            _flush(stream)
-        except (OSError, ValueError):
-            _silence(stream)
+        sys.exit(code)
     os._exit(code)
-
-
-def _quiet_exit(code: int) -> NoReturn:
-    """sys.exit(code), with streams that cannot be flushed at exit quietened first: the
-    interpreter would otherwise report them and turn the code into 120."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            _flush(stream)
-        except (OSError, ValueError):
-            _silence(stream)
-    sys.exit(code)

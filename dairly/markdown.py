@@ -396,17 +396,7 @@ _BLOCK_TAG = re.compile(r"<(/?)(details|div|section|table|blockquote|pre|center|
 
 def open_block_tags(lines: Iterable[Line]) -> list[str]:
     """The block tags these lines leave open, outermost first."""
-    stack: list[str] = []
-    for line in lines:
-        if "<" not in line.text:
-            continue
-        for m in _BLOCK_TAG.finditer(line.text):
-            name = m.group(2).lower()
-            if not m.group(1):
-                stack.append(name)
-            elif name in stack:
-                del stack[len(stack) - 1 - stack[::-1].index(name) :]
-    return stack
+    return [name for name, _line in unclosed_tags(lines)]
 
 
 def unclosed_tags(lines: Iterable[Line]) -> list[tuple[str, Line]]:

@@ -112,6 +112,16 @@ def dairly_process(env: dict[str, str]):
 
 
 @pytest.fixture
+def hermetic(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process git calls see the same environment as the CLI runs."""
+    for key in list(os.environ):
+        if key.startswith(("GIT_", "DAIRLY_")):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
 def git(env: dict[str, str]):
     """Run git in a folder with the hermetic environment; returns stdout."""
 

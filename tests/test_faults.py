@@ -25,16 +25,6 @@ NOTE = "notes/202201/0110.md"
 TODAY = datetime.date(2022, 1, 10)
 
 
-@pytest.fixture
-def hermetic(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process runs see the same environment as the CLI runs."""
-    for key in list(os.environ):
-        if key.startswith(("GIT_", "DAIRLY_")):
-            monkeypatch.delenv(key)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-
-
 def state(root: Path, git) -> tuple[bytes, str, str, str]:
     """The README's bytes, HEAD, what is staged, and the work tree's status."""
     return (

@@ -7,23 +7,11 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-
 from dairly.gitrepo import GitIndex, open_repo
 from dairly.workspace import Workspace
 
 from .conftest import add_note, committed_repo, note_text, write
 from .test_hook_fast_path import imported_modules
-
-
-@pytest.fixture
-def hermetic(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process git calls see the same environment as the CLI runs."""
-    for key in list(os.environ):
-        if key.startswith(("GIT_", "DAIRLY_")):
-            monkeypatch.delenv(key)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
 
 
 def staged(root: Path) -> GitIndex:
