@@ -1,7 +1,7 @@
 """The Typer app: every command and option, declared once. Each command parses its
 options and calls its command module's run() through dairly.guard, which maps errors to
-exit codes. The hook's two exact command lines never come here (dairly.cli), so importing
-Typer costs them nothing.
+exit codes. The hook's two exact command lines and publish's two plain ones never come
+here (dairly.cli), so importing Typer costs them nothing.
 """
 
 from __future__ import annotations

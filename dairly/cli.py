@@ -1,10 +1,12 @@
-"""The `dairly` executable: one fast path for the pre-commit hook's exact command lines,
-and the Typer app (dairly.app) for every other one.
+"""The `dairly` executable: one fast path for the command lines run most, written
+exactly, and the Typer app (dairly.app) for every other one.
 
 `dairly check` runs on every commit, and importing Typer costs more than the whole check
-on a small repository (bench/README.md). So the hook's two exact forms, `dairly check`
-and `dairly check --staged`, call the check command directly; every other command line,
-`--help` included, goes through the Typer app.
+on a small repository (bench/README.md); `dairly publish` runs every day. So the hook's
+two exact forms, `dairly check` and `dairly check --staged`, and publish's two plain
+ones, `dairly publish` and `dairly publish --no-commit`, call their command directly,
+with the defaults the Typer app gives them; every other command line, `--help` and any
+other option included, goes through the Typer app.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 from dairly.guard import exit_now, run_guarded
 
 HOOK_FORMS = (["check"], ["check", "--staged"])  # what the pre-commit hooks run, exactly
+PUBLISH_FORMS = (["publish"], ["publish", "--no-commit"])
 
 
 def main() -> None:
@@ -25,17 +28,8 @@ def main() -> None:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     args = sys.argv[1:]
-    if args in HOOK_FORMS:
-        from dairly.commands import check
-        from dairly.workspace import Workspace
-
-        staged = args == ["check", "--staged"]
-
-        def hook_check() -> int:
-            ws = Workspace.open(None)
-            return check.run(ws, today=ws.settings.today(), staged=staged)
-
-        exit_now(run_guarded(hook_check))
+    if args in HOOK_FORMS or args in PUBLISH_FORMS:
+        exit_now(run_guarded(lambda: _run_plain_form(args)))
     from dairly.app import app
 
     try:
@@ -44,6 +38,20 @@ def main() -> None:
         if done.code is None or isinstance(done.code, int):
             exit_now(done.code or 0)
         raise  # a message to print: the interpreter's exit prints it
+
+
+def _run_plain_form(args: list[str]) -> int:
+    """One of the plain forms, run as dairly.app runs it with no other option given."""
+    from dairly.workspace import Workspace
+
+    ws = Workspace.open(None)
+    if args[0] == "check":
+        from dairly.commands import check
+
+        return check.run(ws, today=ws.settings.today(), staged=args == ["check", "--staged"])
+    from dairly.commands import publish
+
+    return publish.run(ws, today=ws.settings.today(), commit=args == ["publish"])
 
 
 def _open_standard_streams() -> None:
