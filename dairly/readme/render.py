@@ -19,8 +19,6 @@ from dairly.links import rebase_links
 from dairly.markdown import find_sections, iter_visible, shown_headings, unclosed_tags
 from dairly.notes.note import Note
 
-_ESCAPED = re.compile(r"[&<>\"']")
-
 
 def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
     """The 历史更新 tree in pieces, one a month (the year's opening or closing tags with it),
@@ -30,10 +28,8 @@ def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
     year = None
     for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
         in_month = list(group)
-        hrefs = [posixpath.relpath(n.path, readme_dir) if readme_dir else n.path for n in in_month]
-        titles = [n.title or "" for n in in_month]
-        if _ESCAPED.search("\0".join(hrefs + titles)):
-            hrefs, titles = list(map(escape, hrefs)), list(map(escape, titles))
+        hrefs = [escape(posixpath.relpath(n.path, readme_dir) if readme_dir else n.path) for n in in_month]
+        titles = [escape(n.title or "") for n in in_month]
         lines = zip(range(1, len(titles) + 1), hrefs, titles, strict=True)
         items = "".join([f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, href, title in lines])
         head = ""
