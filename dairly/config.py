@@ -280,8 +280,8 @@ def _load_toml(path: str) -> dict[str, object]:
 
 def _mentions_dairly(path: str) -> bool:
     """Whether a pyproject.toml could hold a [tool.dairly] table. One with no `[tool]` or
-    `[tool.dairly...]` header and no `tool.dairly` or `tool =` key needs no TOML parser,
-    whose import is a large part of a `check` (bench/README.md)."""
+    `[tool.dairly...]` header and no `tool.dairly` or `tool =` key is not dairly's to read:
+    it is not parsed, so a broken one does not stop `check` (and no TOML parser is loaded)."""
     with open(path, "rb") as f:
         for line in f:
             header = line.strip().replace(b" ", b"").replace(b"\t", b"").replace(b'"', b"").replace(b"'", b"")

@@ -16,12 +16,12 @@ import re
 import shlex
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from dairly.errors import GitError
 from dairly.notes.scan import Listed, is_hidden, is_note_name
 from dairly.workspace import Workspace
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
 if TYPE_CHECKING:
     import git
 

@@ -44,16 +44,6 @@ def split_lines(text: str, start: int = 0, end: int | None = None, number: int =
     return lines
 
 
-def uniform_newline(text: str, start: int = 0, end: int | None = None) -> str | None:
-    """ "\n" or "\r\n" when every line ending in text[start:end] is that one, else None."""
-    end = len(text) if end is None else end
-    if text.find("\r", start, end) < 0:
-        return "\n"
-    if text.count("\r", start, end) == text.count("\n", start, end) == text.count("\r\n", start, end):
-        return "\r\n"
-    return None
-
-
 def dominant_newline(text: str) -> str:
     """The line ending most of the text uses, for the lines we generate."""
     crlf = text.count("\r\n")
@@ -117,57 +107,6 @@ def iter_visible(lines: list[Line]) -> Iterator[Line]:
         fence = fence_opening(text)
         if fence is None:
             yield line
-
-
-def outline_lines(text: str, label: str) -> list[Line]:
-    """The lines that can matter to where a README's parts are, in order: line 1, every
-    line that may be a heading or open or close a code fence (up to three spaces, then
-    `#`, a backtick or `~`), and every line containing `label`.
-
-    The other lines can be neither headings nor fences, so they cannot change which lines
-    iter_visible() yields either. Finding the outline with str.find instead of splitting
-    every line matters in a 10,000-note README: its tree is 10,000 lines of neither.
-    """
-    eol = uniform_newline(text)
-    if eol is None:  # mixed line endings: rare enough to take the plain way
-        return [ln for ln in split_lines(text) if ln.number == 1 or _is_outline(ln.text, label)]
-    starts = {0}
-    for mark in "#`~":
-        at = text.find(mark)
-        while at >= 0:
-            line_start = text.rfind("\n", 0, at) + 1
-            if at - line_start <= 3 and text.startswith(" " * (at - line_start), line_start):
-                starts.add(line_start)
-            line_end = text.find("\n", at)
-            at = -1 if line_end < 0 else text.find(mark, line_end)
-    for mark in (label, "<!--", "-->") if label else ("<!--", "-->"):
-        at = text.find(mark)
-        while at >= 0:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            at = text.find(mark, at + len(mark))
-    lines = []
-    number, counted = 1, 0
-    for start in sorted(starts):
-        if start >= len(text):
-            continue
-        number += text.count("\n", counted, start)
-        counted = start
-        stop = text.find("\n", start)
-        if stop < 0:
-            lines.append(Line(number, start, len(text), text[start:], ""))
-        else:
-            lines.append(Line(number, start, stop + 1, text[start : stop + 1 - len(eol)], eol))
-    return lines
-
-
-def _is_outline(text: str, label: str) -> bool:
-    stripped = text.lstrip(" ")
-    return (
-        (len(text) - len(stripped) <= 3 and stripped[:1] in ("#", "`", "~"))
-        or (bool(label) and label in text)
-        or "<!--" in text
-        or "-->" in text
-    )
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -313,16 +252,9 @@ def lines_numbered(text: str, numbers: list[int], start: int = 0) -> dict[int, L
     return out
 
 
-_NON_BLANK = re.compile(r"\S")  # the same whitespace str.strip() removes
-
-
 class Section:
-    """An H2 section: its heading, and its body up to the next H1/H2 or the end.
-
-    It holds offsets; the body is split into lines only when asked for, since the 历史更新
-    body of a 10,000-note README is 10,000 lines that an in-sync `check` never needs one by
-    one (content_span() finds the content's ends without them).
-    """
+    """An H2 section: its heading, and its body up to the next H1/H2 or the end (split into
+    lines when first asked for)."""
 
     __slots__ = ("_body", "end", "heading", "start", "text")
 
@@ -350,22 +282,9 @@ class Section:
         return lines[first : last + 1]
 
     def content_span(self) -> tuple[int, int, str] | None:
-        """(content[0].start, content[-1].end, content[-1].eol), None when the body is blank;
-        found from both ends of the body without splitting it."""
-        text, start, end = self.text, self.start, self.end
-        m = _NON_BLANK.search(text, start, end)
-        if m is None:
-            return None
-        first = max(text.rfind("\n", start, m.start()), text.rfind("\r", start, m.start()), start - 1) + 1
-        last = end - 1
-        while text[last].isspace():  # back over the trailing blank lines: a few characters
-            last -= 1
-        breaks = [i for i in (text.find("\r", last, end), text.find("\n", last, end)) if i >= 0]
-        if not breaks:
-            return first, end, ""
-        at = min(breaks)
-        eol = "\r\n" if text.startswith("\r\n", at) else text[at]
-        return first, at + len(eol), eol
+        """(content[0].start, content[-1].end, content[-1].eol), None when the body is blank."""
+        content = self.content
+        return (content[0].start, content[-1].end, content[-1].eol) if content else None
 
 
 def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[Heading] | None = None) -> list[Section]:

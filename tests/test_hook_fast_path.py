@@ -78,7 +78,7 @@ def test_only_the_hook_forms_skip_typer(tmp_path: Path, dairly):
 
 # What `dairly check` must not import: it runs on every commit (bench/run.py has the numbers).
 HEAVY = {"pathlib", "typer", "click", "rich", "git", "frontmatter", "yaml"}
-HEAVY |= {"tempfile", "difflib", "hashlib", "dataclasses", "inspect", "logging", "html", "sqlite3", "json"}
+HEAVY |= {"tempfile", "difflib", "hashlib", "dataclasses", "inspect", "logging", "sqlite3", "json"}
 
 
 def imported_modules(stderr: str) -> set[str]:
@@ -105,8 +105,8 @@ def test_check_imports_nothing_heavy(tmp_path: Path, dairly, env):
     modules = imported_modules(result.err)
     assert {"dairly.commands.check", "re", "datetime"} <= modules  # the report was read
     assert (modules - at_start) & HEAVY == set()
-    # A stale README is explained without Typer too; only html (to read the tree's links) comes in.
+    # A stale README is explained without Typer too.
     (root / "notes/202201/0107.md").write_text("# 学习笔记（2022.1.7）\n\n## 今日要点\n\n- x\n", encoding="utf-8")
     stale = dairly(root, "check", env_extra={"PYTHONPROFILEIMPORTTIME": "1"})
     assert stale.code == 1 and "notes/202201/0107.md: is missing from the 历史更新 tree" in stale.out
-    assert (imported_modules(stale.err) - at_start) & HEAVY == {"html"}
+    assert (imported_modules(stale.err) - at_start) & HEAVY == set()

@@ -1,9 +1,7 @@
-"""The line machinery's shortcuts must give exactly what the plain way gives.
-
-split_lines keeps exact offsets and endings, outline_lines finds a README's headings,
-fences, comments and date lines with str.find instead of splitting every line, and
-Section.content_span finds a section's content without splitting its body. Each is checked
-against the plain computation on generated Markdown with every kind of line ending.
+"""The line machinery must give exactly what the plain way gives: split_lines keeps exact
+offsets and endings (alone and on a range), and a section's body and content are its
+lines. Each is checked against the plain computation on generated Markdown with every
+kind of line ending.
 """
 
 from __future__ import annotations
@@ -17,9 +15,6 @@ from dairly.config import Settings
 from dairly.markdown import (
     Line,
     find_sections,
-    headings,
-    iter_visible,
-    outline_lines,
     split_lines,
 )
 
@@ -103,35 +98,13 @@ def test_split_lines_of_a_range_is_that_slice_of_all_lines(text, data):
 
 
 @given(st.one_of(documents(uniform=True), documents(uniform=False)))
-def test_outline_lines_hold_every_heading_fence_and_date_line(text):
-    lines = reference_split(text)
-    outline = outline_lines(text, LABEL)
-    # The outline is exactly line 1, the lines that may be headings or fences, and the label's lines.
-    expected = [
-        ln
-        for ln in lines
-        if ln.number == 1
-        or LABEL in ln.text
-        or re.match(r" {0,3}[#`~]", ln.text)
-        or "<!--" in ln.text
-        or "-->" in ln.text
-    ]
-    assert outline == expected
-    # So fences, headings and the unfenced date lines come out the same as from every line.
-    assert headings(outline) == headings(lines)
-    assert [ln for ln in iter_visible(outline) if LABEL in ln.text] == [
-        ln for ln in iter_visible(lines) if LABEL in ln.text
-    ]
-
-
-@given(st.one_of(documents(uniform=True), documents(uniform=False)))
-def test_content_span_is_where_the_content_lines_are(text):
+def test_a_sections_body_and_content_are_its_lines(text):
     for title in ("今日要点", "历史更新", "Others"):
         for section in find_sections(text, title):
-            content = section.content
-            expected = (content[0].start, content[-1].end, content[-1].eol) if content else None
-            assert section.content_span() == expected
-            assert section.body == [ln for ln in reference_split(text) if section.start <= ln.start < section.end]
+            body = [ln for ln in reference_split(text) if section.start <= ln.start < section.end]
+            assert section.body == body
+            kept = [i for i, ln in enumerate(body) if ln.text.strip()]
+            assert section.content == (body[kept[0] : kept[-1] + 1] if kept else [])
 
 
 def test_content_span_on_a_section_that_ends_the_file_without_a_newline():

@@ -1,5 +1,5 @@
-"""stats' computation against the plain version of it: day ordinals against date
-arithmetic, and the quartiles against statistics.quantiles."""
+"""stats' numbers against a reference computation: streaks, gaps and months by walking the
+days, and the heatmap's thresholds as statistics.quantiles gives them."""
 
 from __future__ import annotations
 
@@ -10,20 +10,11 @@ import statistics
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dairly.commands.stats import DAY, NO_RUN, Run, compute_stats, quartiles
-
-
-@given(st.lists(st.integers(0, 500), min_size=1, max_size=60))
-def test_quartiles_are_those_of_the_statistics_module(counts: list[int]) -> None:
-    counts.sort()
-    if len(counts) == 1:
-        assert quartiles(counts) == [float(counts[0])] * 3
-    else:
-        assert quartiles(counts) == statistics.quantiles(counts, n=4, method="inclusive")
+from dairly.commands.stats import DAY, NO_RUN, Run, compute_stats
 
 
 def plain_runs_and_gap(days: list[datetime.date]) -> tuple[list[Run], Run]:
-    """The streaks and the longest gap with date arithmetic, as stats first computed them."""
+    """The streaks and the longest gap, day by day."""
     runs: list[Run] = []
     start = days[0]
     for before, day in itertools.pairwise(days):

@@ -98,7 +98,7 @@ def find_in_index(index: NotesIndex, query: Query) -> list[Match]:
 def find_in_notes(ws: Workspace, query: Query) -> list[Match]:
     """The same matches, read from the notes themselves."""
     from dairly.notes.note import decode_note, parse_note
-    from dairly.notes.paths import dates_from_paths
+    from dairly.notes.paths import date_from_path
     from dairly.notes.scan import WorkTree
 
     source = WorkTree(ws.root)
@@ -106,7 +106,8 @@ def find_in_notes(ws: Workspace, query: Query) -> list[Match]:
     files, _others = source.listing(notes_dir)
     files.sort()
     matches = []
-    for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
+    for path in files:
+        date = date_from_path(path, notes_dir)
         if isinstance(date, str) or not query.wants_note(date, None):
             continue
         text = decode_note(source.read(path), path)

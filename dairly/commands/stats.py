@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
+import statistics
 import sys
 
 from dairly import output
@@ -86,28 +88,24 @@ class Stats(Record):
         return 1 + min(3, bisect.bisect_left(self.thresholds, count))
 
 
-def _runs(days: list[datetime.date], ordinals: list[int]) -> list[Run]:
-    """The streaks of consecutive days (given with their ordinals), in order."""
+def _runs(days: list[datetime.date]) -> list[Run]:
+    """The streaks of consecutive days, in order."""
     runs: list[Run] = []
-    start = 0
-    for i in range(1, len(days)):
-        if ordinals[i] - ordinals[i - 1] != 1:
-            runs.append(Run(ordinals[i - 1] - ordinals[start] + 1, days[start], days[i - 1]))
-            start = i
-    runs.append(Run(ordinals[-1] - ordinals[start] + 1, days[start], days[-1]))
+    start = days[0]
+    for before, day in itertools.pairwise(days):
+        if day - before != DAY:
+            runs.append(Run((before - start).days + 1, start, before))
+            start = day
+    runs.append(Run((days[-1] - start).days + 1, start, days[-1]))
     return runs
 
 
 def quartiles(counts: list[int]) -> list[float]:
-    """The three cut points of sorted counts, as statistics.quantiles(counts, n=4,
-    method="inclusive") gives them (tests/test_stats.py holds the two equal)."""
+    """The three cut points of sorted counts, the inclusive quartiles; statistics.quantiles
+    needs two counts, and one count is all three."""
     if len(counts) == 1:
         return [float(counts[0])] * 3
-    cuts = []
-    for i in (1, 2, 3):
-        j, delta = divmod(i * (len(counts) - 1), 4)
-        cuts.append((counts[j] * (4 - delta) + counts[j + 1] * delta) / 4)
-    return cuts
+    return statistics.quantiles(counts, n=4, method="inclusive")
 
 
 def compute_stats(notes: list[tuple[datetime.date, int]], today: datetime.date, same_day: list[Note]) -> Stats:
@@ -119,16 +117,15 @@ def compute_stats(notes: list[tuple[datetime.date, int]], today: datetime.date, 
     days = sorted(per_day)
     if not days:
         return Stats(0, 0, None, None, NO_RUN, NO_RUN, NO_RUN, {}, {}, [], [])
-    ordinals = [day.toordinal() for day in days]
-    runs = _runs(days, ordinals)
+    runs = _runs(days)
     longest = max(runs, key=lambda r: (r.length, r.end))  # ties: the most recent
     last = runs[-1]
     current = last if last.end is not None and today - last.end <= DAY else NO_RUN
     gap = NO_RUN
-    for i in range(1, len(days)):
-        missing = ordinals[i] - ordinals[i - 1] - 1
+    for before, after in itertools.pairwise(days):
+        missing = (after - before).days - 1
         if missing > gap.length:
-            gap = Run(missing, days[i - 1] + DAY, days[i] - DAY)
+            gap = Run(missing, before + DAY, after - DAY)
     by_month: dict[tuple[int, int], int] = {}
     for day, count in per_day.items():
         by_month[day.year, day.month] = by_month.get((day.year, day.month), 0) + count

@@ -32,7 +32,7 @@ from dairly.fsio import refusal
 from dairly.links import Link, link_target
 from dairly.notes.entries import Entry, Field
 from dairly.notes.note import NoteRecord, decode_note, parse_note
-from dairly.notes.paths import dates_from_paths
+from dairly.notes.paths import date_from_path
 from dairly.notes.scan import Stamp, WorkTree
 from dairly.tuples import Record
 
@@ -473,8 +473,8 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
     jobs: list[Job] = []  # (path, iso date, stamp) of the notes to parse
     replaced: set[str] = set()  # those of them the index holds rows of
     touched: list[tuple[int, int, int, str]] = []
-    paths = [path for path, _stamp, _known in different]
-    for (path, stamp, was_known), date in zip(different, dates_from_paths(paths, notes_dir), strict=True):
+    for path, stamp, was_known in different:
+        date = date_from_path(path, notes_dir)
         if isinstance(date, str):
             continue  # not a note path: `check` reports it
         if max(stamp[1], stamp[2]) >= recent:

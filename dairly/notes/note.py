@@ -73,8 +73,8 @@ def find_title(text: str, start: int = 0) -> tuple[str, int] | None:
 
 def _first_line_title(text: str, start: int) -> str | None:
     """The title when the text from `start` opens with `# Title` and no closing `#`s: the
-    usual note, answered without splitting lines (tests/test_note_parser.py holds it to
-    _find_title)."""
+    usual note, answered without cmark-gfm (tests/test_paths.py and tests/test_cmark_readme.py
+    hold it to _shown_title)."""
     if not text.startswith("# ", start):
         return None
     end = text.find("\n", start)

@@ -30,37 +30,3 @@ def date_from_path(path: str, notes_dir: str) -> datetime.date | str:
     if folder_month != month:
         return f"is filed in the wrong month folder; move it to {note_path(notes_dir, date)}"
     return date
-
-
-# "0307.md" -> (3, 7) for every month 01-12 and day 01-31; whether the day exists in that
-# month is date()'s to say.
-_FILE_NAMES = {f"{m:02d}{d:02d}.md": (m, d) for m in range(1, 13) for d in range(1, 32)}
-
-
-def dates_from_paths(paths: list[str], notes_dir: str) -> list[datetime.date | str]:
-    """[date_from_path(p, notes_dir) for p in paths], for the sorted listing of every note.
-
-    The usual path costs one dictionary lookup for its file name and shares its folder's
-    year and month with the notes before it; anything else goes to date_from_path.
-    tests/test_paths.py holds the two equal.
-    """
-    make_date, file_name = datetime.date, _FILE_NAMES.get
-    cut = len(notes_dir) + 8  # len("notes/YYYYMM/")
-    full = cut + 7  # len("notes/YYYYMM/MMDD.md")
-    folder, year_month = "\0", None  # no path starts with NUL: the first one sets the folder
-    found: list[datetime.date | str] = []
-    for path in paths:
-        month_day = file_name(path[cut:])
-        if month_day is not None and len(path) == full and path[cut - 1] == "/":
-            if not path.startswith(folder):
-                folder = path[:cut]
-                digits = folder[cut - 7 : cut - 1]
-                year_month = (int(digits[:4]), int(digits[4:])) if digits.isascii() and digits.isdigit() else None
-            if year_month is not None and year_month[1] == month_day[0]:
-                try:
-                    found.append(make_date(year_month[0], *month_day))
-                    continue
-                except ValueError:
-                    pass  # 0230: date_from_path names it
-        found.append(date_from_path(path, notes_dir))
-    return found

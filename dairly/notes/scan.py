@@ -28,7 +28,7 @@ from dairly.config import Settings
 from dairly.errors import Problem
 from dairly.fsio import refusal
 from dairly.notes.note import Header, Note, decode_note, read_header
-from dairly.notes.paths import dates_from_paths
+from dairly.notes.paths import date_from_path
 from dairly.tuples import Record
 
 _FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
@@ -212,7 +212,8 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     for path, kind in others:
         scan.problems.append(Problem(path, _NOT_A_FILE[kind]))
     dated: list[tuple[str, datetime.date]] = []
-    for path, date in zip(files, dates_from_paths(files, notes_dir), strict=True):
+    for path in files:
+        date = date_from_path(path, notes_dir)
         if isinstance(date, str):
             scan.problems.append(Problem(path, date))
         else:

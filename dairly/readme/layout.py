@@ -22,7 +22,6 @@ from dairly.markdown import (
     iter_visible,
     near_misses,
     normalize_title,
-    outline_lines,
     parse_heading,
     shown_headings,
     split_lines,
@@ -100,9 +99,6 @@ def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple
 
 def locate(text: str, settings: Settings, path: str) -> Layout:
     """Find the owned parts, or fail naming what is missing or doubled."""
-    # Only the lines that can be headings, fences or the date line: a 10,000-note README's
-    # tree is 10,000 lines of none of these (see outline_lines).
-    outline = outline_lines(text, settings.date_label)
     all_headings = shown_headings(text)  # what GitHub shows as headings, not what looks like one
     try:
         highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
@@ -112,7 +108,7 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
         if hint is None:
             raise
         raise InputError(f"{exc.message}; {hint}", path=path) from None
-    date_line, span = _date_line(list(iter_visible(outline)), settings.date_label, path)
+    date_line, span = _date_line(list(iter_visible(split_lines(text))), settings.date_label, path)
     for section in (highlights, history):
         if section.start <= date_line.start < section.end:
             raise InputError(

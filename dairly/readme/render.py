@@ -9,6 +9,7 @@ import datetime
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
+from html import escape
 from itertools import groupby
 from operator import attrgetter
 
@@ -17,14 +18,6 @@ from dairly.errors import NotesError
 from dairly.links import rebase_links
 from dairly.markdown import find_sections, iter_visible, shown_headings, unclosed_tags
 from dairly.notes.note import Note
-
-_ESCAPED = re.compile(r"[&<>\"']")
-
-
-def _escape(text: str) -> str:
-    """html.escape(text), without importing html (and its entity tables) on every `check`."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
 def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
@@ -35,18 +28,16 @@ def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
     year = None
     for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
         in_month = list(group)
-        hrefs = [posixpath.relpath(n.path, readme_dir) if readme_dir else n.path for n in in_month]
-        titles = [n.title or "" for n in in_month]
-        if _ESCAPED.search("\0".join(hrefs + titles)):
-            hrefs, titles = list(map(_escape, hrefs)), list(map(_escape, titles))
+        hrefs = [escape(posixpath.relpath(n.path, readme_dir) if readme_dir else n.path) for n in in_month]
+        titles = [escape(n.title or "") for n in in_month]
         lines = zip(range(1, len(titles) + 1), hrefs, titles, strict=True)
         items = "".join([f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, href, title in lines])
         head = ""
         if y != year:
-            label = _escape(format_date_template(settings.year_label, datetime.date(y, month, 1)))
+            label = escape(format_date_template(settings.year_label, datetime.date(y, month, 1)))
             head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{label}</summary>\n"
             year = y
-        label = _escape(format_date_template(settings.month_label, datetime.date(y, month, 1)))
+        label = escape(format_date_template(settings.month_label, datetime.date(y, month, 1)))
         yield f"{head}<details><summary>{label}</summary>\n{items}</details>\n"
     if year is not None:
         yield "</pre>\n"
