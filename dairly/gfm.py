@@ -12,7 +12,11 @@ Everything here is pure: text in, blocks (1-based lines) out.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import re
+from collections.abc import Callable
+from typing import Any
 
 from dairly.tuples import Record
 
@@ -44,15 +48,82 @@ class Block(Record):
 def render(text: str, *, sourcepos: bool = False, unsafe: bool = False) -> str:
     """The HTML cmark-gfm writes for `text`, as GitHub's renderer configures it (before
     GitHub's own sanitizer: `unsafe` keeps the author's HTML, tagfilter applied)."""
-    from cmarkgfm.cmark import Options, markdown_to_html_with_extensions  # type: ignore[import-untyped]
+    from cmarkgfm import _cmark  # type: ignore[import-untyped]
 
-    options = Options.CMARK_OPT_GITHUB_PRE_LANG
+    lib, ffi = _cmark.lib, _cmark.ffi
+    options = lib.CMARK_OPT_GITHUB_PRE_LANG
     if sourcepos:
-        options |= Options.CMARK_OPT_SOURCEPOS
+        options |= lib.CMARK_OPT_SOURCEPOS
     if unsafe:
-        options |= Options.CMARK_OPT_UNSAFE
-    html: str = markdown_to_html_with_extensions(text, options=options, extensions=list(EXTENSIONS))
+        options |= lib.CMARK_OPT_UNSAFE
+    # The steps of cmarkgfm's markdown_to_html_with_extensions, which never frees the
+    # document tree nor the HTML it returns (about 40 KB a note: building the index of
+    # 10,000 notes grew one process past 400 MB); here both go back to cmark-gfm's own
+    # allocator.
+    release = _releaser()
+    parser = lib.cmark_parser_new(options)
+    try:
+        for extension in _extensions():
+            lib.cmark_parser_attach_syntax_extension(parser, extension)
+        data = text.encode("utf-8")
+        lib.cmark_parser_feed(parser, data, len(data))
+        root = lib.cmark_parser_finish(parser)
+        raw = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
+        try:
+            html: str = ffi.string(raw).decode("utf-8")
+        finally:
+            if release is not None:
+                release(int(ffi.cast("uintptr_t", root)), int(ffi.cast("uintptr_t", raw)))
+    finally:
+        lib.cmark_parser_free(parser)
     return html
+
+
+@functools.cache
+def _extensions() -> tuple[Any, ...]:
+    """GitHub's extensions, as cmark-gfm's handles: found once, they live as long as it."""
+    from cmarkgfm import _cmark
+
+    _cmark.lib.cmark_gfm_core_extensions_ensure_registered()
+    found = tuple(_cmark.lib.cmark_find_syntax_extension(name.encode("ascii")) for name in EXTENSIONS)
+    if any(extension == _cmark.ffi.NULL for extension in found):
+        raise RuntimeError(f"cmark-gfm lacks one of the extensions {', '.join(EXTENSIONS)}")
+    return found
+
+
+class _Mem(ctypes.Structure):
+    """cmark-gfm's `cmark_mem`: the allocator its nodes and output come from."""
+
+    _fields_ = [
+        ("calloc", ctypes.c_void_p),
+        ("realloc", ctypes.c_void_p),
+        ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p)),
+    ]
+
+
+@functools.cache
+def _releaser() -> Callable[[int, int], None] | None:
+    """A function freeing a document tree and a rendered string (by address) in the cmark-gfm
+    library the binding loaded, which exports the functions its cffi interface leaves out;
+    None where that library cannot be opened so (the memory is then never freed, as with
+    cmarkgfm's own functions)."""
+    from cmarkgfm import _cmark
+
+    try:
+        library = ctypes.CDLL(_cmark.__file__)  # the loaded library again, not a second copy
+        node_free = library.cmark_node_free
+        default_mem = library.cmark_get_default_mem_allocator
+    except (OSError, AttributeError):
+        return None
+    node_free.argtypes, node_free.restype = [ctypes.c_void_p], None
+    default_mem.argtypes, default_mem.restype = [], ctypes.POINTER(_Mem)
+    free = default_mem().contents.free
+
+    def release(root: int, html: int) -> None:
+        node_free(root)
+        free(html)
+
+    return release
 
 
 def blocks(text: str) -> list[Block]:
