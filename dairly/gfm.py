@@ -48,6 +48,13 @@ class Block(Record):
 def render(text: str, *, sourcepos: bool = False, unsafe: bool = False) -> str:
     """The HTML cmark-gfm writes for `text`, as GitHub's renderer configures it (before
     GitHub's own sanitizer: `unsafe` keeps the author's HTML, tagfilter applied)."""
+    return _render(text, sourcepos, unsafe)
+
+
+# The last rendering kept: parsing a note asks for its headings (headings()), then lint for
+# its blocks (blocks()), of the same text.
+@functools.lru_cache(maxsize=1)
+def _render(text: str, sourcepos: bool, unsafe: bool) -> str:
     from cmarkgfm import _cmark  # type: ignore[import-untyped]
 
     lib, ffi = _cmark.lib, _cmark.ffi
@@ -133,7 +140,10 @@ def blocks(text: str) -> list[Block]:
     lines = _EOL.split(text)
     if lines and lines[-1] == "" and text:
         lines.pop()
-    found: list[Block] = []
+    # Each block as [tag, first, last, depth, column] while the lines of its HTML blocks
+    # are still being found, and the leaves' HTML by index: made Blocks once, at the end.
+    found: list[list[Any]] = []
+    inners: dict[int, str] = {}
     # The open containers (index in found, or -1 for thead/tbody) and for each level the
     # line where its next child may begin and the HTML blocks waiting for their lines.
     stack: list[int] = []
@@ -141,48 +151,51 @@ def blocks(text: str) -> list[Block]:
     pending: list[list[int]] = [[]]
     leaf: tuple[int, int] | None = None  # (index in found, offset in html where its content starts)
     for m in _OUTPUT.finditer(html):
-        closing, tag = m.group(1), m.group(2)
+        closing, tag, first_text, column_text, last_text, end_text = m.groups()
         if tag is None:  # the raw-HTML marker
             at_line_start = m.start() == 0 or html[m.start() - 1] == "\n"
-            if at_line_start and html.startswith("\n", m.end()) and (leaf is None or found[leaf[0]].tag == "li"):
-                found.append(Block("html", cursor[-1], cursor[-1], len(stack), 1))
+            if at_line_start and html.startswith("\n", m.end()) and (leaf is None or found[leaf[0]][0] == "li"):
+                found.append(["html", cursor[-1], cursor[-1], len(stack), 1])
                 pending[-1].append(len(found) - 1)
                 if leaf is not None:  # an item holding a block is not a tight one
                     leaf = None
             continue
         if closing:
-            if leaf is not None and found[leaf[0]].tag == tag:
-                index, start = leaf
-                found[index] = found[index]._replace(inner=html[start : m.start()])
+            if leaf is not None and found[leaf[0]][0] == tag:
+                inners[leaf[0]] = html[leaf[1] : m.start()]
                 leaf = None
             if tag in _CONTAINERS and stack:
                 index = stack.pop()
-                end = found[index].last + 1 if index >= 0 else cursor[-1]
-                _place_html(found, pending.pop(), cursor.pop(), end, lines)
+                end = found[index][2] + 1 if index >= 0 else cursor[-1]
+                waiting, start = pending.pop(), cursor.pop()
+                if waiting:
+                    _place_html(found, waiting, start, end, lines)
                 if index >= 0:
-                    cursor[-1] = found[index].last + 1
+                    cursor[-1] = found[index][2] + 1
             continue
-        if m.group(3) is None:
+        if first_text is None:
             if tag in _CONTAINERS:  # thead and tbody carry no position
                 stack.append(-1)
                 cursor.append(cursor[-1])
                 pending.append([])
             continue
-        first, column, last, end_column = map(int, m.group(3, 4, 5, 6))
-        if end_column == 0 and last > first:  # ends at the start of a line: on the one before
+        first, last = int(first_text), int(last_text)
+        if end_text == "0" and last > first:  # ends at the start of a line: on the one before
             last -= 1
         if tag in _HEADINGS and last > first:
             last = _underline(lines, first, last)
-        container = next((i for i in reversed(stack) if i >= 0), -1)
-        if container >= 0 and last > found[container].last:  # cmark-gfm may end a fence past its item
-            last = max(first, found[container].last)
-        if leaf is not None and found[leaf[0]].tag == "li":  # its text ends where a block in it starts
-            found[leaf[0]] = found[leaf[0]]._replace(inner=html[leaf[1] : m.start()])
+        for container in reversed(stack):  # the innermost with a position
+            if container >= 0:
+                if last > found[container][2]:  # cmark-gfm may end a fence past its item
+                    last = max(first, found[container][2])
+                break
+        if leaf is not None and found[leaf[0]][0] == "li":  # its text ends where a block in it starts
+            inners[leaf[0]] = html[leaf[1] : m.start()]
             leaf = None
         if pending[-1]:
             _place_html(found, pending[-1], cursor[-1], first, lines)
             pending[-1] = []
-        found.append(Block(tag, first, last, len(stack), column))
+        found.append([tag, first, last, len(stack), int(column_text)])
         if tag in _CONTAINERS:
             stack.append(len(found) - 1)
             cursor.append(first)
@@ -194,10 +207,13 @@ def blocks(text: str) -> list[Block]:
             if tag != "hr":
                 leaf = (len(found) - 1, m.end())
     _place_html(found, pending[0], cursor[0], len(lines) + 1, lines)
-    return found
+    return [
+        Block(tag, first, last, depth, column, inners.get(i, ""))
+        for i, (tag, first, last, depth, column) in enumerate(found)
+    ]
 
 
-def _place_html(found: list[Block], waiting: list[int], start: int, end: int, lines: list[str]) -> None:
+def _place_html(found: list[list[Any]], waiting: list[int], start: int, end: int, lines: list[str]) -> None:
     """Give the HTML blocks `waiting` (indexes in found, in order) their lines, from
     `start` to before the next block's first line `end`: each begins at a line opening with
     `<` (a link reference definition has no output either, and is skipped) and ends at the
@@ -225,7 +241,7 @@ def _place_html(found: list[Block], waiting: list[int], start: int, end: int, li
         last = min((starts[i + 1] if i + 1 < len(starts) else end) - 1, len(lines))
         while last > starts[i] and not lines[last - 1].strip():
             last -= 1
-        found[index] = found[index]._replace(first=starts[i], last=max(starts[i], last))
+        found[index][1:3] = starts[i], max(starts[i], last)
 
 
 _UNDERLINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*")
