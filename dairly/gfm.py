@@ -48,13 +48,6 @@ class Block(Record):
 def render(text: str, *, sourcepos: bool = False, unsafe: bool = False) -> str:
     """The HTML cmark-gfm writes for `text`, as GitHub's renderer configures it (before
     GitHub's own sanitizer: `unsafe` keeps the author's HTML, tagfilter applied)."""
-    return _render(text, sourcepos, unsafe)
-
-
-# The last rendering kept: parsing a note asks for its headings (headings()), then lint for
-# its blocks (blocks()), of the same text.
-@functools.lru_cache(maxsize=1)
-def _render(text: str, sourcepos: bool, unsafe: bool) -> str:
     from cmarkgfm import _cmark  # type: ignore[import-untyped]
 
     lib, ffi = _cmark.lib, _cmark.ffi
