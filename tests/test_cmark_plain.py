@@ -8,11 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dairly.notes import github
 from dairly.notes.github import _plain_note, find_traps, rendered_traps
+from dairly.notes.index import open_index
 from dairly.notes.note import split_front_matter
+from dairly.workspace import Workspace
+from tests.conftest import README_SKELETON, write
 
 T = TypeVar("T")
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -162,3 +167,34 @@ def test_notes_without_a_mark_of_html_or_emphasis_can_hold_traps() -> None:
     ):
         assert same_answer(text) is False
         assert find_traps(text) != []
+
+
+def index_rows(root: Path) -> list[object]:
+    """The rows of a first build of the notes index, in an order of their own."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{root}/.git/dairly/index.sqlite3{suffix}").unlink(missing_ok=True)
+    index = open_index(Workspace.open(str(root)), progress=False)
+    try:
+        return [
+            index.conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+            for table, order in (("notes", "path"), ("entries", "note, position"), ("findings", "note, line, message"))
+        ]
+    finally:
+        index.conn.close()
+
+
+def test_the_index_holds_the_same_rows_with_and_without_the_shortcut(
+    tmp_path: Path, git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAIRLY_WORKERS", "1")
+    git(tmp_path, "init", "-q")
+    write(tmp_path, "README.md", README_SKELETON)
+    for day in range(1, 8):
+        write(tmp_path, f"notes/202203/03{day:02d}.md", BENCH_SHAPED.replace("2022.3.7", f"2022.3.{day}"))
+    for day, trap in enumerate(("段落\n2. 条目\n", "1. 没有链接\n   -\n", "</div>\n## 今日要点\n"), 8):
+        write(tmp_path, f"notes/202203/03{day:02d}.md", BENCH_SHAPED + trap)
+    write(tmp_path, "notes/202203/0311.md", (FIXTURES / "note_2022_03_07.md").read_text(encoding="utf-8"))
+    shortcut = index_rows(tmp_path)
+    monkeypatch.setattr(github, "_plain_note", lambda text, start: False)
+    assert index_rows(tmp_path) == shortcut
+    assert shortcut[2]  # findings to compare
