@@ -175,6 +175,8 @@ def index_rows(root: Path) -> list[object]:
         Path(f"{root}/.git/dairly/index.sqlite3{suffix}").unlink(missing_ok=True)
     index = open_index(Workspace.open(str(root)), progress=False)
     try:
+        if index.fts:  # written a batch at a time, it indexes the entries table exactly
+            index.conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('integrity-check')")
         return [
             index.conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
             for table, order in (("notes", "path"), ("entries", "note, position"), ("findings", "note, line, message"))
