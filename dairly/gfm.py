@@ -57,9 +57,8 @@ def render(text: str, *, sourcepos: bool = False, unsafe: bool = False) -> str:
     if unsafe:
         options |= lib.CMARK_OPT_UNSAFE
     # The steps of cmarkgfm's markdown_to_html_with_extensions, which never frees the
-    # document tree nor the HTML it returns (about 40 KB a note: building the index of
-    # 10,000 notes grew one process past 400 MB); here both go back to cmark-gfm's own
-    # allocator.
+    # document tree nor the HTML it returns (a process rendering every note, as the first
+    # index build does, would keep them all); here both go back to cmark-gfm's allocator.
     release = _releaser()
     parser = lib.cmark_parser_new(options)
     try:
