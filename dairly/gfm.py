@@ -12,7 +12,11 @@ Everything here is pure: text in, blocks (1-based lines) out.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import re
+from collections.abc import Callable
+from typing import Any
 
 from dairly.tuples import Record
 
@@ -44,15 +48,81 @@ class Block(Record):
 def render(text: str, *, sourcepos: bool = False, unsafe: bool = False) -> str:
     """The HTML cmark-gfm writes for `text`, as GitHub's renderer configures it (before
     GitHub's own sanitizer: `unsafe` keeps the author's HTML, tagfilter applied)."""
-    from cmarkgfm.cmark import Options, markdown_to_html_with_extensions  # type: ignore[import-untyped]
+    from cmarkgfm import _cmark  # type: ignore[import-untyped]
 
-    options = Options.CMARK_OPT_GITHUB_PRE_LANG
+    lib, ffi = _cmark.lib, _cmark.ffi
+    options = lib.CMARK_OPT_GITHUB_PRE_LANG
     if sourcepos:
-        options |= Options.CMARK_OPT_SOURCEPOS
+        options |= lib.CMARK_OPT_SOURCEPOS
     if unsafe:
-        options |= Options.CMARK_OPT_UNSAFE
-    html: str = markdown_to_html_with_extensions(text, options=options, extensions=list(EXTENSIONS))
+        options |= lib.CMARK_OPT_UNSAFE
+    # The steps of cmarkgfm's markdown_to_html_with_extensions, which never frees the
+    # document tree nor the HTML it returns (a process rendering every note, as the first
+    # index build does, would keep them all); here both go back to cmark-gfm's allocator.
+    release = _releaser()
+    parser = lib.cmark_parser_new(options)
+    try:
+        for extension in _extensions():
+            lib.cmark_parser_attach_syntax_extension(parser, extension)
+        data = text.encode("utf-8")
+        lib.cmark_parser_feed(parser, data, len(data))
+        root = lib.cmark_parser_finish(parser)
+        raw = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
+        try:
+            html: str = ffi.string(raw).decode("utf-8")
+        finally:
+            if release is not None:
+                release(int(ffi.cast("uintptr_t", root)), int(ffi.cast("uintptr_t", raw)))
+    finally:
+        lib.cmark_parser_free(parser)
     return html
+
+
+@functools.cache
+def _extensions() -> tuple[Any, ...]:
+    """GitHub's extensions, as cmark-gfm's handles: found once, they live as long as it."""
+    from cmarkgfm import _cmark
+
+    _cmark.lib.cmark_gfm_core_extensions_ensure_registered()
+    found = tuple(_cmark.lib.cmark_find_syntax_extension(name.encode("ascii")) for name in EXTENSIONS)
+    if any(extension == _cmark.ffi.NULL for extension in found):
+        raise RuntimeError(f"cmark-gfm lacks one of the extensions {', '.join(EXTENSIONS)}")
+    return found
+
+
+class _Mem(ctypes.Structure):
+    """cmark-gfm's `cmark_mem`: the allocator its nodes and output come from."""
+
+    _fields_ = [
+        ("calloc", ctypes.c_void_p),
+        ("realloc", ctypes.c_void_p),
+        ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p)),
+    ]
+
+
+@functools.cache
+def _releaser() -> Callable[[int, int], None] | None:
+    """A function freeing a document tree and a rendered string (by address) in the cmark-gfm
+    library the binding loaded, which exports the functions its cffi interface leaves out;
+    None where that library cannot be opened so (the memory is then never freed, as with
+    cmarkgfm's own functions)."""
+    from cmarkgfm import _cmark
+
+    try:
+        library = ctypes.CDLL(_cmark.__file__)  # the loaded library again, not a second copy
+        node_free = library.cmark_node_free
+        default_mem = library.cmark_get_default_mem_allocator
+    except (OSError, AttributeError):
+        return None
+    node_free.argtypes, node_free.restype = [ctypes.c_void_p], None
+    default_mem.argtypes, default_mem.restype = [], ctypes.POINTER(_Mem)
+    free = default_mem().contents.free
+
+    def release(root: int, html: int) -> None:
+        node_free(root)
+        free(html)
+
+    return release
 
 
 def blocks(text: str) -> list[Block]:
@@ -62,7 +132,10 @@ def blocks(text: str) -> list[Block]:
     lines = _EOL.split(text)
     if lines and lines[-1] == "" and text:
         lines.pop()
-    found: list[Block] = []
+    # Each block as [tag, first, last, depth, column] while the lines of its HTML blocks
+    # are still being found, and the leaves' HTML by index: made Blocks once, at the end.
+    found: list[list[Any]] = []
+    inners: dict[int, str] = {}
     # The open containers (index in found, or -1 for thead/tbody) and for each level the
     # line where its next child may begin and the HTML blocks waiting for their lines.
     stack: list[int] = []
@@ -70,48 +143,51 @@ def blocks(text: str) -> list[Block]:
     pending: list[list[int]] = [[]]
     leaf: tuple[int, int] | None = None  # (index in found, offset in html where its content starts)
     for m in _OUTPUT.finditer(html):
-        closing, tag = m.group(1), m.group(2)
+        closing, tag, first_text, column_text, last_text, end_text = m.groups()
         if tag is None:  # the raw-HTML marker
             at_line_start = m.start() == 0 or html[m.start() - 1] == "\n"
-            if at_line_start and html.startswith("\n", m.end()) and (leaf is None or found[leaf[0]].tag == "li"):
-                found.append(Block("html", cursor[-1], cursor[-1], len(stack), 1))
+            if at_line_start and html.startswith("\n", m.end()) and (leaf is None or found[leaf[0]][0] == "li"):
+                found.append(["html", cursor[-1], cursor[-1], len(stack), 1])
                 pending[-1].append(len(found) - 1)
                 if leaf is not None:  # an item holding a block is not a tight one
                     leaf = None
             continue
         if closing:
-            if leaf is not None and found[leaf[0]].tag == tag:
-                index, start = leaf
-                found[index] = found[index]._replace(inner=html[start : m.start()])
+            if leaf is not None and found[leaf[0]][0] == tag:
+                inners[leaf[0]] = html[leaf[1] : m.start()]
                 leaf = None
             if tag in _CONTAINERS and stack:
                 index = stack.pop()
-                end = found[index].last + 1 if index >= 0 else cursor[-1]
-                _place_html(found, pending.pop(), cursor.pop(), end, lines)
+                end = found[index][2] + 1 if index >= 0 else cursor[-1]
+                waiting, start = pending.pop(), cursor.pop()
+                if waiting:
+                    _place_html(found, waiting, start, end, lines)
                 if index >= 0:
-                    cursor[-1] = found[index].last + 1
+                    cursor[-1] = found[index][2] + 1
             continue
-        if m.group(3) is None:
+        if first_text is None:
             if tag in _CONTAINERS:  # thead and tbody carry no position
                 stack.append(-1)
                 cursor.append(cursor[-1])
                 pending.append([])
             continue
-        first, column, last, end_column = map(int, m.group(3, 4, 5, 6))
-        if end_column == 0 and last > first:  # ends at the start of a line: on the one before
+        first, last = int(first_text), int(last_text)
+        if end_text == "0" and last > first:  # ends at the start of a line: on the one before
             last -= 1
         if tag in _HEADINGS and last > first:
             last = _underline(lines, first, last)
-        container = next((i for i in reversed(stack) if i >= 0), -1)
-        if container >= 0 and last > found[container].last:  # cmark-gfm may end a fence past its item
-            last = max(first, found[container].last)
-        if leaf is not None and found[leaf[0]].tag == "li":  # its text ends where a block in it starts
-            found[leaf[0]] = found[leaf[0]]._replace(inner=html[leaf[1] : m.start()])
+        for container in reversed(stack):  # the innermost with a position
+            if container >= 0:
+                if last > found[container][2]:  # cmark-gfm may end a fence past its item
+                    last = max(first, found[container][2])
+                break
+        if leaf is not None and found[leaf[0]][0] == "li":  # its text ends where a block in it starts
+            inners[leaf[0]] = html[leaf[1] : m.start()]
             leaf = None
         if pending[-1]:
             _place_html(found, pending[-1], cursor[-1], first, lines)
             pending[-1] = []
-        found.append(Block(tag, first, last, len(stack), column))
+        found.append([tag, first, last, len(stack), int(column_text)])
         if tag in _CONTAINERS:
             stack.append(len(found) - 1)
             cursor.append(first)
@@ -123,10 +199,13 @@ def blocks(text: str) -> list[Block]:
             if tag != "hr":
                 leaf = (len(found) - 1, m.end())
     _place_html(found, pending[0], cursor[0], len(lines) + 1, lines)
-    return found
+    return [
+        Block(tag, first, last, depth, column, inners.get(i, ""))
+        for i, (tag, first, last, depth, column) in enumerate(found)
+    ]
 
 
-def _place_html(found: list[Block], waiting: list[int], start: int, end: int, lines: list[str]) -> None:
+def _place_html(found: list[list[Any]], waiting: list[int], start: int, end: int, lines: list[str]) -> None:
     """Give the HTML blocks `waiting` (indexes in found, in order) their lines, from
     `start` to before the next block's first line `end`: each begins at a line opening with
     `<` (a link reference definition has no output either, and is skipped) and ends at the
@@ -154,7 +233,7 @@ def _place_html(found: list[Block], waiting: list[int], start: int, end: int, li
         last = min((starts[i + 1] if i + 1 < len(starts) else end) - 1, len(lines))
         while last > starts[i] and not lines[last - 1].strip():
             last -= 1
-        found[index] = found[index]._replace(first=starts[i], last=max(starts[i], last))
+        found[index][1:3] = starts[i], max(starts[i], last)
 
 
 _UNDERLINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*")

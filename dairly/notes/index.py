@@ -494,8 +494,9 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
         for path in gone:
             _delete(index, path)
         conn.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?", touched)
-        # Into empty tables, rows go faster without their indexes, made once at the end;
-        # the full-text index too is made at the end, from the entries table.
+        # Into empty tables, rows go faster without their indexes, made once at the end.
+        # The full-text index takes each batch's entries as they are written: while the
+        # workers parse, not after them.
         indexes = _drop_indexes(conn) if first else []
         # The workers are forked before the progress bar starts its thread.
         with (
@@ -506,7 +507,7 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
                 for path, _blob_id, _stamp, _rows in batch:
                     if path in replaced:
                         _delete(index, path)
-                _write(index, [rows for *_, rows in batch], fts=index.fts and not first)
+                _write(index, [rows for *_, rows in batch])
                 conn.executemany(
                     "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
                     [(path, *stamp, blob) for path, blob, stamp, _rows in batch],
@@ -514,8 +515,6 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
                 advance(len(batch))
         for sql in indexes:
             conn.execute(sql)
-        if first and index.fts:
-            conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
 
 
 def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
@@ -609,7 +608,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
     return Rows(note, entries, local, findings)
 
 
-def _write(index: NotesIndex, parsed: list[Rows], *, fts: bool) -> None:
+def _write(index: NotesIndex, parsed: list[Rows]) -> None:
     """Insert the rows of freshly parsed notes, giving their entries the next free ids."""
     conn = index.conn
     first_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0] + 1
@@ -618,7 +617,7 @@ def _write(index: NotesIndex, parsed: list[Rows], *, fts: bool) -> None:
     conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
     conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
     conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])
-    if fts:
+    if index.fts:
         conn.executemany(
             "INSERT INTO entries_fts(rowid, title, url, fields) VALUES (?, ?, ?, ?)",
             [(row[0], row[5], row[6], row[9]) for row in entries],
