@@ -8,7 +8,9 @@ every byte they do not own stays as it was.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from dairly.tuples import Record
 
@@ -270,6 +272,12 @@ class Section:
         if self._body is None:
             self._body = split_lines(self.text, self.start, self.end, self.heading.line.number + 1)
         return self._body
+
+    def body_from(self, lines: list[Line]) -> None:
+        """Take the body from the whole text's lines, already split (a 10,000-note README's
+        history body is most of the text: splitting it again would double that work)."""
+        first = self.heading.line.number  # the index of the line after the heading
+        self._body = lines[first : bisect_left(lines, self.end, lo=first, key=attrgetter("start"))]
 
     @property
     def content(self) -> list[Line]:

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dairly.config import Settings
+from dairly.markdown import split_lines
 from dairly.notes.paths import date_from_path
 from dairly.notes.scan import Listed
 from dairly.readme.drift import grouped_tree_links
@@ -174,3 +175,14 @@ def test_whatever_publish_writes_check_accepts(files, readme, data):
         return  # refused before anything is written
     after = compute(MemorySource(files), plan.new_text, SETTINGS, TODAY)
     assert after.in_sync, [str(p) for p in after.problems]
+
+
+@given(note_sets(), readmes())
+def test_a_sections_body_taken_from_the_whole_split_is_its_own_split(notes, readme):
+    # locate() splits the README once and hands each section its lines: the same lines
+    # as splitting the section alone (Section.body's own way).
+    files, _ = notes
+    for text in (readme, publish(files, readme)):
+        layout = locate(text, SETTINGS, "README.md")
+        for section in (layout.highlights, layout.history):
+            assert section.body == split_lines(text, section.start, section.end, section.heading.line.number + 1)

@@ -108,7 +108,10 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
         if hint is None:
             raise
         raise InputError(f"{exc.message}; {hint}", path=path) from None
-    date_line, span = _date_line(list(iter_visible(split_lines(text))), settings.date_label, path)
+    lines = split_lines(text)  # once, for the date line and both sections' bodies
+    date_line, span = _date_line(list(iter_visible(lines)), settings.date_label, path)
+    highlights.body_from(lines)
+    history.body_from(lines)
     for section in (highlights, history):
         if section.start <= date_line.start < section.end:
             raise InputError(
