@@ -4,7 +4,6 @@ days, and the heatmap's thresholds as statistics.quantiles gives them."""
 from __future__ import annotations
 
 import datetime
-import itertools
 import statistics
 
 from hypothesis import given
@@ -14,19 +13,24 @@ from dairly.commands.stats import DAY, NO_RUN, Run, compute_stats
 
 
 def plain_runs_and_gap(days: list[datetime.date]) -> tuple[list[Run], Run]:
-    """The streaks and the longest gap, day by day."""
+    """The streaks and the longest gap, walking the calendar one day at a time (not the
+    pairs of noted days that stats itself compares)."""
+    present = set(days)
     runs: list[Run] = []
-    start = days[0]
-    for before, day in itertools.pairwise(days):
-        if day - before != DAY:
-            runs.append(Run((before - start).days + 1, start, before))
-            start = day
-    runs.append(Run((days[-1] - start).days + 1, start, days[-1]))
     gap = NO_RUN
-    for before, after in itertools.pairwise(days):
-        missing = (after - before).days - 1
-        if missing > gap.length:
-            gap = Run(missing, before + DAY, after - DAY)
+    day = days[0]
+    while day <= days[-1]:
+        start = day
+        if day in present:
+            while day + DAY in present:
+                day += DAY
+            runs.append(Run((day - start).days + 1, start, day))
+        else:
+            while day + DAY not in present:
+                day += DAY
+            if (day - start).days + 1 > gap.length:
+                gap = Run((day - start).days + 1, start, day)
+        day += DAY
     return runs, gap
 
 
