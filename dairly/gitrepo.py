@@ -268,31 +268,46 @@ class BlobNotes:
         """The same rule as the work tree's (dairly.notes.scan): hidden and editor files
         ignored, case variants and links named like notes (or at a month folder's place)
         reported, never followed."""
-        found: dict[str, Listed] = {}
+        files: list[str] = []
+        others: dict[str, Listed] = {}
         head = notes_dir + "/"
+        hidden_folders: dict[str, bool] = {}  # each folder judged once, not once per file in it
         for path, (mode, _sha) in self._blobs.items():
             if not path.startswith(head):
                 continue
-            parts = path[len(head) :].split("/")
-            if any(is_hidden(part) for part in parts):
+            folder, _, name = path[len(head) :].rpartition("/")
+            if is_hidden(name):
                 continue
-            for depth, part in enumerate(parts[:-1]):
-                if is_note_name(part) is not False:  # a folder named like a note
-                    folder = head + "/".join(parts[: depth + 1])
-                    found.setdefault(folder, Listed(folder, "dir"))
-            note = is_note_name(parts[-1])
+            hidden = hidden_folders.get(folder)
+            if hidden is None:
+                hidden = hidden_folders[folder] = self._judge_folder(head, folder, others)
+            if hidden:
+                continue
+            note = is_note_name(name)
             if mode == "120000":
-                if note is not False or len(parts) == 1:
-                    found[path] = Listed(path, "symlink")
+                if note is not False or not folder:
+                    others[path] = Listed(path, "symlink")
             elif mode == "160000":
                 if note is not False:
-                    found[path] = Listed(path, "dir")
+                    others[path] = Listed(path, "dir")
             elif note:
-                found[path] = Listed(path, "file")
+                files.append(path)
             elif note is None:
-                found[path] = Listed(path, "case")
-        files = [entry.path for entry in found.values() if entry.kind == "file"]
-        return files, [entry for entry in found.values() if entry.kind != "file"]
+                others[path] = Listed(path, "case")
+        return files, list(others.values())
+
+    @staticmethod
+    def _judge_folder(head: str, folder: str, others: dict[str, Listed]) -> bool:
+        """Whether a folder under notes/ is hidden (or inside a hidden one); a visible one
+        named like a note (and each such folder above it) goes into `others`."""
+        parts = folder.split("/") if folder else []
+        if any(is_hidden(part) for part in parts):
+            return True
+        for depth, part in enumerate(parts):
+            if is_note_name(part) is not False:  # a folder named like a note
+                named = head + "/".join(parts[: depth + 1])
+                others.setdefault(named, Listed(named, "dir"))
+        return False
 
     def read(self, path: str) -> bytes:
         if not self._fetched:

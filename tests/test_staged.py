@@ -7,7 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from dairly.gitrepo import GitIndex, open_repo
+from dairly.gitrepo import BlobNotes, GitIndex, open_repo
+from dairly.notes.scan import Listed
 from dairly.workspace import Workspace
 
 from .conftest import add_note, committed_repo, note_text, write
@@ -167,3 +168,32 @@ def test_check_staged_does_not_import_gitpython(tmp_path: Path, git, dairly, dai
     modules = imported_modules(result.err)
     assert "dairly.gitrepo" in modules  # the report was read
     assert not {m for m in modules if m == "git" or m.startswith("git.")}
+
+
+def test_the_index_listing_follows_the_one_rule_for_notes():
+    sha = "0" * 40
+    blobs = {
+        "README.md": ("100644", sha),  # outside notes/
+        "notes/202201/0101.md": ("100644", sha),
+        "notes/202201/0102.MD": ("100644", sha),  # a case variant: reported
+        "notes/202201/.0103.md.swp": ("100644", sha),  # editor files: ignored
+        "notes/202201/0104.md~": ("100644", sha),
+        "notes/202201/.#0109.md": ("120000", sha),  # Emacs's lock link: ignored
+        "notes/.hidden/0105.md": ("100644", sha),  # inside a hidden folder: ignored
+        "notes/202201/0106.md/inner.md": ("100644", sha),  # a folder named like a note
+        "notes/202201/0106.md/other.md": ("100644", sha),
+        "notes/200002": ("120000", sha),  # a link at a month folder's place
+        "notes/202201/0107.md": ("120000", sha),  # a link named like a note
+        "notes/202201/picture.png": ("100644", sha),  # not a note: not listed
+        "notes/202201/0108.md": ("160000", sha),  # a submodule named like a note
+        "notes/202201/vendor": ("160000", sha),  # any other submodule: not listed
+    }
+    files, others = BlobNotes(None, blobs).listing("notes")  # type: ignore[arg-type]
+    assert files == ["notes/202201/0101.md", "notes/202201/0106.md/inner.md", "notes/202201/0106.md/other.md"]
+    assert sorted(others) == [
+        Listed("notes/200002", "symlink"),
+        Listed("notes/202201/0102.MD", "case"),
+        Listed("notes/202201/0106.md", "dir"),
+        Listed("notes/202201/0107.md", "symlink"),
+        Listed("notes/202201/0108.md", "dir"),
+    ]
