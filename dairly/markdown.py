@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from operator import attrgetter
+from typing import Any
 
 from dairly.tuples import Record
 
@@ -337,11 +338,17 @@ def unclosed_tags(lines: Iterable[Line]) -> list[tuple[str, Line]]:
             if not m.group(1):
                 stack.append((name, line))
                 continue
-            for i in range(len(stack) - 1, -1, -1):  # a closing tag also closes what it holds
-                if stack[i][0] == name:
-                    del stack[i:]
-                    break
+            close_element(stack, name)
     return stack
+
+
+def close_element(stack: list[tuple[str, Any]], name: str) -> None:
+    """A closing tag, paired as a browser pairs it: it closes the innermost open element
+    of its name and everything that element holds; one with nothing to close is ignored."""
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i][0] == name:
+            del stack[i:]
+            return
 
 
 def _end_before_enclosing_close(text: str, heading: Line, end: int) -> int:

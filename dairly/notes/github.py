@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from dairly.gfm import Block, blocks, render
-from dairly.markdown import atx_heading, blank_code, iter_visible, split_lines
+from dairly.markdown import atx_heading, blank_code, close_element, iter_visible, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
@@ -563,10 +563,7 @@ def _track_elements(text: str, number: int, open_elements: list[tuple[str, int]]
             if not m.group(3).rstrip().endswith("/"):
                 open_elements.append((name, number))
             continue
-        for i in range(len(open_elements) - 1, -1, -1):  # a closing tag also closes what it holds
-            if open_elements[i][0] == name:
-                del open_elements[i:]
-                break
+        close_element(open_elements, name)
 
 
 def _swallowed(suspect: _Suspect, lines: list[str], entry_numbers: Mapping[int, int] | None) -> Trap:
