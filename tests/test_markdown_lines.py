@@ -12,11 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dairly.config import Settings
+from dairly.errors import InputError
 from dairly.markdown import (
     Line,
     find_sections,
+    iter_visible,
+    lines_numbered,
     split_lines,
 )
+from dairly.readme.layout import _date_line
 
 LABEL = "更新今日时间"
 SETTINGS = Settings()
@@ -105,6 +109,35 @@ def test_a_sections_body_and_content_are_its_lines(text):
             assert section.body == body
             kept = [i for i, ln in enumerate(body) if ln.text.strip()]
             assert section.content == (body[kept[0] : kept[-1] + 1] if kept else [])
+            # content_span walks in from the body's edges without splitting it
+            content = section.content
+            assert section.content_span() == ((content[0].start, content[-1].end, content[-1].eol) if content else None)
+
+
+@given(st.one_of(documents(uniform=True), documents(uniform=False)), st.data())
+def test_lines_numbered_are_those_lines_of_the_whole_split(text, data):
+    lines = reference_split(text)
+    i = data.draw(st.integers(0, len(lines)))
+    start = lines[i].start if i < len(lines) else len(text)
+    numbers = sorted(data.draw(st.sets(st.integers(i + 1, max(i + 1, len(lines))))))
+    expected = {ln.number: ln for ln in lines if ln.number in numbers}
+    if numbers and numbers[-1] > len(lines):  # one past the last line: the empty line after a final newline
+        expected[numbers[-1]] = Line(numbers[-1], len(text), len(text), "", "")
+        if "\r" in text or (text and not text.endswith("\n")):
+            return  # only an LF text that ends with a newline (or none at all) has that line
+    assert lines_numbered(text, numbers, start) == expected
+
+
+@given(st.one_of(documents(uniform=True), documents(uniform=False)))
+def test_the_date_line_is_the_one_the_whole_split_shows(text):
+    visible = [ln for ln in iter_visible(split_lines(text)) if LABEL in ln.text]
+    try:
+        found = _date_line(text, LABEL, "README.md")
+    except InputError:  # then the plain way finds no single date line either
+        matching = [ln for ln in visible if re.fullmatch(r"\ufeff?[ \t]*" + LABEL + r"[ \t]*[：:].*", ln.text)]
+        assert len(matching) != 1
+        return
+    assert found[0] in visible
 
 
 def test_content_span_on_a_section_that_ends_the_file_without_a_newline():

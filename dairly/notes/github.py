@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from dairly.gfm import Block, blocks, render
-from dairly.markdown import atx_heading, blank_code, close_element, iter_visible, split_lines
+from dairly.markdown import atx_heading, blank_code, close_element, iter_visible, line_number_at, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
@@ -165,7 +165,7 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
     """find_traps() without its shortcuts: every note asked of cmark-gfm (the Markdown
     starts at `body_start`, after the front matter)."""
     body = text[body_start:]
-    offset = text.count("\n", 0, body_start)
+    offset = line_number_at(text, body_start) - 1
     lines = _EOL.split(body)
     if body.endswith(("\n", "\r")):
         lines.pop()
@@ -707,7 +707,7 @@ def no_worse(text: str, below: int | list[int], found: list[Trap] | None = None)
     if visible_letters(text) - visible_letters(after):
         return False
     _block, start = split_front_matter(text)
-    offset = text.count("\n", 0, start)
+    offset = line_number_at(text, start) - 1
     before_blocks = blocks(text[start:])
     # The blocks the blank lines split: an HTML block, or a paragraph holding an entry.
     opened = [

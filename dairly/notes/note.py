@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from dairly.conflicts import refuse_conflicts
 from dairly.errors import InputError
-from dairly.markdown import BOM, atx_heading, find_sections, shown_headings, split_lines
+from dairly.markdown import BOM, atx_heading, find_sections, line_number_at, shown_headings, split_lines
 from dairly.notes.skeleton import unfinished_line
 from dairly.tuples import Record
 
@@ -64,7 +64,7 @@ def find_title(text: str, start: int = 0) -> tuple[str, int] | None:
     """The note's title: the first level-1 heading GitHub shows in the text from `start`
     (ATX or setext, as cmark-gfm decides), as (text, 1-based line). The text is "" for an
     empty heading."""
-    first_line = text.count("\n", 0, start) + 1
+    first_line = line_number_at(text, start)
     title = _first_line_title(text, start)
     if title is not None:
         return title, first_line
@@ -95,7 +95,7 @@ def _shown_title(text: str, start: int = 0) -> tuple[str, int] | None:
         return None
     lines = split_lines(body)
     cut = found.column - 1  # a heading inside a quote or a list item: its text starts there
-    offset = text.count("\n", 0, start) if start else 0
+    offset = line_number_at(text, start) - 1 if start else 0
     if found.first == found.last:
         own = lines[found.first - 1].text[cut:]
         heading = atx_heading(own)
