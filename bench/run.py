@@ -15,7 +15,8 @@ after one warm-up):
   index build);
 - the floors, with this same interpreter: `python -c pass`, a hello-world Typer app, and
   at each size a bare Python script that does only the unavoidable part of `check` (list,
-  open, read and decode every note, render the tree, look for it in README.md: BARE_CHECK);
+  open, read and decode every note, render the tree, look for it in README.md: BARE_CHECK),
+  and the same with the checks `check` makes of every note (BARE_NOTE_CHECKS);
 - the peer: the same 历史更新 tree kept by cog (`pip install cogapp`), `cog --check`;
 - a newcomer's first hour: `dairly init --preset en`, `dairly new`, the note filled in,
   `dairly publish`, in a fresh git repository.
@@ -155,6 +156,18 @@ with open("README.md", encoding="utf-8") as fh:
     sys.exit(0 if "".join(out) in fh.read() else 1)
 """
 
+# The same floor with the checks `dairly check` makes of every note and no more: the date
+# its path gives is a real one, and the text holds no conflict marker and no placeholder
+# (issue 19). No dairly code: what any check that makes them pays, however it is written.
+BARE_NOTE_CHECKS = BARE_CHECK.replace("import os, sys\n", "import datetime, os, sys\n").replace(
+    '        text = os.read(f, 1 << 16).decode("utf-8")  # notes are smaller; see WorkTree.read\n',
+    '        text = os.read(f, 1 << 16).decode("utf-8")  # notes are smaller; see WorkTree.read\n'
+    "        datetime.date(int(folder[:4]), int(name[:2]), int(name[2:4]))\n"
+    '        if "<<<<<<<" in text or "TODO" in text:\n'
+    "            sys.exit(2)\n",
+)
+assert BARE_NOTE_CHECKS.count("datetime.date(") == 1
+
 # Peak memory of one command, measured by a small fresh process that forks and execs it. Not
 # from the benchmark's own os.wait4: Linux carries the parent's peak RSS into a child's
 # ru_maxrss at exec, so every child of this (larger) script would report at least its size.
@@ -256,7 +269,12 @@ def note_text(day: datetime.date, index: int) -> str:
     )
 
 
-BENCH_FILES = ("README.stale.md", "README.cog.md", "bare_check.py")  # kept out of git (info/exclude)
+BENCH_FILES = (
+    "README.stale.md",
+    "README.cog.md",
+    "bare_check.py",
+    "bare_note_checks.py",
+)  # kept out of git (info/exclude)
 
 
 def git(root: Path, env: dict[str, str], *args: str) -> str:
@@ -806,6 +824,12 @@ def main() -> None:
             bare.write_text(BARE_CHECK, encoding="utf-8")
             bare_cmd = [PY, bare.name]
             results["bare", size] = add("bare Python tree check (floor)", size, measure(bare_cmd, root, env, runs))
+            checks = root / "bare_note_checks.py"
+            checks.write_text(BARE_NOTE_CHECKS, encoding="utf-8")
+            checks_cmd = [PY, checks.name]
+            results["bare-checks", size] = add(
+                "bare check + note checks (floor)", size, measure(checks_cmd, root, env, runs)
+            )
             if size == max(TARGET_SIZES):  # the targets: each command run for run against its floor
                 jobs: list[tuple[str, Cmd, Callable[[], None] | None]] = [
                     ("check", check, None),
@@ -815,6 +839,9 @@ def main() -> None:
                     jobs += [("cold", search, drop_index), ("cold-stats", [dairly, "stats"], drop_index)]
                 for kind, cmd, before in jobs:
                     pair(kind, size, measure_pair(cmd, bare_cmd, root, env, runs, before))
+                # context, not a target: what the note checks add to the floor, and check against that floor
+                pair("note-checks", size, measure_pair(checks_cmd, bare_cmd, root, env, runs))
+                pair("check-vs-checks", size, measure_pair(check, checks_cmd, root, env, runs))
         if args.typer_compare:
             print("building throwaway virtualenvs for --typer-compare", file=sys.stderr, flush=True)
             compare_lines = typer_compare(work, runs, hello, env)
@@ -953,11 +980,17 @@ def main() -> None:
         print(f"  {'PASS' if passed else 'FAIL' if passed is False else '????'}  {label}: {value}")
     print()
     for size in sizes:
-        bare_r = results["bare", size]
+        bare_r, checks_r = results["bare", size], results["bare-checks", size]
         print(
             f"context: at {size} notes the bare Python tree check takes {bare_r['median'] * 1000:.1f} ms"
-            f" ({bare_r['ratio']:.2f}x pass)"
+            f" ({bare_r['ratio']:.2f}x pass); with the note checks, {checks_r['median'] * 1000:.1f} ms"
         )
+        if ("note-checks", size) in paired:
+            print(
+                f"context: at {size} notes, run for run: the note checks' floor is"
+                f" {paired['note-checks', size]['ratio']:.2f}x the bare check, and dairly check"
+                f" {paired['check-vs-checks', size]['ratio']:.2f}x the note checks' floor"
+            )
     print(
         f"context: the hello-world Typer app takes {typer_floor['median'] * 1000:.1f} ms"
         f" ({typer_floor['ratio']:.2f}x pass);"
