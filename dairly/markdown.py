@@ -8,8 +8,9 @@ every byte they do not own stays as it was.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
+from operator import attrgetter
 from typing import Any
 
 from dairly.tuples import Record
@@ -52,12 +53,6 @@ def line_number_at(text: str, pos: int) -> int:
     if text.find("\r", 0, pos) < 0:
         return text.count("\n", 0, pos) + 1
     return len(_EOL.findall(text, 0, pos)) + 1
-
-
-def line_end(text: str, pos: int) -> int:
-    """Where the line holding text[pos] ends, its line ending included (as split_lines)."""
-    m = _EOL.search(text, pos)
-    return m.end() if m else len(text)
 
 
 def dominant_newline(text: str) -> str:
@@ -241,7 +236,7 @@ def shown_headings(text: str, start: int = 0) -> list[Heading]:
 
 def lines_numbered(text: str, numbers: list[int], start: int = 0) -> dict[int, Line]:
     """{number: Line} for these line numbers (ascending) of the text; `start` is a line
-    boundary before the first of them."""
+    boundary before the first of them. Walks the line ends only up to the last one wanted."""
     out: dict[int, Line] = {}
     if not numbers:
         return out
@@ -253,18 +248,18 @@ def lines_numbered(text: str, numbers: list[int], start: int = 0) -> dict[int, L
             if line.number >= numbers[-1]:
                 break
         return out
-    # LF only: the lines' offsets from one split, counted in C (a 10,000-note README's
-    # last heading sits below its whole history tree, 10,000 lines down).
-    pieces = text[start:].split("\n")
-    ends = list(accumulate(map(len, pieces)))  # without the newlines before each piece
-    for n in numbers:
-        i = n - number
-        if i >= len(pieces):
+    wanted = set(numbers)
+    pos = start
+    while number <= numbers[-1] and pos <= len(text):
+        end = text.find("\n", pos)
+        if number in wanted:
+            if end < 0:
+                out[number] = Line(number, pos, len(text), text[pos:], "")
+            else:
+                out[number] = Line(number, pos, end + 1, text[pos:end], "\n")
+        if end < 0:
             break
-        piece = pieces[i]
-        pos = start + ends[i] - len(piece) + i
-        last = i == len(pieces) - 1
-        out[n] = Line(n, pos, pos + len(piece) + (0 if last else 1), piece, "" if last else "\n")
+        pos, number = end + 1, number + 1
     return out
 
 
@@ -287,6 +282,12 @@ class Section:
             self._body = split_lines(self.text, self.start, self.end, self.heading.line.number + 1)
         return self._body
 
+    def body_from(self, lines: list[Line]) -> None:
+        """Take the body from the whole text's lines, already split (a 10,000-note README's
+        history body is most of the text: splitting it again would double that work)."""
+        first = self.heading.line.number  # the index of the line after the heading
+        self._body = lines[first : bisect_left(lines, self.end, lo=first, key=attrgetter("start"))]
+
     @property
     def content(self) -> list[Line]:
         """The body without its leading and trailing blank lines."""
@@ -298,29 +299,9 @@ class Section:
         return lines[first : last + 1]
 
     def content_span(self) -> tuple[int, int, str] | None:
-        """(content[0].start, content[-1].end, content[-1].eol), None when the body is blank.
-        Walks in from both ends of the body, line by line, without splitting what lies
-        between (a 10,000-note README's history body is most of the text)."""
-        text, top, bottom = self.text, self.start, self.end
-        first = top
-        while True:  # the first line that is not blank
-            if first >= bottom:
-                return None
-            m = _EOL.search(text, first, bottom)
-            if text[first : m.start() if m else bottom].strip():
-                break
-            first = m.end() if m else bottom
-        end = bottom
-        while True:  # the last one: it exists, at `first` or below
-            line_end = end
-            if text.startswith("\r\n", max(top, end - 2), end):
-                line_end -= 2
-            elif text[end - 1 : end] in ("\r", "\n"):
-                line_end -= 1
-            line_start = max(top, text.rfind("\n", top, line_end) + 1, text.rfind("\r", top, line_end) + 1)
-            if text[line_start:line_end].strip():
-                return first, end, text[line_end:end]
-            end = line_start
+        """(content[0].start, content[-1].end, content[-1].eol), None when the body is blank."""
+        content = self.content
+        return (content[0].start, content[-1].end, content[-1].eol) if content else None
 
 
 def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[Heading] | None = None) -> list[Section]:

@@ -12,15 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dairly.config import Settings
-from dairly.errors import InputError
 from dairly.markdown import (
     Line,
     find_sections,
-    iter_visible,
     lines_numbered,
     split_lines,
 )
-from dairly.readme.layout import _date_line
 
 LABEL = "更新今日时间"
 SETTINGS = Settings()
@@ -109,7 +106,6 @@ def test_a_sections_body_and_content_are_its_lines(text):
             assert section.body == body
             kept = [i for i, ln in enumerate(body) if ln.text.strip()]
             assert section.content == (body[kept[0] : kept[-1] + 1] if kept else [])
-            # content_span walks in from the body's edges without splitting it
             content = section.content
             assert section.content_span() == ((content[0].start, content[-1].end, content[-1].eol) if content else None)
 
@@ -126,23 +122,3 @@ def test_lines_numbered_are_those_lines_of_the_whole_split(text, data):
         if "\r" in text or (text and not text.endswith("\n")):
             return  # only an LF text that ends with a newline (or none at all) has that line
     assert lines_numbered(text, numbers, start) == expected
-
-
-@given(st.one_of(documents(uniform=True), documents(uniform=False)))
-def test_the_date_line_is_the_one_the_whole_split_shows(text):
-    visible = [ln for ln in iter_visible(split_lines(text)) if LABEL in ln.text]
-    try:
-        found = _date_line(text, LABEL, "README.md")
-    except InputError:  # then the plain way finds no single date line either
-        matching = [ln for ln in visible if re.fullmatch(r"\ufeff?[ \t]*" + LABEL + r"[ \t]*[：:].*", ln.text)]
-        assert len(matching) != 1
-        return
-    assert found[0] in visible
-
-
-def test_content_span_on_a_section_that_ends_the_file_without_a_newline():
-    text = "## 历史更新\r\n\r\n  tree line \u3000\r\n\r\n## Others\r\nlast"
-    (section,) = find_sections(text, "历史更新")
-    assert section.content_span() == (text.index("  tree"), text.index("\r\n\r\n## Others") + 2, "\r\n")
-    (others,) = find_sections(text, "Others")
-    assert others.content_span() == (text.index("last"), len(text), "")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dairly.config import Settings
-from dairly.markdown import iter_visible, split_lines
+from dairly.markdown import split_lines
 from dairly.notes.paths import date_from_path
 from dairly.notes.scan import Listed
 from dairly.readme.drift import grouped_tree_links
@@ -178,17 +178,11 @@ def test_whatever_publish_writes_check_accepts(files, readme, data):
 
 
 @given(note_sets(), readmes())
-def test_locate_finds_what_the_whole_split_finds(notes, readme):
-    # locate() splits only the README's top, down to the date line, and walks each
-    # section's edges: the same date line and content as the lines of the whole text.
+def test_a_sections_body_taken_from_the_whole_split_is_its_own_split(notes, readme):
+    # locate() splits the README once and hands each section its lines: the same lines
+    # as splitting the section alone (Section.body's own way).
     files, _ = notes
     for text in (readme, publish(files, readme)):
         layout = locate(text, SETTINGS, "README.md")
-        lines = split_lines(text)
-        dated = [ln for ln in iter_visible(lines) if ln.text.startswith(SETTINGS.date_label)]
-        assert [layout.date_line] == dated
         for section in (layout.highlights, layout.history):
-            body = [ln for ln in lines if section.start <= ln.start < section.end]
-            kept = [ln for ln in body if ln.text.strip()]
-            expected = (kept[0].start, kept[-1].end, kept[-1].eol) if kept else None
-            assert section.content_span() == expected
+            assert section.body == split_lines(text, section.start, section.end, section.heading.line.number + 1)

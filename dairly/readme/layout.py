@@ -20,7 +20,6 @@ from dairly.markdown import (
     dominant_newline,
     find_sections,
     iter_visible,
-    line_end,
     near_misses,
     normalize_title,
     parse_heading,
@@ -81,12 +80,8 @@ def _hidden_by(text: str, line: Line) -> str:
     return "that GitHub does not show as a heading here"
 
 
-def _date_line(text: str, label: str, path: str) -> tuple[Line, tuple[int, int]]:
-    """The one date line among the lines outside code fences. Only the lines down to the
-    last one holding the label are split: whether a line is in a fence depends on the
-    lines above it alone, and the history tree below is most of a long README."""
-    last = text.rfind(label)
-    unfenced = list(iter_visible(split_lines(text, 0, line_end(text, last)))) if last >= 0 else []
+def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple[int, int]]:
+    """The one date line among the lines outside code fences."""
     pattern = re.compile(r"[ \t]*" + re.escape(label) + r"[ \t]*[：:][ \t\u3000]*(.*?)[ \t\u3000]*")
     found = []
     for line in [ln for ln in unfenced if label in ln.text]:  # the regex only where it can match
@@ -113,7 +108,10 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
         if hint is None:
             raise
         raise InputError(f"{exc.message}; {hint}", path=path) from None
-    date_line, span = _date_line(text, settings.date_label, path)
+    lines = split_lines(text)  # once, for the date line and both sections' bodies
+    date_line, span = _date_line(list(iter_visible(lines)), settings.date_label, path)
+    highlights.body_from(lines)
+    history.body_from(lines)
     for section in (highlights, history):
         if section.start <= date_line.start < section.end:
             raise InputError(
