@@ -197,7 +197,6 @@ def parse_note(path: str, date: datetime.date, text: str, highlights_heading: st
     meta = _json_safe(parse_metadata(block, path)) if block is not None else {}
     found = find_title(text, body_start)
     title, title_line = (found[0], found[1]) if found and found[0] else (None, None)
-    lines = split_lines(text)
     links = find_links(text, body_start)
     by_line: dict[int, list[Link]] = {}
     for link in links:
@@ -205,9 +204,7 @@ def parse_note(path: str, date: datetime.date, text: str, highlights_heading: st
     sections = find_sections(text, highlights_heading, all_headings=shown_headings(text, body_start))
     if sections:
         section = sections[0]
-        start = section.heading.line.number  # the body's first line, 0-based in `lines`
-        body_lines = [ln for ln in lines[start:] if ln.start < section.end]
-        entries = parse_entries(body_lines, by_line)
+        entries = parse_entries(section.body, by_line)
         highlights_line: int | None = section.heading.line.number
     else:
         entries, highlights_line = [], None
