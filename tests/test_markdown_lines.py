@@ -112,13 +112,17 @@ def test_a_sections_body_and_content_are_its_lines(text):
 
 @given(st.one_of(documents(uniform=True), documents(uniform=False)), st.data())
 def test_lines_numbered_are_those_lines_of_the_whole_split(text, data):
+    # `start` after a lone CR too: its line number counts it as split_lines does
     lines = reference_split(text)
     i = data.draw(st.integers(0, len(lines)))
     start = lines[i].start if i < len(lines) else len(text)
-    numbers = sorted(data.draw(st.sets(st.integers(i + 1, max(i + 1, len(lines))))))
-    expected = {ln.number: ln for ln in lines if ln.number in numbers}
-    if numbers and numbers[-1] > len(lines):  # one past the last line: the empty line after a final newline
-        expected[numbers[-1]] = Line(numbers[-1], len(text), len(text), "", "")
-        if "\r" in text or (text and not text.endswith("\n")):
-            return  # only an LF text that ends with a newline (or none at all) has that line
-    assert lines_numbered(text, numbers, start) == expected
+    numbers = sorted(data.draw(st.sets(st.integers(i + 1, len(lines)))) if i < len(lines) else set())
+    assert lines_numbered(text, numbers, start) == {n: lines[n - 1] for n in numbers}
+
+
+def test_content_span_on_a_section_that_ends_the_file_without_a_newline():
+    text = "## 历史更新\r\n\r\n  tree line \u3000\r\n\r\n## Others\r\nlast"
+    (section,) = find_sections(text, "历史更新")
+    assert section.content_span() == (text.index("  tree"), text.index("\r\n\r\n## Others") + 2, "\r\n")
+    (others,) = find_sections(text, "Others")
+    assert others.content_span() == (text.index("last"), len(text), "")
