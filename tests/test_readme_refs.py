@@ -165,9 +165,12 @@ def test_resolves_branches_commits_and_origins_branches_but_no_missing_tag(tmp_p
 def test_every_ref_the_readme_pins_exists_in_this_repository(env):
     if _git_work_tree_root() is None:
         pytest.skip(f"{PROJECT} is not the root of a git work tree, so the README's refs cannot be resolved")
-    pins = collect_pins(README.read_text(encoding="utf-8"))
-    missing = [str(pin) for pin in pins if not resolves(pin.ref, PROJECT, env)]
+    missing = []
+    for doc in [README, *sorted((PROJECT / "docs").glob("*.md"))]:
+        pins = collect_pins(doc.read_text(encoding="utf-8"))
+        name = doc.relative_to(PROJECT).as_posix()
+        missing += [str(pin).replace("README.md", name, 1) for pin in pins if not resolves(pin.ref, PROJECT, env)]
     assert not missing, (
-        "README.md tells users to pin refs that do not exist in this repository (tags do not survive into"
-        " a clone of main; pin `main` or a commit SHA):\n  " + "\n  ".join(missing)
+        "the README or docs/ tell users to pin refs that do not exist in this repository (tags do not survive"
+        " into a clone of main; pin `main` or a commit SHA):\n  " + "\n  ".join(missing)
     )
