@@ -249,23 +249,31 @@ def find_executable(name: str) -> str | None:
 
 
 def note_text(day: datetime.date, index: int) -> str:
-    """A note like the seeds': H1, rule, 今日要点 with 2 or 3 items, Others."""
+    """A note shaped like the seeds' (about 6 KB): H1, rule, 今日要点 with six entries, each a
+    link with stars, Abstract, Paper, Code and Tips (with nested bullets) and a centred
+    picture, then an Others section of links."""
     items = []
-    for k in range(1, 3 + index % 2):
+    for k in range(1, 7):
+        n = f"{index}-{k}"
         items.append(
-            f"{k}. [Article {index}-{k}: attention and transformers 注意力](https://mp.weixin.qq.com/s/{index}x{k})"
-            "         :star::star:\n"
-            f"   - Abstract: a short abstract for item {k} 摘要\n"
-            f"   - Paper: [Paper {index}.{k}](https://arxiv.org/abs/{2000 + index % 100}.{k:05d})\n"
-            f"   - Code: [https://github.com/example/r{index}](https://github.com/example/r{index})\n"
-            f"   - Tips: what to remember from item {k} 要点\n\n"
+            f"{k}. [Article {n}: attention, scaling and retrieval 注意力与检索的取舍]"
+            f"(https://mp.weixin.qq.com/s/{index}x{k}AbCdEfGhIjKl)         :star::star:\n"
+            f"   - Abstract: item {n} compares how long-context models trade memory for recall; 这篇文章比较了"
+            "长上下文模型在显存和召回之间的取舍，并给出了在不同预算下的经验法则\n"
+            f"   - Paper: [Scaling retrieval-augmented models, part {k}]"
+            f"(https://arxiv.org/abs/{2000 + index % 100}.{k:05d})\n"
+            f"   - Code: [https://github.com/example/r{index}-{k}](https://github.com/example/r{index}-{k})\n"
+            f"   - Demo: [a demo of item {n} 在线演示](https://example.org/demo/{n})\n"
+            f"   - Tips: what to remember from item {k} 要点, and where the method stops working\n"
+            "     - the budget decides the context length, not the other way round\n"
+            "     - 先看消融实验，再看主表\n\n"
             f"<div align=center><img src=\"https://img.example.com/{index}/{k}.png\" style='zoom:100%'>\n</div>\n"
         )
     title = f"公众号内容拓展学习笔记（{day.year}.{day.month}.{day.day}）"
     return (
         f"# {title}\n\n------\n\n\n\n## :paperclip:  今日要点\n\n"
         + "\n".join(items)
-        + "\n\n## :paperclip:  Others\n\n- [公众号](https://mp.weixin.qq.com/)\n"
+        + "\n\n## :paperclip:  Others\n\n- [公众号](https://mp.weixin.qq.com/)\n- [论文列表](https://arxiv.org/list/cs.CL/recent)\n"
     )
 
 
