@@ -51,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from collections.abc import Callable
 from pathlib import Path
 
@@ -623,6 +624,56 @@ def typer_compare(work: Path, runs: int, hello: Path, env: dict[str, str]) -> li
     return lines
 
 
+# Shapes that hand-written notes take and where engines may part: GitHub's extensions, and
+# the CommonMark corners FORMAT-shaped notes meet (each checked against cmark-gfm's output).
+ENGINE_CASES = {
+    "entry glued to </div>": '1. [a](https://a)\n\n<div align=center><img src="x.png">\n</div>\n2. [b](https://b)\n',
+    "heading glued to </div>": '<div align=center><img src="x.png">\n</div>\n## Others\n\n- x\n',
+    "fields at column 0": "1. [a](https://a)\n- Abstract: x\n- Code: y\n",
+    "4-space bullets after a blank line": "1. [a](https://a)\n\n    - Abstract: x\n",
+    "##heading without a space": "##heading\n",
+    "a bare URL (autolink extension)": "[a] (https://a.example)\n",
+    "single tildes (strikethrough extension)": "~a~ and ~b\n",
+    "__init__ in text": "call __init__ here\n",
+    "an unclosed comment": "text\n\n<!-- hidden\n\n## Next\n",
+    "an ordered list from 3": "3. a\n4. b\n",
+    "item 2 under a paragraph": "text\n2. b\n",
+    "a setext heading": "Title\n---\n",
+    "<details> without blank lines": "<details>\n<summary>s</summary>\n- a\n</details>\n",
+}
+
+
+def engines(runs: int) -> None:
+    """cmark-gfm (GitHub's engine, what dairly uses) against mistune, the parser the design
+    first named: agreement with GitHub's output on ENGINE_CASES, and the time to render a
+    seed-shaped note. mistune is not a dependency: `pip install mistune` to compare."""
+    import re
+
+    from dairly.gfm import render
+
+    try:
+        import mistune  # type: ignore[import-not-found]
+    except ImportError:
+        raise SystemExit("--engines: pip install mistune first") from None
+    md = mistune.create_markdown(plugins=["strikethrough", "table", "url", "task_lists"], escape=False)
+
+    def flat(html: str) -> str:
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+    parted = [name for name, text in ENGINE_CASES.items() if flat(render(text, unsafe=True)) != flat(md(text))]
+    print(f"mistune {mistune.__version__}: {len(parted)} of {len(ENGINE_CASES)} cases differ from cmark-gfm")
+    for name in parted:
+        print(f"  {name}")
+    text = note_text(datetime.date(2022, 3, 7), 5)
+    for name, call in (
+        ("cmark-gfm, HTML with source positions", lambda: render(text, sourcepos=True)),
+        ("mistune, HTML", lambda: md(text)),
+        ("mistune, its AST (no source positions)", lambda: mistune.create_markdown(renderer="ast")(text)),
+    ):
+        best = min(timeit.repeat(call, number=20, repeat=max(runs, 3))) / 20
+        print(f"  {name:<40} {best * 1e6:8.0f} us a {len(text.encode())}-byte note")
+
+
 # --- the run -----------------------------------------------------------------------------
 
 
@@ -641,8 +692,12 @@ def main() -> None:
     parser.add_argument("--vs", metavar="EXE", help="another dairly executable to time against this one, run for run")
     parser.add_argument("--typer-compare", action="store_true", help="also time typer 0.29 in a throwaway venv")
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    parser.add_argument("--engines", action="store_true", help="only compare cmark-gfm with mistune (see engines())")
     args = parser.parse_args()
     runs = args.runs or (3 if args.quick else 7)
+    if args.engines:
+        engines(runs)
+        return
     sizes = [int(x) for x in (args.sizes or ("1000" if args.quick else "100,1000,10000")).split(",")]
     if runs < 5:
         print(f"note: --runs {runs}: the targets ask for the median of at least 5", file=sys.stderr)
