@@ -89,6 +89,21 @@ class Settings(Record):
     skeleton: str = ZH_SKELETON  # the note `new` writes: {title} {prefix} {highlights} {others}
     timezone: str = ""  # an IANA name such as Asia/Shanghai; "" is the computer's own
     day_starts_at: str = "00:00"  # a note written before this time belongs to the day before
+    # What publish promotes into the README: "highlights", the note's highlights section, or
+    # "body", the note's body under its title (for notes that keep no highlights heading).
+    promote: str = "highlights"
+    # The level of the README's owned headings: 2 (`## 今日要点`), or the level of the
+    # sections init adopted from the author's own README (`### 历史汇总`).
+    section_level: str = "2"
+
+    @property
+    def level(self) -> int:
+        return int(self.section_level)
+
+    @property
+    def hashes(self) -> str:
+        """The README's owned headings' `#`s: `##` unless section_level says otherwise."""
+        return "#" * int(self.section_level)
 
     def date_text(self, date: datetime.date) -> str:
         """The date line's value for this day."""
@@ -118,6 +133,8 @@ PRESETS: dict[str, dict[str, str]] = {
 TEMPLATE_KEYS = ("date_format", "year_label", "month_label", "title_template", "commit_message")
 PATH_KEYS = ("notes_dir", "readme")
 MAY_BE_EMPTY = ("heading_prefix", "timezone")
+PROMOTE = ("highlights", "body")
+NUMBERS = ("section_level",)  # settings TOML may give as a number
 SAMPLE_DATE = datetime.date(2022, 3, 7)
 
 
@@ -222,6 +239,10 @@ def _check_value(name: str, value: str, source: str) -> None:
             raise InputError(
                 f"setting 'timezone': no time zone named {value!r} (say Asia/Shanghai)", path=source
             ) from None
+    if name == "promote" and value not in PROMOTE:
+        raise InputError(f"setting 'promote' must be one of {', '.join(PROMOTE)}, not {value!r}", path=source)
+    if name == "section_level" and value not in ("1", "2", "3", "4", "5", "6"):
+        raise InputError(f"setting 'section_level' must be a heading level, 1 to 6, not {value!r}", path=source)
     if name == "day_starts_at":
         hours, colon, minutes = value.partition(":")
         if not (colon and hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
@@ -252,6 +273,8 @@ def settings_from_mapping(data: dict[str, object], source: str) -> tuple[Setting
         name = key.replace("-", "_")
         if name not in Settings._fields:
             raise InputError(f"unknown setting '{key}'{_suggestion(name)}", path=source)
+        if name in NUMBERS and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         if not isinstance(value, str) or (not value.strip() and name not in MAY_BE_EMPTY):
             raise InputError(f"setting '{key}' must be a non-empty string", path=source)
         _check_value(name, value, source)

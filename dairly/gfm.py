@@ -288,5 +288,19 @@ def headings(text: str) -> list[tuple[int, int, int, int]]:
     return found
 
 
+_IMAGE_ALT = re.compile(r'<img [^>]*?alt="([^"]*)"[^>]*>')
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(inner: str) -> str:
+    """A leaf's HTML (Block.inner) as the text a reader sees: a link's text, an image's
+    description, no emphasis, no tags, entities decoded, soft breaks as spaces."""
+    from html import unescape
+
+    if "<" in inner:
+        inner = _ANY_TAG.sub("", _IMAGE_ALT.sub(lambda m: m.group(1), inner))
+    return unescape(inner).replace("\n", " ")
+
+
 _HEADING_SCAN = re.compile(r'<h([1-6]) data-sourcepos="(\d+):\d+-(\d+):(\d+)"')
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))

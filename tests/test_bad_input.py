@@ -94,8 +94,21 @@ CASES = [
         "notes/202302/0230.md: is not a valid date (2023-02-30)",
     ),
     ("wrong-month-folder", {"notes/202105/0610.md": note_text("x")}, "publish", 1, "move it to notes/202106/0610.md"),
-    ("empty-note", {"notes/202201/0110.md": ""}, "publish", 1, "notes/202201/0110.md: has no title (a '# title' line)"),
-    ("note-without-h1", {"notes/202201/0110.md": "## only h2\n"}, "check", 1, "has no title (a '# title' line)"),
+    # a note with no heading goes by its date; with no highlights heading the message names the setting
+    (
+        "empty-note",
+        {"notes/202201/0110.md": ""},
+        "publish",
+        1,
+        "notes/202201/0110.md: has no '## 今日要点' section to promote; to promote the body under its title instead, set promote = \"body\" in dairly.toml",
+    ),
+    (
+        "note-without-h1",
+        {"notes/202201/0110.md": "## only h2\n"},
+        "check",
+        1,
+        "has no '## 今日要点' section to promote",
+    ),
     (
         "newest-without-highlights",
         {"notes/202201/0110.md": "# T\n\n## Others\n"},

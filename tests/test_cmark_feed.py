@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from dairly.commands.feed import note_html
+from dairly.config import Settings
 from dairly.notes.note import parse_note
 
 BASE = "https://github.com/someone/notes/blob/main/"
@@ -14,7 +15,7 @@ BASE = "https://github.com/someone/notes/blob/main/"
 
 def html_of(*body: str) -> str:
     text = "\n".join(["# 笔记（2022.1.1）", "", "## 今日要点", "", *body]) + "\n"
-    record = parse_note("notes/202201/0101.md", datetime.date(2022, 1, 1), text, "今日要点")
+    record = parse_note("notes/202201/0101.md", datetime.date(2022, 1, 1), text, Settings())
     return note_html(record, BASE)
 
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from dairly.config import Settings
 from dairly.links import Link
 from dairly.notes.entries import Entry, Field
 from dairly.notes.note import NoteRecord, find_title, parse_note
@@ -16,7 +17,7 @@ PATH = "notes/202203/0307.md"
 
 
 def parse(text: str) -> NoteRecord:
-    return parse_note(PATH, DAY, text, "今日要点")
+    return parse_note(PATH, DAY, text, Settings())
 
 
 USUAL = """# 公众号内容拓展学习笔记（2022.3.7）
@@ -259,10 +260,10 @@ def test_heading_in_a_code_fence_is_not_a_section() -> None:
         ("Setext title\n============\n\nbody\n", ("Setext title", 1)),
         ("intro line\nand more\n===\n", ("intro line and more", 1)),
         ("- a list item\n===\n", None),
-        ("Second level\n---\n# then the first\n", ("then the first", 3)),
+        ("Second level\n---\n# then the first\n", ("Second level", 1)),
         ("<!--\n# commented out\n-->\n# kept\n", ("kept", 4)),
         ("    # indented code\n", None),
-        ("## only h2\n", None),
+        ("## only h2\n", ("only h2", 1)),
         ("#hashtag\n", None),
         ("", None),
         ("#\n", ("", 1)),

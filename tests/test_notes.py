@@ -45,7 +45,7 @@ def test_date_from_path(path: str, expected):
         ("# 标题（2022.3.7）\n\nbody", ("标题（2022.3.7）", 1)),
         ("\n\n#   spaced title  ##\n", ("spaced title", 3)),
         ("```\n# not a title\n```\n# real\n", ("real", 4)),
-        ("## only h2\n", None),
+        ("## only h2\n", ("only h2", 1)),
         ("#hashtag\n", None),
         ("", None),
         ("# T\r\nbody\r\n", ("T", 1)),
@@ -70,13 +70,13 @@ def test_scan_reports_every_bad_file(tmp_path: Path):
     assert [str(p) for p in scan.problems] == [
         "notes/202105/05010.md: is not a note path: notes are named notes/YYYYMM/MMDD.md",
         "notes/202105/0610.md: is filed in the wrong month folder; move it to notes/202106/0610.md",
-        "notes/202203/0308.md: has no title (a '# title' line); the history tree needs one",
         "notes/202203/0310.md: warning: is dated in the future (2022-03-10)",
         "notes/202203/0311.md: is a directory named like a note",
         "notes/202203/0312.md: is a symbolic link; dairly does not follow links under notes/",
         "notes/202302/0230.md: is not a valid date (2023-02-30)",
     ]
-    assert [n.path for n in scan.indexed] == ["notes/202203/0307.md", "notes/202203/0310.md"]
+    # a note with no heading goes by its date (its title is the preset's title for the day)
+    assert [n.path for n in scan.indexed] == ["notes/202203/0307.md", "notes/202203/0308.md", "notes/202203/0310.md"]
     assert [n.path for n in scan.notes if n.draft] == ["notes/202203/0309.md"]
 
 

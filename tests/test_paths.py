@@ -29,4 +29,5 @@ lines = st.lists(
 @given(lines)
 def test_the_first_line_shortcut_gives_what_the_whole_parser_gives(pieces: list[str]) -> None:
     text = "\n".join(pieces)
-    assert find_title(text) == _shown_title(text)
+    shown = _shown_title(text)
+    assert find_title(text) == (shown[:2] if shown else None)

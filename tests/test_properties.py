@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import html
+from html.parser import HTMLParser
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,8 +64,32 @@ def note_sets(draw):
         nl = draw(st.sampled_from(["\n", "\r\n"]))
         text = f"# {t}\n\n## :paperclip:  今日要点\n\n" + "\n".join(lines) + "\n\n## Others\n- x\n"
         files[path] = text.replace("\n", nl).encode("utf-8")
-        expected.append((path, t))
+        expected.append((path, shown_title(t) or SETTINGS.title_template.format(year=d.year, month=d.month, day=d.day)))
     return files, expected
+
+
+class _Text(HTMLParser):
+    """The text a reader sees in cmark-gfm's HTML: character data and pictures' descriptions."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.parts.append(dict(attrs).get("alt") or "")
+
+
+def shown_title(title: str) -> str:
+    """What GitHub shows of `# title`: the tree holds that text, not the Markdown."""
+    import cmarkgfm
+
+    parser = _Text()
+    parser.feed(cmarkgfm.github_flavored_markdown_to_html(f"# {title}\n"))
+    return "".join(parser.parts).strip()
 
 
 @st.composite

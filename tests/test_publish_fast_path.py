@@ -43,7 +43,11 @@ def _twins(tmp_path: Path, git, env: dict[str, str], make) -> tuple[Path, Path]:
     make(fast, git)
     if make is _unfinished_newest_note:  # the README shows the note before it
         subprocess.run([sys.executable, "-m", "dairly", "publish"], cwd=fast, env=env, check=True, capture_output=True)
-        write(fast, "notes/202201/0111.md", note_text("笔记（2022.1.11）", "1. TODO\n"))
+        write(
+            fast,
+            "notes/202201/0111.md",
+            note_text("笔记（2022.1.11）", "1. [TODO article title](https://TODO)  :star::star:\n"),
+        )
     shutil.copytree(fast, typer, symlinks=True)
     return fast, typer
 

@@ -57,7 +57,7 @@ def test_an_intent_to_add_note_is_empty_in_the_index(tmp_path: Path, git, dairly
     assert staged(root).read(path) == truth(git, root, path) == b""
     result = dairly(root, "check", "--staged")
     assert result.code == 1
-    assert "notes/202201/0111.md: has no title (a '# title' line); the history tree needs one" in result.out
+    assert "notes/202201/0111.md: has no '## 今日要点' section to promote" in result.out
 
 
 def test_a_note_deleted_in_the_work_tree_is_read_from_the_index(tmp_path: Path, git, dairly, hermetic):

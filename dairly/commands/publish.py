@@ -21,6 +21,7 @@ from dairly import gitrepo, output
 from dairly.config import format_date_template
 from dairly.errors import OK, PROBLEMS, DairlyError, FileSystemError, GitError, InputError, NotesError
 from dairly.fsio import atomic_write, refusal, remove_stale_temp_files
+from dairly.notes.note import promoted_name
 from dairly.notes.paths import note_path
 from dairly.notes.scan import WorkTree, is_hidden
 from dairly.readme.plan import Plan, compute
@@ -106,8 +107,8 @@ def refuse_older_promotion(plan: Plan, date: datetime.date | None) -> None:
         raise NotesError(
             f"is unfinished: line {note.unfinished} still holds the placeholder TODO from `dairly new`", path=asked
         )
-    if note.title is None or plan.promoted is None:
-        raise NotesError("has no title (a '# title' line); the history tree needs one", path=asked)
+    if plan.promoted is None:
+        raise NotesError("is not in the history tree", path=asked)
     raise InputError(
         f"--date {date.isoformat()}: the README shows the newest note, {plan.promoted.path},"
         f" and `dairly check` would reject one showing {asked}; to show {asked}, mark the newer"
@@ -123,7 +124,7 @@ def refuse_nothing_published(plan: Plan, source: WorkTree) -> None:
     newest = max((n for n in plan.scan.notes if not n.draft), key=lambda n: n.date, default=None)
     if newest is None:
         return
-    heading = plan.settings.highlights_heading
+    heading = promoted_name(plan.settings)
     if newest.unfinished is not None and not plan.changed:
         raise NotesError(
             f"nothing published: the newest note is unfinished (this line still holds the placeholder TODO"
@@ -132,16 +133,15 @@ def refuse_nothing_published(plan: Plan, source: WorkTree) -> None:
             line=newest.unfinished,
         )
     if newest == plan.promoted and plan.highlights is not None and not plan.highlights.strip():
-        from dairly.markdown import find_sections
-        from dairly.notes.note import decode_note
+        from dairly.notes.note import decode_note, promoted_sections, split_front_matter
 
         text = decode_note(source.read(newest.path), newest.path).replace("\r\n", "\n").replace("\r", "\n")
-        found = find_sections(text, heading)
+        found = promoted_sections(text, split_front_matter(text)[1], plan.settings)
         raise NotesError(
             f"nothing published: the newest note's {heading} section is empty; write the day's highlights under"
             " it and publish again",
             path=newest.path,
-            line=found[0].heading.line.number if found else None,
+            line=max(found[0].heading.line.number, 1) if found else None,
         )
 
 
@@ -156,7 +156,7 @@ def refuse_unstable(plan: Plan) -> None:
     if not stable:
         source = plan.promoted.path if plan.promoted else "the notes"
         raise InputError(
-            f"the {plan.settings.highlights_heading} of {source} would change where the README's parts are"
+            f"the {promoted_name(plan.settings)} of {source} would change where the README's parts are"
             " (a date line, an unclosed HTML comment or tag, a heading); fix the note and publish again",
             path=plan.readme_path,
         )

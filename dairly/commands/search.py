@@ -23,7 +23,6 @@ from dairly import output
 from dairly.errors import OK, PROBLEMS, InputError
 from dairly.notes.entries import Field
 from dairly.notes.index import NotesIndex, fields_from_json, index_path, open_index
-from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
@@ -113,8 +112,8 @@ def find_in_notes(ws: Workspace, query: Query) -> list[Match]:
         text = decode_note(source.read(path), path)
         if query.text not in text.casefold():
             continue
-        record = parse_note(path, date, text, ws.settings.highlights_heading)
-        if record.draft or not query.wants_note(date, record.tags) or find_placeholders(text):
+        record = parse_note(path, date, text, ws.settings)
+        if record.draft or not query.wants_note(date, record.tags) or record.unfinished is not None:
             continue
         for entry in record.entries:
             where = query.matched(entry.text, entry.title, entry.url, entry.fields)

@@ -1,6 +1,7 @@
-"""The entries a person numbered in a note's 今日要点 section.
+"""The entries a person listed in what publish promotes of a note (its 今日要点 section).
 
-An entry is a line `N. [title](url)  :star::star:` at column 0 in the section. Everything
+An entry is a top-level list item before the first heading: a line `N. [title](url)  :star::star:`
+at column 0, or, in a bulleted list, `* [title](url) (source)`. Everything
 up to the next numbered line or heading is its body: field bullets (`- Abstract: ...`,
 `- Tips: ...`, at column 0 or indented, with nested bullets folded into their field),
 pictures, and any other text. This follows the author, not CommonMark: GitHub may render
@@ -88,9 +89,9 @@ class Field(Record):
 
 
 class Entry(Record):
-    """One numbered entry of a note's 今日要点 section."""
+    """One entry of a note's 今日要点 section."""
 
-    number: int  # as the author numbered it
+    number: int  # as the author numbered it; a bulleted entry's place in the list
     title: str  # the text of the entry's first link, else its line without the stars
     url: str | None  # the entry's first link (the article); None when it has none
     stars: int  # the author's rating: the :star: codes on the numbered line
@@ -110,24 +111,36 @@ class Entry(Record):
         return data
 
 
+_TOP_BULLET = re.compile(r"[-*+](?:[ \t]+(.*))?")  # at column 0
+
+
 def entry_blocks(body: list[Line]) -> list[list[Line]]:
-    """The lines of each entry in a section's body: a numbered line at column 0 and what
-    follows it, up to the next numbered line or heading. Code fences are kept whole."""
+    """The lines of each entry in the body of what publish promotes: its top-level list
+    items, up to its first heading (a list under another heading, such as a footer, holds
+    no entry). The first list line at column 0 says how the author lists: numbered (then
+    bullets are the entries' fields) or bulleted (`* [title](url)`). An entry is its item
+    line and what follows it, up to the next item or heading. Code fences are kept whole."""
     blocks: list[list[Line]] = []
     current: list[Line] | None = None
     fence: str | None = None
+    bulleted: bool | None = None  # unknown until the first list line at column 0
     for line in body:
         text = line.text
         if fence is not None:
             if closes_fence(text, fence):
                 fence = None
         elif text[:1].isdigit() and ENTRY_LINE.fullmatch(text):
+            bulleted = bool(bulleted)
+            current = [line]
+            blocks.append(current)
+            continue
+        elif text[:1] in "-*+" and bulleted is not False and _TOP_BULLET.fullmatch(text) and not _is_break(text):
+            bulleted = True
             current = [line]
             blocks.append(current)
             continue
         elif atx_heading(text) is not None:
-            current = None
-            continue
+            break
         else:
             fence = fence_opening(text)
         if current is not None:
@@ -138,10 +151,15 @@ def entry_blocks(body: list[Line]) -> list[list[Line]]:
     return blocks
 
 
+def _is_break(text: str) -> bool:
+    """A thematic break (`---`, `* * *`), not a list item."""
+    return len(text.replace(" ", "").replace("\t", "")) >= 3 and set(text) <= set(text[0] + " \t")
+
+
 def parse_entries(body: list[Line], links: dict[int, list[Link]]) -> list[Entry]:
-    """The entries of a 今日要点 section, given the lines of its body and the note's link
-    targets by line (dairly.links.find_links)."""
-    return [_entry(block, links) for block in entry_blocks(body)]
+    """The entries of what publish promotes, given the lines of its body and the note's
+    link targets by line (dairly.links.find_links); a bulleted entry's number is its place."""
+    return [_entry(block, links, n) for n, block in enumerate(entry_blocks(body), 1)]
 
 
 def _first_link(text: str) -> re.Match[str] | None:
@@ -153,11 +171,15 @@ _PICTURE_KINDS = ("image", "src")
 _FIELD_LINK_KINDS = ("link", "image")
 
 
-def _entry(block: list[Line], links: dict[int, list[Link]]) -> Entry:
+def _entry(block: list[Line], links: dict[int, list[Link]], place: int) -> Entry:
     head = block[0]
     m = ENTRY_LINE.fullmatch(head.text)
-    assert m is not None  # entry_blocks starts every block with a numbered line
-    number, rest = int(m.group(1)), (m.group(2) or "").rstrip()
+    if m is not None:
+        number, rest = int(m.group(1)), (m.group(2) or "").rstrip()
+    else:  # a bullet: entry_blocks starts every block with an item line
+        bullet = _TOP_BULLET.fullmatch(head.text)
+        assert bullet is not None
+        number, rest = place, (bullet.group(1) or "").rstrip()
     link = _first_link(rest)
     if link is not None:
         title, url = plain_text(link.group(1)), link.group(2)

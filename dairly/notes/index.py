@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dairly import __version__
+from dairly.config import Settings
 from dairly.errors import DairlyError, InputError, Problem
 from dairly.fsio import refusal
 from dairly.links import Link, link_target
@@ -362,7 +363,10 @@ def open_index(ws: Workspace, *, progress: bool = True) -> NotesIndex:
 
 def _stamp(ws: Workspace) -> str:
     """What the index's rows depend on besides the notes: another value means a rebuild."""
-    return f"{source_hash()}:{__version__}:{ws.settings.highlights_heading}:{ws.settings.notes_dir}"
+    import hashlib
+
+    settings = hashlib.sha1(repr(tuple(ws.settings)).encode("utf-8")).hexdigest()[:16]
+    return f"{source_hash()}:{__version__}:{settings}"
 
 
 def source_hash() -> str:
@@ -489,7 +493,7 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
             if was_known:
                 replaced.add(path)
     jobs.sort()  # in path order: the first note that cannot be read is the one named
-    heading = ws.settings.highlights_heading
+    settings = ws.settings
     with conn:
         for path in gone:
             _delete(index, path)
@@ -500,7 +504,7 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
         indexes = _drop_indexes(conn) if first else []
         # The workers are forked before the progress bar starts its thread.
         with (
-            _Workers(ws.root, jobs, heading, worker_count(len(jobs))) as workers,
+            _Workers(ws.root, jobs, settings, worker_count(len(jobs))) as workers,
             _progress_bar(len(jobs), progress) as advance,
         ):
             for batch in _parse_batches(workers):
@@ -633,7 +637,7 @@ Parsed = tuple[str, str, "Stamp", Rows]  # (path, blob id, stamp, rows)
 Outcome = tuple[Any, ...]
 
 
-def _parse_one(root: str, job: Job, heading: str) -> Outcome:
+def _parse_one(root: str, job: Job, settings: Settings) -> Outcome:
     """A note read and parsed into its rows, or why it cannot be."""
     from dairly.notes.rules import note_problems  # only when a note changed: reading the index needs none of it
 
@@ -641,15 +645,15 @@ def _parse_one(root: str, job: Job, heading: str) -> Outcome:
     try:
         data = _read(WorkTree(root), path)
         text = decode_note(data, path)
-        record = parse_note(path, datetime.date.fromisoformat(iso), text, heading)
+        record = parse_note(path, datetime.date.fromisoformat(iso), text, settings)
     except DairlyError as exc:
         return False, exc.message, exc.path or path, exc.line
-    return True, git_blob_id(data), tuple(note_rows(record, note_problems(record, heading, text)))
+    return True, git_blob_id(data), tuple(note_rows(record, note_problems(record, settings, text)))
 
 
-def _parse_range(root: str, jobs: list[Job], heading: str, first: int, end: int) -> Iterator[list[Outcome]]:
+def _parse_range(root: str, jobs: list[Job], settings: Settings, first: int, end: int) -> Iterator[list[Outcome]]:
     for start in range(first, end, BATCH):
-        yield [_parse_one(root, job, heading) for job in jobs[start : min(start + BATCH, end)]]
+        yield [_parse_one(root, job, settings) for job in jobs[start : min(start + BATCH, end)]]
 
 
 def _parse_batches(workers: _Workers) -> Iterator[list[Parsed]]:
@@ -700,8 +704,8 @@ class _Workers:
     (PR_SET_PDEATHSIG, and a write to a pipe nobody reads), so a killed command leaves no
     process behind and `$(dairly stats)` ends."""
 
-    def __init__(self, root: str, jobs: list[Job], heading: str, count: int) -> None:
-        self.root, self.jobs, self.heading = root, jobs, heading
+    def __init__(self, root: str, jobs: list[Job], settings: Settings, count: int) -> None:
+        self.root, self.jobs, self.settings = root, jobs, settings
         size = -(-len(jobs) // max(count, 1))  # ceiling division: at most `count` ranges
         self.ranges = [(first, min(first + size, len(jobs))) for first in range(0, len(jobs), size or 1)]
         self.children: dict[int, tuple[int, int]] = {}  # read end -> (pid, range number)
@@ -741,7 +745,7 @@ class _Workers:
                 _leave_with(parent)
                 first, end = self.ranges[number]
                 with open(write_end, "wb") as pipe:
-                    for outcomes in _parse_range(self.root, self.jobs, self.heading, first, end):
+                    for outcomes in _parse_range(self.root, self.jobs, self.settings, first, end):
                         data = marshal.dumps(outcomes)
                         pipe.write(len(data).to_bytes(8, "little") + data)
                         pipe.flush()
@@ -780,7 +784,7 @@ class _Workers:
                     self.next[number] += len(outcomes)
                     yield first, outcomes
         for number, (_first, end) in enumerate(self.ranges):  # what no worker delivered
-            for outcomes in _parse_range(self.root, self.jobs, self.heading, self.next[number], end):
+            for outcomes in _parse_range(self.root, self.jobs, self.settings, self.next[number], end):
                 first = self.next[number]
                 self.next[number] += len(outcomes)
                 yield first, outcomes

@@ -13,10 +13,21 @@ import datetime
 import re
 from typing import TYPE_CHECKING
 
+from dairly.config import Settings, format_date_template
 from dairly.conflicts import refuse_conflicts
 from dairly.errors import InputError
-from dairly.markdown import BOM, atx_heading, find_sections, line_number_at, shown_headings, split_lines
-from dairly.notes.skeleton import unfinished_line
+from dairly.markdown import (
+    BOM,
+    Heading,
+    Line,
+    Section,
+    find_sections,
+    line_number_at,
+    lines_numbered,
+    normalize_title,
+    shown_headings,
+)
+from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
@@ -60,53 +71,94 @@ def parse_metadata(block: str, path: str) -> dict[str, object]:
     return dict(meta)
 
 
-def find_title(text: str, start: int = 0) -> tuple[str, int] | None:
-    """The note's title: the first level-1 heading GitHub shows in the text from `start`
-    (ATX or setext, as cmark-gfm decides), as (text, 1-based line). The text is "" for an
-    empty heading."""
-    first_line = line_number_at(text, start)
+def find_title(text: str, start: int = 0, settings: Settings | None = None) -> tuple[str, int] | None:
+    """The note's title: the first heading GitHub shows in the text from `start`, of any
+    level (ATX or setext, as cmark-gfm decides), as (the plain text GitHub shows for it,
+    1-based line); with `settings`, the highlights heading is none (a note that opens with
+    it has no title of its own). The text is "" for an empty heading."""
+    found = _title_heading(text, start, settings)
+    return None if found is None else (found[0], found[1])
+
+
+def _title_heading(text: str, start: int, settings: Settings | None) -> tuple[str, int, int] | None:
+    """(title, first line, last line) of the first heading GitHub shows from `start`: the
+    last line is a setext heading's underline."""
     title = _first_line_title(text, start)
     if title is not None:
-        return title, first_line
-    return _shown_title(text, start)
+        first_line = line_number_at(text, start)
+        return title, first_line, first_line
+    return _shown_title(text, start, settings)
+
+
+# What may change a heading's text between its source and what GitHub shows: links,
+# emphasis, code, HTML, entities, escapes, hard breaks.
+_MARKUP = frozenset("[]<>*_~`\\&")
 
 
 def _first_line_title(text: str, start: int) -> str | None:
-    """The title when the text from `start` opens with `# Title` and no closing `#`s: the
-    usual note, answered without cmark-gfm (tests/test_paths.py and tests/test_cmark_readme.py
-    hold it to _shown_title)."""
+    """The title when the text from `start` opens with `# Title` in plain words (no markup,
+    no closing `#`s): the usual note, answered without cmark-gfm (tests/test_paths.py and
+    tests/test_cmark_readme.py hold it to _shown_title)."""
     if not text.startswith("# ", start):
         return None
     end = text.find("\n", start)
     first = text[start + 2 : len(text) if end < 0 else end]
-    if "#" in first or "\r" in first[:-1]:
+    if "#" in first or "\r" in first[:-1] or not _MARKUP.isdisjoint(first):
         return None
     return first.strip()
 
 
-def _shown_title(text: str, start: int = 0) -> tuple[str, int] | None:
-    """The first level-1 heading cmark-gfm finds in text[start:], at any depth, as
-    (text as written, 1-based line)."""
-    from dairly.gfm import blocks
+def _shown_title(text: str, start: int = 0, settings: Settings | None = None) -> tuple[str, int, int] | None:
+    """The first heading cmark-gfm finds in text[start:], of any level, at any depth, as
+    (the plain text GitHub shows, 1-based first line, last line); with `settings`, not the
+    highlights heading."""
+    from dairly.gfm import blocks, plain_text
 
     body = text[start:] if start else text
-    found = next((b for b in blocks(body) if b.tag == "h1"), None)
-    if found is None:
-        return None
-    lines = split_lines(body)
-    cut = found.column - 1  # a heading inside a quote or a list item: its text starts there
-    offset = line_number_at(text, start) - 1 if start else 0
-    if found.first == found.last:
-        own = lines[found.first - 1].text[cut:]
-        heading = atx_heading(own)
-        return (heading[1].strip() if heading else own.strip()), found.first + offset
-    words = " ".join(_lazy(ln.text, cut) for ln in lines[found.first - 1 : found.last - 1])
-    return words, found.first + offset
+    for block in blocks(body):
+        if block.tag not in _HEADING_TAGS:
+            continue
+        title = plain_text(block.inner).strip()
+        if settings is not None and _is_highlights(block.tag, title, settings):
+            return None  # the title is above the section it introduces
+        offset = line_number_at(text, start) - 1 if start else 0
+        return title, block.first + offset, block.last + offset
+    return None
 
 
-def _lazy(text: str, cut: int) -> str:
-    """A line of a setext heading's text without its container's prefix."""
-    return (text[cut:] if not text[:cut].strip(" >") else text).strip()
+def _is_highlights(tag: str, title: str, settings: Settings) -> bool:
+    return tag == "h2" and normalize_title(title) == normalize_title(settings.highlights_heading)
+
+
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def date_title(settings: Settings, date: datetime.date) -> str:
+    """The title of a note with no heading: its date in the preset's title form."""
+    return format_date_template(settings.title_template, date)
+
+
+def promoted_sections(text: str, body_start: int, settings: Settings) -> list[Section]:
+    """What publish promotes from a note (text with LF endings): its highlights sections
+    (one, unless the author wrote two), or with `promote = "body"` its body under its title,
+    up to a heading that would end the README's section (level section_level or above).
+    Empty when the note has no highlights section."""
+    all_headings = shown_headings(text, body_start)
+    if settings.promote != "body":
+        return find_sections(text, settings.highlights_heading, all_headings=all_headings)
+    found = _title_heading(text, body_start, settings)
+    if found is not None and found[0]:
+        top = lines_numbered(text, [found[2]], body_start)[found[2]]
+    else:
+        number = line_number_at(text, body_start) - 1  # the body is the whole text after any front matter
+        top = Line(number, body_start, body_start, "", "")
+    end = next((h.top.start for h in all_headings if h.top.start >= top.end and h.level <= settings.level), len(text))
+    return [Section(Heading(top, 0, ""), text, end)]
+
+
+def promoted_name(settings: Settings) -> str:
+    """What publish promotes, in words for messages."""
+    return "the note's body" if settings.promote == "body" else settings.highlights_heading
 
 
 class Note(Record):
@@ -127,20 +179,46 @@ class Note(Record):
 Header = tuple[str | None, int | None, bool, int | None]  # a Note without its path and date
 
 
-def read_header(path: str, text: str, highlights: str) -> Header:
+def read_header(path: str, text: str, settings: Settings) -> Header:
     """(title, title_line, draft, unfinished) of a note's text (decoded: see decode_note), as
     plain values, which the scan gets from other processes too: Note(path, date, *header).
-    `highlights` is the heading of the section a placeholder left in holds a note back."""
-    unfinished = unfinished_line(text, highlights)
+    The title is None when the note has no heading (see note_title); a placeholder left in
+    what publish promotes holds a note back (unfinished)."""
+    unfinished = unfinished_line(text, settings)
     title = _first_line_title(text, 0)  # the usual note: no front matter, title first
     if title is not None:
         return (title, 1, False, unfinished) if title else (None, None, False, unfinished)
     block, body_start = split_front_matter(text)
     draft = block is not None and parse_metadata(block, path).get("draft") is True
-    found = find_title(text, body_start)
+    found = find_title(text, body_start, settings)
     if found is None or not found[0]:
         return None, None, draft, unfinished
     return found[0], found[1], draft, unfinished
+
+
+def note_title(title: str | None, settings: Settings, date: datetime.date) -> str:
+    """The title a note goes by: its heading's, or with none its date's (date_title)."""
+    return title if title else date_title(settings, date)
+
+
+def unfinished_line(text: str, settings: Settings) -> int | None:
+    """The first line of what publish promotes (a heading included) that still holds a
+    placeholder line as `dairly new` wrote it, or None: such a note is unfinished, and
+    stays out of the README until it is filled in. A placeholder elsewhere (the skeleton's
+    `- TODO` under Others) is not promoted, so it holds nothing back; lint reports it.
+    The author's own words (an article about a TODO app) are never placeholders."""
+    lines = find_placeholders(text, settings)
+    if not lines:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # lines keep their numbers
+    for section in promoted_sections(text, split_front_matter(text)[1], settings):
+        first = section.heading.line.number
+        body = section.body
+        last = body[-1].number if body else first
+        inside = [n for n in lines if first <= n <= last]
+        if inside:
+            return inside[0]
+    return None
 
 
 class NoteRecord(Record):
@@ -187,7 +265,7 @@ def _json_safe(meta: dict[str, object]) -> dict[str, object]:
     return safe
 
 
-def parse_note(path: str, date: datetime.date, text: str, highlights_heading: str) -> NoteRecord:
+def parse_note(path: str, date: datetime.date, text: str, settings: Settings) -> NoteRecord:
     """A note's text (decoded: see decode_note) as a record."""
     from dairly.links import find_links
     from dairly.notes.entries import parse_entries
@@ -195,18 +273,20 @@ def parse_note(path: str, date: datetime.date, text: str, highlights_heading: st
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # lines keep their numbers
     block, body_start = split_front_matter(text)
     meta = _json_safe(parse_metadata(block, path)) if block is not None else {}
-    found = find_title(text, body_start)
+    found = find_title(text, body_start, settings)
     title, title_line = (found[0], found[1]) if found and found[0] else (None, None)
     links = find_links(text, body_start)
     by_line: dict[int, list[Link]] = {}
     for link in links:
         by_line.setdefault(link.line, []).append(link)
-    sections = find_sections(text, highlights_heading, all_headings=shown_headings(text, body_start))
+    sections = promoted_sections(text, body_start, settings)
     if sections:
         section = sections[0]
         entries = parse_entries(section.body, by_line)
-        highlights_line: int | None = section.heading.line.number
+        highlights_line: int | None = max(section.heading.line.number, 1)
     else:
         entries, highlights_line = [], None
-    unfinished = unfinished_line(text, highlights_heading)
-    return NoteRecord(path, date, title, title_line, meta, highlights_line, entries, links, unfinished)
+    unfinished = unfinished_line(text, settings)
+    return NoteRecord(
+        path, date, note_title(title, settings, date), title_line, meta, highlights_line, entries, links, unfinished
+    )

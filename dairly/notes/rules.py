@@ -12,19 +12,21 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 
+from dairly.config import Settings
 from dairly.errors import Problem
 from dairly.links import Link
 from dairly.notes.github import find_traps, web_address
-from dairly.notes.note import NoteRecord
+from dairly.notes.note import NoteRecord, promoted_name
 from dairly.notes.skeleton import PLACEHOLDER, find_placeholders
 
 _TITLE_DATE = re.compile(r"(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})")
 
 
-def note_problems(record: NoteRecord, highlights: str, text: str | None = None) -> list[Problem]:
+def note_problems(record: NoteRecord, settings: Settings, text: str | None = None) -> list[Problem]:
     """Everything wrong with one note that its own text shows; `text` is the note's text
     (decoded: see decode_note), for what GitHub makes of it and the placeholders left in."""
     problems = list(_title_problems(record))
+    highlights = promoted_name(settings)
     if record.highlights_line is None:
         problems.append(Problem(record.path, f"has no {highlights} section", record.title_line or 1))
     elif not record.entries:
@@ -37,12 +39,12 @@ def note_problems(record: NoteRecord, highlights: str, text: str | None = None) 
     if text is not None:
         numbers = {entry.line: entry.number for entry in record.entries}
         problems.extend(Problem(record.path, trap.message, trap.line) for trap in find_traps(text, numbers))
-        problems.extend(_placeholder_problems(record, text))
+        problems.extend(_placeholder_problems(record, text, settings))
     return problems
 
 
-def _placeholder_problems(record: NoteRecord, text: str) -> Iterable[Problem]:
-    lines = find_placeholders(text)
+def _placeholder_problems(record: NoteRecord, text: str, settings: Settings) -> Iterable[Problem]:
+    lines = find_placeholders(text, settings)
     if not lines:
         return
     subjects = {record.title_line: "the title"} if record.title_line else {}
@@ -60,7 +62,6 @@ def _placeholder_problems(record: NoteRecord, text: str) -> Iterable[Problem]:
 
 def _title_problems(record: NoteRecord) -> Iterable[Problem]:
     if record.title is None:
-        yield Problem(record.path, "has no title (a '# title' line)", 1)
         return
     m = _TITLE_DATE.search(record.title)
     if m is None:

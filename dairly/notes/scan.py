@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from dairly.config import Settings
 from dairly.errors import Problem
 from dairly.fsio import refusal
-from dairly.notes.note import Header, Note, decode_note, read_header
+from dairly.notes.note import Header, Note, decode_note, note_title, read_header
 from dairly.notes.paths import date_from_path
 from dairly.tuples import Record
 
@@ -219,12 +219,10 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
         else:
             dated.append((path, date))
     paths = [path for path, _date in dated]
-    headers = _headers(source.read, settings.highlights_heading, paths)
-    for (path, date), header in zip(dated, headers, strict=True):
-        note = Note(path, date, *header)
+    headers = _headers(source.read, settings, paths)
+    for (path, date), (title, title_line, draft, unfinished) in zip(dated, headers, strict=True):
+        note = Note(path, date, note_title(title, settings, date), title_line, draft, unfinished)
         scan.notes.append(note)
-        if note.title is None:
-            scan.problems.append(Problem(path, "has no title (a '# title' line); the history tree needs one"))
         if note.unfinished is not None and not note.draft:
             scan.problems.append(
                 Problem(
@@ -240,7 +238,7 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     return scan
 
 
-def _headers(read: Callable[[str], bytes], highlights: str, paths: list[str]) -> list[Header]:
+def _headers(read: Callable[[str], bytes], settings: Settings, paths: list[str]) -> list[Header]:
     """The header of the note at each path."""
     headers = []
     for path in paths:
@@ -248,7 +246,7 @@ def _headers(read: Callable[[str], bytes], highlights: str, paths: list[str]) ->
             data = read(path)
         except OSError as exc:
             raise refusal(exc, path) from None
-        headers.append(read_header(path, decode_note(data, path), highlights))
+        headers.append(read_header(path, decode_note(data, path), settings))
     return headers
 
 

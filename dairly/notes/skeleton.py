@@ -4,7 +4,7 @@ the author to fill in."""
 from __future__ import annotations
 
 import datetime
-import re
+import functools
 
 from dairly.config import Settings, format_date_template
 
@@ -19,35 +19,34 @@ def note_skeleton(settings: Settings, date: datetime.date) -> str:
     )
 
 
-PLACEHOLDER = "TODO"  # what the skeleton leaves for the author to replace
-_PLACEHOLDER_WORD = re.compile(r"(?<![A-Za-z0-9_])TODO(?![A-Za-z0-9_])")
+PLACEHOLDER = "TODO"  # the word the skeleton's placeholder lines hold
 
 
-def find_placeholders(text: str) -> list[int]:
-    """The 1-based lines that still hold the skeleton's placeholder (the word TODO),
-    outside code: lint reports each."""
+def placeholder_lines(settings: Settings) -> frozenset[str]:
+    """The lines of the skeleton that hold a placeholder, as `dairly new` writes them
+    (spaces collapsed): a note line equal to one is a placeholder left in. Only these
+    lines: the word TODO in the author's own text is theirs."""
+    return _placeholder_lines(
+        settings.skeleton, settings.heading_prefix, settings.highlights_heading, settings.others_heading
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _placeholder_lines(skeleton: str, prefix: str, highlights: str, others: str) -> frozenset[str]:
+    filled = skeleton.format(title="", prefix=prefix, highlights=highlights, others=others)
+    return frozenset(" ".join(line.split()) for line in filled.splitlines() if PLACEHOLDER in line)
+
+
+def find_placeholders(text: str, settings: Settings) -> list[int]:
+    """The 1-based lines outside code that still hold one of the skeleton's placeholder
+    lines as `dairly new` wrote it: lint reports each."""
     if PLACEHOLDER not in text:  # the usual note: one substring search
         return []
     from dairly.markdown import iter_visible, split_lines
 
-    return [line.number for line in iter_visible(split_lines(text)) if _PLACEHOLDER_WORD.search(line.text)]
-
-
-def unfinished_line(text: str, highlights: str) -> int | None:
-    """The first line of the highlights section (its heading included) that still holds the
-    placeholder, or None: such a note is unfinished, and stays out of the README until it
-    is filled in. A placeholder elsewhere (the skeleton's `- TODO` under Others) is not
-    promoted, so it holds nothing back; lint reports it."""
-    lines = find_placeholders(text)
-    if not lines:
-        return None
-    from dairly.markdown import find_sections
-
-    for section in find_sections(text, highlights):
-        first = section.heading.line.number
-        body = section.body
-        last = body[-1].number if body else first
-        inside = [n for n in lines if first <= n <= last]
-        if inside:
-            return inside[0]
-    return None
+    wanted = placeholder_lines(settings)
+    return [
+        line.number
+        for line in iter_visible(split_lines(text))
+        if PLACEHOLDER in line.text and " ".join(line.text.split()) in wanted
+    ]

@@ -16,7 +16,7 @@ from operator import attrgetter
 from dairly.config import Settings, format_date_template
 from dairly.errors import NotesError
 from dairly.links import rebase_links
-from dairly.markdown import find_sections, iter_visible, shown_headings, unclosed_tags
+from dairly.markdown import iter_visible, unclosed_tags
 from dairly.notes.note import Note
 
 
@@ -54,14 +54,17 @@ def render_history(notes: Sequence[Note], settings: Settings) -> str:
 
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
     """The content of a note's 今日要点 section, rebased to the README's folder, LF endings."""
-    from dairly.notes.note import split_front_matter
+    from dairly.notes.note import promoted_name, promoted_sections, split_front_matter
 
     text = note_text.replace("\r\n", "\n").replace("\r", "\n")
     body_start = split_front_matter(text)[1]
-    # as dairly.notes.note.parse_note does
-    found = find_sections(text, settings.highlights_heading, all_headings=shown_headings(text, body_start))
+    found = promoted_sections(text, body_start, settings)  # as dairly.notes.note.parse_note reads it
     if not found:
-        raise NotesError(f"has no '## {settings.highlights_heading}' section to promote", path=note.path)
+        raise NotesError(
+            f"has no '{settings.hashes} {settings.highlights_heading}' section to promote;"
+            f' to promote the body under its title instead, set promote = "body" in dairly.toml',
+            path=note.path,
+        )
     if len(found) > 1:
         numbers = " and ".join(str(s.heading.line.number) for s in found)
         raise NotesError(
@@ -75,7 +78,7 @@ def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: 
     if left_open:
         name, line = left_open[0]
         raise NotesError(
-            f"its {settings.highlights_heading} leaves <{name}> open, which on GitHub would swallow the README's"
+            f"its {promoted_name(settings)} leaves <{name}> open, which on GitHub would swallow the README's"
             f" history tree and everything after it; close it with </{name}>",
             path=note.path,
             line=line.number,
