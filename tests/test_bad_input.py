@@ -100,7 +100,8 @@ CASES = [
         {"notes/202201/0110.md": ""},
         "publish",
         1,
-        "notes/202201/0110.md: has no '## 今日要点' section to promote; to promote the body under its title instead, set promote = \"body\" in dairly.toml",
+        "notes/202201/0110.md: has no '## 今日要点' section to promote; to promote the body under its title"
+        ' instead, set promote = "body" in dairly.toml',
     ),
     (
         "note-without-h1",
