@@ -381,3 +381,43 @@ def near_misses(text: str, title: str) -> list[Line]:
     """Lines that look like a broken version of the heading, for a helpful error."""
     wanted = normalize_title(title)
     return [ln for ln in iter_visible(split_lines(text)) if "#" in ln.text and wanted in ln.text]
+
+
+_GLUED = re.compile(r" {0,3}(#{1,6})([^#\s].*)")  # `##:paperclip:  今日要点`: no space after the #s
+
+
+def misnamed_heading(
+    text: str, title: str, level: int, prefix: str, all_headings: list[Heading], *, level_setting: bool = False
+) -> tuple[Line, str] | None:
+    """The first line meant as the heading `title` at `level` that GitHub does not show as
+    it: #s glued to the title (text to GitHub), another case, or another level; with the
+    line, what GitHub makes of it and the line to write instead. `level_setting`: whether
+    the message may offer the section_level setting (the README's headings) for a level."""
+    wanted = normalize_title(title)
+    folded = wanted.casefold()
+    hashes = "#" * level
+    found: list[tuple[Line, str]] = []
+    for line in iter_visible(split_lines(text)):
+        if "#" not in line.text[:4]:
+            continue
+        raw = line.text.lstrip(BOM) if line.number == 1 else line.text
+        m = _GLUED.fullmatch(raw)
+        if m and normalize_title(m.group(2)).casefold() == folded:
+            fix = f"{m.group(1)} {m.group(2).rstrip()}"
+            found.append((line, f"found {raw.strip()!r} on line {line.number}: GitHub shows it as text; write {fix!r}"))
+            break
+    for h in all_headings:
+        if h.title.casefold() != folded or (h.title == wanted and h.level == level):
+            continue
+        shown = h.top.text.strip()
+        if h.title != wanted:
+            fix = f"{hashes} {prefix}{title}"
+            why = f"found {shown!r} on line {h.top.number}: its title is not {title!r} (case counts); write {fix!r}"
+        else:
+            fix = f"{hashes} {prefix}{title}"
+            why = f"found {shown!r} on line {h.top.number}: a level-{h.level} heading, not level {level}; write {fix!r}"
+            if level_setting:
+                why += f' or set section_level = "{h.level}" in dairly.toml'
+        found.append((h.top, why))
+        break
+    return min(found, key=lambda item: item[0].number, default=None)

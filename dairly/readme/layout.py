@@ -20,6 +20,7 @@ from dairly.markdown import (
     dominant_newline,
     find_sections,
     iter_visible,
+    misnamed_heading,
     near_misses,
     normalize_title,
     parse_heading,
@@ -39,23 +40,30 @@ class Layout(Record):
     history: Section
 
 
-def _one_section(text: str, title: str, path: str, what: str, all_headings: list[Heading]) -> Section:
-    found = find_sections(text, title, all_headings=all_headings)
+def _one_section(
+    text: str, title: str, path: str, what: str, all_headings: list[Heading], settings: Settings
+) -> Section:
+    level = settings.level
+    found = find_sections(text, title, level, all_headings=all_headings)
     if len(found) == 1:
         return found[0]
+    hashes = settings.hashes
     if not found:
         hint = ""
         wanted = normalize_title(title)
-        hidden = [h for h in map(parse_heading, split_lines(text)) if h and h.level == 2 and h.title == wanted]
-        misses = near_misses(text, title)
+        hidden = [h for h in map(parse_heading, split_lines(text)) if h and h.level == level and h.title == wanted]
         if hidden:  # there, but GitHub shows it as something else
             hint = f"; line {hidden[0].line.number} has one {_hidden_by(text, hidden[0].line)}"
-        elif misses:
+        elif misnamed := misnamed_heading(
+            text, title, level, settings.heading_prefix, all_headings, level_setting=True
+        ):  # meant as one: glued, another case, another level
+            hint = f"; {misnamed[1]}"
+        elif misses := near_misses(text, title):
             hint = f"; line {misses[0].number} looks like a broken one: {misses[0].text.strip()!r}"
-        raise InputError(f"no '## {title}' heading ({what}) found{hint}", path=path)
+        raise InputError(f"no '{hashes} {title}' heading ({what}) found{hint}", path=path)
     numbers = " and ".join(str(s.heading.line.number) for s in found)
     raise InputError(
-        f"the '## {title}' heading appears {len(found)} times (lines {numbers}); keep one",
+        f"the '{hashes} {title}' heading appears {len(found)} times (lines {numbers}); keep one",
         path=path,
         line=found[0].heading.line.number,
     )
@@ -80,8 +88,10 @@ def _hidden_by(text: str, line: Line) -> str:
     return "that GitHub does not show as a heading here"
 
 
-def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple[int, int]]:
-    """The one date line among the lines outside code fences."""
+def _date_line(unfenced: list[Line], label: str, path: str, above: int) -> tuple[Line, tuple[int, int]]:
+    """The one date line among the lines outside code fences: the one above the owned
+    sections (offset `above`) when the label also starts lines further down (an author's
+    own `时间：` on each entry of a list they keep)."""
     pattern = re.compile(r"[ \t]*" + re.escape(label) + r"[ \t]*[：:][ \t\u3000]*(.*?)[ \t\u3000]*")
     found = []
     for line in [ln for ln in unfenced if label in ln.text]:  # the regex only where it can match
@@ -89,6 +99,8 @@ def _date_line(unfenced: list[Line], label: str, path: str) -> tuple[Line, tuple
         m = pattern.fullmatch(line.text, skip)
         if m:
             found.append((line, (line.start + m.start(1), line.start + m.end(1))))
+    if len(found) > 1 and found[0][0].start < above:
+        found = [item for item in found if item[0].start < above]
     if len(found) == 1:
         return found[0]
     if not found:
@@ -101,21 +113,24 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
     """Find the owned parts, or fail naming what is missing or doubled."""
     all_headings = shown_headings(text)  # what GitHub shows as headings, not what looks like one
     try:
-        highlights = _one_section(text, settings.highlights_heading, path, "the newest note's highlights", all_headings)
-        history = _one_section(text, settings.history_heading, path, "the history tree", all_headings)
+        highlights = _one_section(
+            text, settings.highlights_heading, path, "the newest note's highlights", all_headings, settings
+        )
+        history = _one_section(text, settings.history_heading, path, "the history tree", all_headings, settings)
     except InputError as exc:
-        hint = preset_hint({h.title for h in all_headings if h.level == 2}, settings)
+        hint = preset_hint({h.title for h in all_headings if h.level == settings.level}, settings)
         if hint is None:
             raise
         raise InputError(f"{exc.message}; {hint}", path=path) from None
     lines = split_lines(text)  # once, for the date line and both sections' bodies
-    date_line, span = _date_line(list(iter_visible(lines)), settings.date_label, path)
+    above = min(highlights.heading.top.start, history.heading.top.start)
+    date_line, span = _date_line(list(iter_visible(lines)), settings.date_label, path, above)
     highlights.body_from(lines)
     history.body_from(lines)
     for section in (highlights, history):
         if section.start <= date_line.start < section.end:
             raise InputError(
-                f"the '{settings.date_label}：' line is inside the '## {section.heading.title}' section,"
+                f"the '{settings.date_label}：' line is inside the '{settings.hashes} {section.heading.title}' section,"
                 " which dairly rewrites; move it above the sections",
                 path=path,
                 line=date_line.number,

@@ -60,8 +60,14 @@ def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: 
     body_start = split_front_matter(text)[1]
     found = promoted_sections(text, body_start, settings)  # as dairly.notes.note.parse_note reads it
     if not found:
+        from dairly.markdown import misnamed_heading, shown_headings
+
+        title = settings.highlights_heading
+        misnamed = misnamed_heading(text, title, 2, settings.heading_prefix, shown_headings(text, body_start))
+        if misnamed is not None:  # meant as the heading: name the line and the fix
+            raise NotesError(f"has no '## {title}' section to promote; {misnamed[1]}", path=note.path)
         raise NotesError(
-            f"has no '{settings.hashes} {settings.highlights_heading}' section to promote;"
+            f"has no '## {title}' section to promote;"
             f' to promote the body under its title instead, set promote = "body" in dairly.toml',
             path=note.path,
         )

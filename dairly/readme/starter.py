@@ -9,7 +9,16 @@ import re
 
 from dairly.config import Settings
 from dairly.errors import InputError
-from dairly.markdown import BOM, Line, dominant_newline, find_sections, headings, is_blank, iter_visible, split_lines
+from dairly.markdown import (
+    BOM,
+    Line,
+    dominant_newline,
+    find_sections,
+    is_blank,
+    iter_visible,
+    shown_headings,
+    split_lines,
+)
 
 # The character after the date label: the full-width colon of the seeds, or ": ".
 _SEPARATOR = {"zh": "：", "en": ": "}
@@ -34,22 +43,27 @@ def new_readme(settings: Settings, name: str) -> str:
 
 def missing_parts(text: str, settings: Settings) -> list[str]:
     """What the README lacks of "date line", "highlights" and "history"; a part it has twice
-    is an error (a person must choose which one to keep)."""
+    is an error (a person must choose which one to keep). The sections are found at the
+    settings' level (section_level); a date line counts above them only, as check reads it."""
     lines = split_lines(text)
     visible = list(iter_visible(lines))
-    found = headings(lines)
+    found = shown_headings(text)
     missing = []
-    label = re.compile(r"[ \t]*" + re.escape(settings.date_label) + r"[ \t]*[：:]")
-    dates = [ln for ln in visible if label.match(ln.text.lstrip(BOM))]
-    if not dates:
-        missing.append("date line")
+    above = len(text)
     for part, title in (("highlights", settings.highlights_heading), ("history", settings.history_heading)):
-        sections = find_sections(text, title, all_headings=found)
+        sections = find_sections(text, title, settings.level, all_headings=found)
         if len(sections) > 1:
             numbers = " and ".join(str(s.heading.line.number) for s in sections)
-            raise InputError(f"the '## {title}' heading appears {len(sections)} times (lines {numbers}); keep one")
+            raise InputError(
+                f"the '{settings.hashes} {title}' heading appears {len(sections)} times (lines {numbers}); keep one"
+            )
         if not sections:
             missing.append(part)
+        else:
+            above = min(above, sections[0].heading.top.start)
+    label = re.compile(r"[ \t]*" + re.escape(settings.date_label) + r"[ \t]*[：:]")
+    if not any(label.match(ln.text.lstrip(BOM)) for ln in visible if ln.start < above):
+        missing.insert(0, "date line")
     return missing
 
 
@@ -97,9 +111,9 @@ def add_missing_parts(text: str, settings: Settings) -> str:
         text = _with_date_line(text, settings, nl)
     tail = []
     if "highlights" in missing:
-        tail.append(f"## {prefix}{settings.highlights_heading}")
+        tail.append(f"{settings.hashes} {prefix}{settings.highlights_heading}")
     if "history" in missing:
-        tail.append(f"## {prefix}{settings.history_heading}")
+        tail.append(f"{settings.hashes} {prefix}{settings.history_heading}")
     if tail:
         if text and not text.endswith(("\n", "\r")):
             text += nl
