@@ -183,6 +183,12 @@ def init(
         ),
     ] = None,
     no_hook: Annotated[bool, typer.Option("--no-hook", help="Do not offer the pre-commit hook.")] = False,
+    undo: Annotated[
+        bool,
+        typer.Option(
+            "--undo", help="Take back init's commit and its registrations (while HEAD is still init's commit)."
+        ),
+    ] = False,
 ) -> None:
     """Make this folder a notes repository, or adopt the one here.
 
@@ -198,6 +204,9 @@ def init(
     """
     from dairly.commands import init as command
 
+    if undo:
+        _finish(lambda: command.undo(_workspace(ctx.obj)))
+        return
     here = None if ctx.obj else os.getcwd()  # no --root: init refuses to set up the top from below it
     _finish(lambda: command.run(_workspace(ctx.obj), preset=preset, hook=not no_hook, here=here))
 

@@ -14,16 +14,17 @@ the last line says so.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
 
 from dairly import output
-from dairly.config import PRESETS, load_settings_with_sources, settings_from_mapping
+from dairly.config import PRESETS, Settings, load_settings_with_sources, settings_from_mapping
 from dairly.conflicts import refuse_conflicts
 from dairly.errors import OK, GitError, InputError
 from dairly.fsio import atomic_write, decode_utf8, refusal
-from dairly.readme.starter import add_missing_parts, new_readme
+from dairly.readme.starter import add_missing_parts, new_readme, read_adopted
 from dairly.workspace import Workspace
 
 COMMIT_MESSAGE = "dairly init"
@@ -48,25 +49,23 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         wanted = [notes_repo.top_path(settings.readme), ".gitattributes"]
         changed = gitrepo.status(notes_repo).changed
         dirty = {path for path in wanted if path in changed}
-    if preset is not None and preset != settings.preset:
-        files = sorted({s for s in sources.values() if s != "default" and not s.startswith("preset ")})
-        if files:  # the person's own settings file: theirs to change, not ours to overwrite
-            raise InputError(f'set preset = "{preset}" in {files[0]} to use the {preset} preset')
-        settings, _ = settings_from_mapping({"preset": preset}, "dairly.toml")
-        atomic_write(ws.file("dairly.toml"), f'preset = "{preset}"\n', "dairly.toml")
-        done.append(f'wrote dairly.toml (preset = "{preset}")')
-        written.append("dairly.toml")
-    ws = ws._replace(settings=settings)
-
     readme = ws.readme_file
     name = settings.readme
-    if os.path.lexists(readme):
-        try:
-            with open(readme, "rb") as f:
-                text = decode_utf8(f.read(), name)
-        except OSError as exc:
-            raise refusal(exc, name) from None
-        refuse_conflicts(text, name, readme=True)
+    text = _read_readme(readme, name) if os.path.lexists(readme) else None
+    own = sorted({s for s in sources.values() if s != "default" and not s.startswith("preset ")})
+    chosen: dict[str, str] = {}  # the settings init writes: the preset, the adopted sections' level
+    if preset is not None and preset != settings.preset:
+        if own:  # the person's own settings file: theirs to change, not ours to overwrite
+            raise InputError(f'set preset = "{preset}" in {own[0]} to use the {preset} preset')
+        chosen["preset"] = preset
+        settings, _ = settings_from_mapping({"preset": preset}, "dairly.toml")
+    if text is not None:
+        settings = _adopt(text, settings, chosen, own, choose=preset is None and not own, ask=ask, said=done)
+    if chosen:
+        written.append(_write_settings(ws, chosen, own, done))
+    ws = ws._replace(settings=settings)
+
+    if text is not None:
         completed = add_missing_parts(text, settings)
         if completed != text:
             atomic_write(os.path.realpath(readme), completed, name)
@@ -137,6 +136,147 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
             f"commit what init wrote, so that clones and CI read it too: git add {shown} && git commit -m"
             f" {shlex.quote(COMMIT_MESSAGE)}"
         )
+    return OK
+
+
+def _read_readme(readme: str, name: str) -> str:
+    try:
+        with open(readme, "rb") as f:
+            text = decode_utf8(f.read(), name)
+    except OSError as exc:
+        raise refusal(exc, name) from None
+    refuse_conflicts(text, name, readme=True)
+    return text
+
+
+def _adopt(
+    text: str,
+    settings: Settings,
+    chosen: dict[str, str],
+    own: list[str],
+    *,
+    choose: bool,
+    ask: bool | None,
+    said: list[str],
+) -> Settings:
+    """The settings for the README a person already has: the preset its headings match
+    (when no --preset nor settings file chose one), asked on a terminal when they match
+    none, and the level of its own sections; `chosen` gets what must be written."""
+    adoption = read_adopted(text, settings, choose_preset=choose)
+    said.extend(adoption.said)
+    if adoption.preset is not None and adoption.preset != settings.preset:
+        chosen["preset"] = adoption.preset
+    elif choose and adoption.preset is None and (sys.stdin.isatty() if ask is None else ask):
+        answer = _ask_preset(settings.readme)
+        if answer != settings.preset:
+            chosen["preset"] = answer
+    if adoption.level is not None and adoption.level != settings.level:
+        if own and own[0] != "dairly.toml":
+            raise InputError(
+                f"{settings.readme}'s own sections are level-{adoption.level} headings:"
+                f' set section_level = "{adoption.level}" in {own[0]} and run `dairly init` again'
+            )
+        chosen["section_level"] = str(adoption.level)
+    if not chosen:
+        return settings
+    mapping: dict[str, object] = dict(chosen)
+    if own:  # dairly.toml: its own settings stand, with the level added
+        return settings._replace(**chosen)
+    return settings_from_mapping(mapping, "dairly.toml")[0]
+
+
+def _ask_preset(readme: str) -> str:
+    """The preset a person picks for a README whose headings match none."""
+    names = "/".join(PRESETS)
+    while True:
+        try:
+            answer = input(f"{readme} has none of dairly's headings yet; add them in which language? [{names}] ")
+        except EOFError:
+            answer = ""
+        answer = answer.strip().lower() or next(iter(PRESETS))
+        if answer in PRESETS:
+            return answer
+
+
+def _write_settings(ws: Workspace, chosen: dict[str, str], own: list[str], said: list[str]) -> str:
+    """Write what init chose to dairly.toml: a new file, or lines added to the person's own
+    (every byte of it kept). Returns the path written."""
+    lines = "".join(f'{key} = "{value}"\n' for key, value in chosen.items())
+    shown = ", ".join(f'{key} = "{value}"' for key, value in chosen.items())
+    path = ws.file("dairly.toml")
+    if own:
+        with open(path, "rb") as f:
+            old = f.read().decode("utf-8")
+        nl = "\r\n" if "\r\n" in old else "\n"
+        atomic_write(path, old + ("" if not old or old.endswith("\n") else nl) + lines.replace("\n", nl), "dairly.toml")
+        said.append(f"added to dairly.toml: {shown}")
+    else:
+        atomic_write(path, lines, "dairly.toml")
+        said.append(f"wrote dairly.toml ({shown})")
+    return "dairly.toml"
+
+
+def undo(ws: Workspace) -> int:
+    """`dairly init --undo`: take back init's commit (the files it wrote, as they were
+    before it) and its registrations (the merge driver in the git config, its pre-commit
+    hook), only while HEAD is still init's commit and those files hold no later edits."""
+    from dairly import gitrepo
+    from dairly.mergedriver import MERGE_DRIVER
+
+    if ws.work_tree is None:
+        raise InputError("init --undo undoes init's commit, and this folder is not in a git repository")
+    notes_repo = gitrepo.open_repo(ws, purpose="init --undo needs a usable git repository")
+    _status, out = gitrepo.run_git(["log", "-1", "--format=%H%x00%s%x00%P"], notes_repo.top, ok=(0, 128))
+    sha, _, rest = out.decode("utf-8", "replace").rstrip("\n").partition("\0")
+    subject, _, parents = rest.partition("\0")
+    if subject != COMMIT_MESSAGE:
+        head = f"HEAD is {sha[:7]} {subject!r}" if sha else "there is no commit yet"
+        raise InputError(
+            f"{head}, not init's commit {COMMIT_MESSAGE!r}, so init --undo changes nothing; to undo init by hand:"
+            f" `git revert` its commit, then `git config --local --remove-section merge.{MERGE_DRIVER}`"
+        )
+    listed = notes_repo.git("diff-tree", "--no-commit-id", "--name-status", "-r", "--root", "-z", "HEAD")
+    fields = listed.decode("utf-8").split("\0")
+    changes = list(zip(fields[0:-1:2], fields[1::2], strict=True))
+    paths = [path for _kind, path in changes]
+    busy = sorted(set(paths) & gitrepo.status(notes_repo).changed)
+    if busy:
+        raise InputError(
+            f"{', '.join(busy)} changed since init's commit; commit or undo those edits, then run"
+            " `dairly init --undo` again"
+        )
+    for kind, path in changes:
+        full = os.path.join(notes_repo.top, path)
+        if kind == "A":
+            try:
+                os.unlink(full)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise refusal(exc, path) from None
+        else:
+            atomic_write(full, notes_repo.git("show", f"HEAD~1:{path}"), path)
+    if parents:
+        notes_repo.git("reset", "-q", "--soft", "HEAD~1")
+        notes_repo.git("reset", "-q", "HEAD", "--", *paths)
+    else:  # init's commit was the first: the branch goes back to having none
+        notes_repo.git("update-ref", "-d", "HEAD")
+        notes_repo.git("rm", "-q", "--cached", "--", *paths)
+    output.say(f"took back {sha[:7]} {COMMIT_MESSAGE!r}: {', '.join(paths)}")
+    status, _ = gitrepo.run_git(
+        ["config", "--local", "--remove-section", f"merge.{MERGE_DRIVER}"], notes_repo.top, ok=(0, 128)
+    )
+    if status == 0:
+        output.say(f"removed the README merge driver (merge.{MERGE_DRIVER}) from the local git config")
+    from dairly.commands import hook as hook_command
+
+    hook_path = hook_command._hook_path(ws)[0]
+    if os.path.exists(hook_path) and hook_command._ours(hook_path):  # init offered it; another hook stays
+        hook_command.uninstall(ws)
+    notes = ws.file(ws.settings.notes_dir)
+    with contextlib.suppress(OSError):  # a folder with anything in it stays
+        os.rmdir(notes)
+        output.say(f"removed the empty {ws.settings.notes_dir}/")
     return OK
 
 

@@ -16,9 +16,12 @@ from dairly.markdown import (
     find_sections,
     is_blank,
     iter_visible,
+    misnamed_heading,
+    normalize_title,
     shown_headings,
     split_lines,
 )
+from dairly.tuples import Record
 
 # The character after the date label: the full-width colon of the seeds, or ": ".
 _SEPARATOR = {"zh": "：", "en": ": "}
@@ -139,3 +142,58 @@ def _with_date_line(text: str, settings: Settings, nl: str) -> str:
             return placed
     at = 1 if text.startswith(BOM) else 0
     return text[:at] + date_line(settings) + nl + nl + text[at:]
+
+
+class Adoption(Record):
+    """What a README a person already has says about the settings that fit it."""
+
+    preset: str | None  # the preset its owned headings belong to; None when none match
+    level: int | None  # the level its owned headings are at; None when it has none
+    said: list[str]  # what init found, one line each, for its output
+
+
+def read_adopted(text: str, settings: Settings, *, choose_preset: bool) -> Adoption:
+    """The preset and section level a README's own headings choose. A heading chooses a
+    preset when its title is that preset's highlights or history title in any case, at any
+    level, with or without the emoji (`## Today`, `### :paperclip: 历史更新`); with
+    `choose_preset` False the settings' preset stands. A heading meant as an owned one that
+    GitHub does not show as it (`##:paperclip:  今日要点`, `## history`) is an error naming
+    its line and the line to write: init never adds a second section beside it."""
+    from dairly.config import PRESETS
+
+    found = shown_headings(text)
+    preset: str | None = None
+    current = settings.preset
+    if choose_preset:
+        scores: dict[str, int] = {}
+        for name, values in PRESETS.items():
+            candidate = Settings()._replace(**values)
+            titles = {normalize_title(t).casefold() for t in (candidate.highlights_heading, candidate.history_heading)}
+            scores[name] = len({h.title.casefold() for h in found} & titles)
+        best = max(scores.values())
+        if best:
+            tied = [name for name, score in scores.items() if score == best]
+            preset = settings.preset if settings.preset in tied else tied[0]
+            if preset != settings.preset:
+                settings = Settings()._replace(**PRESETS[preset])
+    owned = []
+    for title in (settings.highlights_heading, settings.history_heading):
+        exact = [h for h in found if h.title == normalize_title(title)]
+        if exact:
+            owned.append(exact[0])
+            continue
+        misnamed = misnamed_heading(text, title, settings.level, settings.heading_prefix, found)
+        if misnamed is not None:
+            raise InputError(f"not adopted: {misnamed[1]}; then run `dairly init` again", path=settings.readme)
+    levels = {h.level for h in owned}
+    if len(levels) > 1:
+        where = " and ".join(f"{h.top.text.strip()!r} on line {h.top.number}" for h in owned)
+        raise InputError(f"not adopted: {where} are at different levels; give them one", path=settings.readme)
+    said = []
+    if preset is not None and preset != current and owned:
+        names = " and ".join(f"{h.top.text.strip()!r}" for h in owned)
+        said.append(f"{settings.readme}'s headings {names} match the {preset} preset")
+    level = owned[0].level if owned else None
+    if level is not None and level != settings.level:
+        said.append(f"adopted {settings.readme}'s own level-{level} sections in place (section_level = {level})")
+    return Adoption(preset, level, said)
