@@ -153,3 +153,39 @@ def test_init_undo_changes_nothing_once_head_moved_on(tmp_path: Path, dairly, gi
         " `git revert` its commit, then `git config --local --remove-section merge.dairly-readme`\n"
     )
     assert git(root, "log", "--format=%s") == "later work\ndairly init\nmine\n"
+
+
+MINE = "# Reading\n\nWhat I read.\n\n## Links\n\n- [site](https://e.com)\n"
+
+
+def test_a_readme_matching_no_preset_is_asked_about_on_a_terminal(tmp_path: Path, git, env, monkeypatch) -> None:
+    from dairly.commands import init
+    from dairly.workspace import Workspace
+
+    root = _repo(tmp_path / "r", git, MINE)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(root)
+    asked: list[str] = []
+
+    def answer(question: str) -> str:
+        asked.append(question)
+        return "en"
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert init.run(Workspace.open(None), preset=None, hook=False, ask=True, here=str(root)) == 0
+    assert asked == ["README.md has none of dairly's headings yet; add them in which language? [zh/en] "]
+    assert (root / "dairly.toml").read_text(encoding="utf-8") == 'preset = "en"\n'
+    assert (
+        (root / "README.md").read_text(encoding="utf-8").endswith("- [site](https://e.com)\n\n## Today\n\n## History\n")
+    )
+
+
+def test_off_a_terminal_a_readme_matching_no_preset_is_told_the_way_to_another(tmp_path: Path, dairly, git) -> None:
+    root = _repo(tmp_path / "r", git, MINE)
+    result = dairly(root, "init", "--no-hook")
+    assert result.code == 0
+    assert result.out.startswith(
+        "README.md has none of dairly's headings: adding the zh preset's; for another, run `dairly init --undo`,"
+        " then `dairly init --preset en`\n"
+    )

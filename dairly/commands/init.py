@@ -166,10 +166,17 @@ def _adopt(
     said.extend(adoption.said)
     if adoption.preset is not None and adoption.preset != settings.preset:
         chosen["preset"] = adoption.preset
-    elif choose and adoption.preset is None and (sys.stdin.isatty() if ask is None else ask):
-        answer = _ask_preset(settings.readme)
-        if answer != settings.preset:
-            chosen["preset"] = answer
+    elif choose and adoption.preset is None:
+        if sys.stdin.isatty() if ask is None else ask:
+            answer = _ask_preset(settings.readme)
+            if answer != settings.preset:
+                chosen["preset"] = answer
+        else:  # no one to ask: the default, said with the way to the other
+            others = " or ".join(f"`dairly init --preset {name}`" for name in PRESETS if name != settings.preset)
+            said.append(
+                f"{settings.readme} has none of dairly's headings: adding the {settings.preset} preset's;"
+                f" for another, run `dairly init --undo`, then {others}"
+            )
     if adoption.level is not None and adoption.level != settings.level:
         if own and own[0] != "dairly.toml":
             raise InputError(
