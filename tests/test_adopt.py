@@ -189,3 +189,19 @@ def test_off_a_terminal_a_readme_matching_no_preset_is_told_the_way_to_another(t
         "README.md has none of dairly's headings: adding the zh preset's; for another, run `dairly init --undo`,"
         " then `dairly init --preset en`\n"
     )
+
+
+def test_publish_says_what_hand_edit_in_the_promoted_section_it_replaced(tmp_path: Path, dairly) -> None:
+    make_repo(tmp_path, ["2022-01-09"])
+    assert dairly(tmp_path, "publish", "--no-commit").code == 0
+    readme = tmp_path / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    readme.write_text(text.replace("   - Tips: x\n", "   - Tips: x\nmy own words\n"), encoding="utf-8")
+    result = dairly(tmp_path, "publish", "--no-commit")
+    assert result.code == 0
+    assert result.out == (
+        "README.md: published notes/202201/0109.md\n"
+        "  updated: README.md:10: 今日要点 does not match notes/202201/0109.md, the note being published\n"
+        "  replaced: README.md:14: 'my own words' was not in notes/202201/0109.md's 今日要点\n"
+    )
+    assert readme.read_text(encoding="utf-8") == text

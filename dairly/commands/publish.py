@@ -306,7 +306,27 @@ def _write(plan: Plan, readme_file: str) -> Lines:
         return [(f"{plan.readme_path} is already up to date", "green")]
     atomic_write(readme_file, plan.new_text, plan.readme_path)
     what = f"published {plan.promoted.path}" if plan.promoted else "updated (no note to promote yet)"
-    return [(f"{plan.readme_path}: {what}", "green")] + [(f"  updated: {p}", None) for p in plan.problems if p.drift]
+    lines: Lines = [(f"{plan.readme_path}: {what}", "green")]
+    lines += [(f"  updated: {p}", None) for p in plan.problems if p.drift]
+    return lines + [(f"  replaced: {edit}", None) for edit in hand_edits(plan)]
+
+
+def hand_edits(plan: Plan) -> list[str]:
+    """The lines a person wrote by hand into the promoted section, which publish replaces:
+    those of the README's section that are not the note's, while the README still shows
+    that note (its date line says so). At most three, each with its line."""
+    from dairly.readme.layout import locate
+
+    promoted = plan.promoted
+    if promoted is None or plan.highlights is None:
+        return []
+    layout = locate(plan.text, plan.settings, plan.readme_path)
+    if plan.text[slice(*layout.date_span)] != plan.settings.date_text(promoted.date):
+        return []  # another note is shown: publish brings the new one in, nothing of the person's
+    wanted = set(plan.highlights.splitlines())
+    edited = [ln for ln in layout.highlights.content if ln.text.strip() and ln.text not in wanted]
+    where = f"{plan.readme_path}:{{}}: {{!r}} was not in {promoted.path}'s {promoted_name(plan.settings)}"
+    return [where.format(ln.number, ln.text.strip()) for ln in edited[:3]]
 
 
 def _committed(lines: Lines, sha: str | None, text: str, paths: list[str]) -> Lines:
