@@ -314,7 +314,8 @@ def _write(plan: Plan, readme_file: str) -> Lines:
 def hand_edits(plan: Plan) -> list[str]:
     """The lines a person wrote by hand into the promoted section, which publish replaces:
     those of the README's section that are not the note's, while the README still shows
-    that note (its date line says so). At most three, each with its line."""
+    that note (its date line says so) and the section is mostly the note's. At most three,
+    each with its line."""
     from dairly.readme.layout import locate
 
     promoted = plan.promoted
@@ -324,7 +325,10 @@ def hand_edits(plan: Plan) -> list[str]:
     if plan.text[slice(*layout.date_span)] != plan.settings.date_text(promoted.date):
         return []  # another note is shown: publish brings the new one in, nothing of the person's
     wanted = set(plan.highlights.splitlines())
-    edited = [ln for ln in layout.highlights.content if ln.text.strip() and ln.text not in wanted]
+    shown = [ln for ln in layout.highlights.content if ln.text.strip()]
+    edited = [ln for ln in shown if ln.text not in wanted]
+    if len(edited) * 2 > len(shown):
+        return []  # mostly other text: another version of the section, not an edit of this one
     where = f"{plan.readme_path}:{{}}: {{!r}} was not in {promoted.path}'s {promoted_name(plan.settings)}"
     return [where.format(ln.number, ln.text.strip()) for ln in edited[:3]]
 

@@ -87,6 +87,15 @@ def _title_heading(text: str, start: int, settings: Settings | None) -> tuple[st
     if title is not None:
         first_line = line_number_at(text, start)
         return title, first_line, first_line
+    if text.startswith("#", start) and "]:" not in text:
+        # An ATX heading is one line whatever follows it: cmark-gfm is asked about that line
+        # alone (a long note is not rendered for its title), unless a reference definition
+        # elsewhere could make a link of its text.
+        ends = [i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0]
+        alone = _shown_title(text[start : min(ends, default=len(text))], 0, settings)
+        if alone is not None:
+            first_line = line_number_at(text, start)
+            return alone[0], first_line, first_line
     return _shown_title(text, start, settings)
 
 
