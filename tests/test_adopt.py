@@ -70,6 +70,8 @@ def test_init_takes_over_an_index_at_its_own_level_in_place(tmp_path: Path, dair
     assert (root / "dairly.toml").read_text(encoding="utf-8") == settings + 'section_level = "3"\n'
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert readme == OWN_INDEX + "\n### :paperclip:  今日要点\n"  # one history section: the author's
+    again = dairly(root, "init", "--no-hook")
+    assert again.out.startswith(f"{root} is already set up; nothing to do\n")
     write(root, "notes/201901/0101.md", "# 一月一日\n\n## :paperclip:  今日要点\n\n1. [新](https://e.com/n)\n")
     published = dairly(root, "publish")
     assert published.code == 0, published.out + published.err
@@ -205,3 +207,13 @@ def test_publish_says_what_hand_edit_in_the_promoted_section_it_replaced(tmp_pat
         "  replaced: README.md:14: 'my own words' was not in notes/202201/0109.md's 今日要点\n"
     )
     assert readme.read_text(encoding="utf-8") == text
+
+
+def test_an_owned_heading_at_another_level_is_named_with_the_setting(tmp_path: Path, dairly) -> None:
+    make_repo(tmp_path, ["2022-01-09"], readme=README_SKELETON.replace("## :paperclip:  历史更新", "### 历史更新"))
+    result = dairly(tmp_path, "check")
+    assert result.err == (
+        "dairly: error: README.md: no '## 历史更新' heading (the history tree) found; found '### 历史更新' on line 14:"
+        " a level-3 heading, not level 2; write '## :paperclip:  历史更新'"
+        ' or set section_level = "3" in dairly.toml\n'
+    )
