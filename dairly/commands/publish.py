@@ -316,12 +316,9 @@ def hand_edits(plan: Plan) -> list[str]:
     those of the README's section that are not the note's, while the README still shows
     that note (its date line says so) and the section is mostly the note's. At most three,
     each with its line."""
-    from dairly.readme.layout import locate
-
-    promoted = plan.promoted
-    if promoted is None or plan.highlights is None:
+    promoted, layout = plan.promoted, plan.layout
+    if promoted is None or plan.highlights is None or layout is None:
         return []
-    layout = locate(plan.text, plan.settings, plan.readme_path)
     if plan.text[slice(*layout.date_span)] != plan.settings.date_text(promoted.date):
         return []  # another note is shown: publish brings the new one in, nothing of the person's
     wanted = set(plan.highlights.splitlines())

@@ -36,6 +36,7 @@ class Plan(Record):
     problems: list[Problem]  # notes problems first, then README drift
     highlights: str | None = None  # the promoted note's 今日要点 content, rebased
     history: str | None = None  # the history tree, rendered once: rewrite reuses it
+    layout: Layout | None = None  # where the owned parts of `text` are
 
     def rewrite(self, other_text: str) -> str:
         """Another README text (say, the committed one) as publish would write it with
@@ -101,7 +102,7 @@ def compute(
     if new_text != readme_text and not problems:
         # Guarantee: a README that differs is never reported as clean.
         problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))
-    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights, history)
+    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights, history, layout)
 
 
 def _keep_headings_shown(
