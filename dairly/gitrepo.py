@@ -25,6 +25,8 @@ from dairly.workspace import Workspace
 if TYPE_CHECKING:
     import git
 
+    from dairly.notes.paths import NotePattern
+
 
 def run_git(
     args: list[str], cwd: str, *, stdin: bytes | None = None, ok: tuple[int, ...] = (0,), whole: bool = False
@@ -264,19 +266,19 @@ class BlobNotes:
         self._contents = dict(contents or {})
         self._fetched = False
 
-    def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
+    def listing(self, pattern: NotePattern) -> tuple[list[str], list[Listed]]:
         """The same rule as the work tree's (dairly.notes.scan): hidden and editor files
         ignored, case variants and links named like notes (or at a month folder's place)
         reported, never followed."""
         files: list[str] = []
         others: dict[str, Listed] = {}
-        head = notes_dir + "/"
+        head = pattern.folder + "/" if pattern.folder else ""
         hidden_folders: dict[str, bool] = {}  # each folder judged once, not once per file in it
         for path, (mode, _sha) in self._blobs.items():
             if not path.startswith(head):
                 continue
             folder, _, name = path[len(head) :].rpartition("/")
-            if is_hidden(name):
+            if is_hidden(name) or not (head or pattern.in_area(path.partition("/")[0])):
                 continue
             hidden = hidden_folders.get(folder)
             if hidden is None:

@@ -14,12 +14,13 @@ the last line says so.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sys
 
 from dairly import output
-from dairly.config import PRESETS, load_settings_with_sources, settings_from_mapping
+from dairly.config import PRESETS, Settings, load_settings_with_sources, settings_from_mapping
 from dairly.conflicts import refuse_conflicts
 from dairly.errors import OK, GitError, InputError
 from dairly.fsio import atomic_write, decode_utf8, refusal
@@ -45,17 +46,35 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         from dairly import gitrepo
 
         notes_repo = gitrepo.open_repo(ws, purpose="init needs a usable git repository")
-        wanted = [notes_repo.top_path(settings.readme), ".gitattributes"]
+        wanted = [notes_repo.top_path(settings.readme), ".gitattributes", notes_repo.top_path("dairly.toml")]
         changed = gitrepo.status(notes_repo).changed
         dirty = {path for path in wanted if path in changed}
+    files = sorted({s for s in sources.values() if s != "default" and not s.startswith("preset ")})
+    toml: list[str] = []  # the lines dairly.toml gets
     if preset is not None and preset != settings.preset:
-        files = sorted({s for s in sources.values() if s != "default" and not s.startswith("preset ")})
         if files:  # the person's own settings file: theirs to change, not ours to overwrite
             raise InputError(f'set preset = "{preset}" in {files[0]} to use the {preset} preset')
-        settings, _ = settings_from_mapping({"preset": preset}, "dairly.toml")
-        atomic_write(ws.file("dairly.toml"), f'preset = "{preset}"\n', "dairly.toml")
-        done.append(f'wrote dairly.toml (preset = "{preset}")')
+        toml.append(f'preset = "{preset}"')
+    note_path, found = find_layout(ws, settings, sources)
+    if note_path is not None:
+        line = f"note_path = {json.dumps(note_path, ensure_ascii=False)}"
+        if files and files[0] != "dairly.toml":  # a [tool.dairly] table: the person's file
+            raise InputError(f"the notes follow another layout; set {line} in [tool.dairly] of {files[0]}")
+        toml.append(line)
+    if toml:
+        settings_file = ws.file("dairly.toml")
+        before = ""
+        if os.path.exists(settings_file):
+            with open(settings_file, "rb") as f:
+                before = decode_utf8(f.read(), "dairly.toml")
+            if before and not before.endswith("\n"):
+                before += "\n"
+        new_toml = before + "".join(f"{line}\n" for line in toml)
+        settings, _ = settings_from_mapping(_toml_values(new_toml), "dairly.toml")
+        atomic_write(settings_file, new_toml, "dairly.toml")
+        done.append(f"{'added to' if before else 'wrote'} dairly.toml ({', '.join(toml)})")
         written.append("dairly.toml")
+    done += found
     ws = ws._replace(settings=settings)
 
     readme = ws.readme_file
@@ -78,7 +97,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         written.append(name)
 
     notes = ws.file(settings.notes_dir)
-    if not os.path.isdir(notes):
+    if settings.notes_dir and not os.path.isdir(notes):
         try:
             os.makedirs(notes)
         except OSError as exc:
@@ -138,6 +157,48 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
             f" {shlex.quote(COMMIT_MESSAGE)}"
         )
     return OK
+
+
+def find_layout(ws: Workspace, settings: Settings, sources: dict[str, str]) -> tuple[str | None, list[str]]:
+    """(the note_path the notes already there follow, when it is not the setting's; the
+    lines that say so and name the Markdown files that follow no layout). None when the
+    person set note_path, or notes follow it. Markdown files in the notes' folder, none
+    of which is dated, are an input error naming a few and the pattern expected."""
+    from dairly.notes.detect import detect, markdown_files
+    from dairly.notes.scan import none_follow
+
+    if sources["note_path"] != "default" or sources["notes_dir"] != "default":
+        return None, []  # the person's own layout
+    pattern = settings.pattern
+    paths = [p for p in markdown_files(ws.root) if p != settings.readme]
+    if any(not isinstance(pattern.date(p), str) for p in paths):
+        return None, []
+    found = detect(paths)
+    if found is None:
+        under = [p for p in paths if pattern.holds(p)]
+        if under:
+            raise InputError(none_follow(pattern, under), path=pattern.folder or ".")
+        return None, []
+    lines = [
+        f"found the notes' layout: {found.pattern.shown} (note_path = {found.pattern.text!r}),"
+        f" followed by {output.plural(len(found.notes), 'note')}"
+    ]
+    if found.others:
+        more = f" and {len(found.others) - 10} more" if len(found.others) > 10 else ""
+        lines.append(f"not following it, so not notes: {', '.join(found.others[:10])}{more}")
+    return found.pattern.text, lines
+
+
+def _toml_values(text: str) -> dict[str, object]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 in CI
+        import tomli as tomllib
+    try:
+        values: dict[str, object] = tomllib.loads(text)
+        return values
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", path="dairly.toml") from None
 
 
 def refuse_subfolder(ws: Workspace, here: str) -> None:
