@@ -19,7 +19,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from dairly.errors import GitError
-from dairly.notes.scan import Listed, is_hidden, is_note_name
+from dairly.notes.scan import MARKDOWN_DEPTH, Listed, is_hidden, is_note_name
 from dairly.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -297,6 +297,16 @@ class BlobNotes:
             elif note is None:
                 others[path] = Listed(path, "case")
         return files, list(others.values())
+
+    def markdown(self) -> list[str]:
+        return sorted(
+            path
+            for path, (mode, _sha) in self._blobs.items()
+            if path.endswith(".md")
+            and mode[:3] == "100"
+            and path.count("/") < MARKDOWN_DEPTH
+            and not any(is_hidden(part) for part in path.split("/"))
+        )
 
     @staticmethod
     def _judge_folder(head: str, folder: str, others: dict[str, Listed]) -> bool:

@@ -48,6 +48,9 @@ class MemorySource:
     def read(self, path: str) -> bytes:
         return self.files[path]
 
+    def markdown(self) -> list[str]:
+        return sorted(p for p in self.files if p.endswith(".md"))
+
 
 @st.composite
 def note_sets(draw):

@@ -56,6 +56,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
             raise InputError(f'set preset = "{preset}" in {files[0]} to use the {preset} preset')
         toml.append(f'preset = "{preset}"')
     note_path, found = find_layout(ws, settings, sources)
+    done += found
     if note_path is not None:
         line = f"note_path = {json.dumps(note_path, ensure_ascii=False)}"
         if files and files[0] != "dairly.toml":  # a [tool.dairly] table: the person's file
@@ -74,7 +75,6 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         atomic_write(settings_file, new_toml, "dairly.toml")
         done.append(f"{'added to' if before else 'wrote'} dairly.toml ({', '.join(toml)})")
         written.append("dairly.toml")
-    done += found
     ws = ws._replace(settings=settings)
 
     readme = ws.readme_file
@@ -164,13 +164,13 @@ def find_layout(ws: Workspace, settings: Settings, sources: dict[str, str]) -> t
     lines that say so and name the Markdown files that follow no layout). None when the
     person set note_path, or notes follow it. Markdown files in the notes' folder, none
     of which is dated, are an input error naming a few and the pattern expected."""
-    from dairly.notes.detect import detect, markdown_files
-    from dairly.notes.scan import none_follow
+    from dairly.notes.detect import detect
+    from dairly.notes.scan import WorkTree, none_follow
 
     if sources["note_path"] != "default" or sources["notes_dir"] != "default":
         return None, []  # the person's own layout
     pattern = settings.pattern
-    paths = [p for p in markdown_files(ws.root) if p != settings.readme]
+    paths = [p for p in WorkTree(ws.root).markdown() if p != settings.readme]
     if any(not isinstance(pattern.date(p), str) for p in paths):
         return None, []
     found = detect(paths)
@@ -185,7 +185,7 @@ def find_layout(ws: Workspace, settings: Settings, sources: dict[str, str]) -> t
     ]
     if found.others:
         more = f" and {len(found.others) - 10} more" if len(found.others) > 10 else ""
-        lines.append(f"not following it, so not notes: {', '.join(found.others[:10])}{more}")
+        lines.append(f"not following it: {', '.join(found.others[:10])}{more}")
     return found.pattern.text, lines
 
 

@@ -12,15 +12,11 @@ pattern count for it, so a folder's month must agree with the file's.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 
-from dairly.fsio import refusal
 from dairly.notes.paths import NotePattern, PatternError, compile_pattern
-from dairly.notes.scan import is_hidden
 from dairly.tuples import Record
 
-_DEPTH = 4  # notes are at most this many folders down (notes/2024/03/05.md is three)
 _RUN = re.compile(r"\d+")
 _MAX_READINGS = 256  # of one path: more digit runs than a dated path has are not a date
 
@@ -29,30 +25,6 @@ class Detected(Record):
     pattern: NotePattern
     notes: list[str]  # the paths that follow it, in path order
     others: list[str]  # the dated-looking Markdown files that do not
-
-
-def markdown_files(root: str) -> list[str]:
-    """Every `*.md` file of the repository a few folders down (POSIX paths, sorted),
-    hidden folders and files left out, links not followed."""
-    found = []
-    stack = [""]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(os.path.join(root, folder) if folder else root) as it:
-                items = list(it)
-        except OSError as exc:
-            raise refusal(exc, folder or ".") from None
-        for item in items:
-            if is_hidden(item.name):
-                continue
-            path = f"{folder}/{item.name}" if folder else item.name
-            if item.is_dir(follow_symlinks=False):
-                if path.count("/") < _DEPTH - 1:
-                    stack.append(path)
-            elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
-                found.append(path)
-    return sorted(found)
 
 
 def _run_readings(run: str) -> list[str]:
@@ -172,7 +144,7 @@ def detect(paths: list[str]) -> Detected | None:
     notes = [p for p in paths if not isinstance(pattern.date(p), str)]
     taken_paths = set(notes)
     listed = set(dated)
-    others = [p for p in paths if p not in taken_paths and (p in listed or (pattern.folder and pattern.holds(p)))]
+    others = [p for p in paths if p not in taken_paths and (p in listed or pattern.holds(p))]
     return Detected(pattern, notes, others)
 
 

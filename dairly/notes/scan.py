@@ -30,6 +30,7 @@ from dairly.fsio import refusal
 from dairly.notes.note import Header, Note, decode_note, read_header
 from dairly.tuples import Record
 
+MARKDOWN_DEPTH = 4  # dated notes are looked for this many folders down (notes/2024/03/05.md)
 _FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
 
 Stamp = tuple[int, int, int]  # a file's (size, mtime_ns, ctime_ns): a write changes one of them
@@ -77,6 +78,10 @@ if TYPE_CHECKING:
 
         def read(self, path: str) -> bytes:
             """The bytes of a repository path (FileNotFoundError when there is none)."""
+
+        def markdown(self) -> list[str]:
+            """Every `*.md` file of the repository a few folders down (MARKDOWN_DEPTH),
+            hidden ones left out: where notes that follow another layout are looked for."""
 
 
 class WorkTree:
@@ -160,6 +165,27 @@ class WorkTree:
                         below.append(path)
             level = below
         return found
+
+    def markdown(self) -> list[str]:
+        found = []
+        stack = [""]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(self.prefix + folder) as it:
+                    items = list(it)
+            except OSError as exc:
+                raise refusal(exc, folder or ".") from None
+            for item in items:
+                if is_hidden(item.name):
+                    continue
+                path = f"{folder}/{item.name}" if folder else item.name
+                if item.is_dir(follow_symlinks=False):
+                    if path.count("/") < MARKDOWN_DEPTH - 1:
+                        stack.append(path)
+                elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
+                    found.append(path)
+        return sorted(found)
 
     def read(self, path: str) -> bytes:
         fd = os.open(self.prefix + path, os.O_RDONLY)
@@ -254,7 +280,28 @@ def sort_paths(
         listed = set(unmatched)
         problems = [p for p in problems if p.path not in listed]
         problems.append(Problem(pattern.folder or ".", none_follow(pattern, unmatched)))
+    if not files and not others:
+        problems += _elsewhere(source, settings)
     return dated, problems, files + [entry.path for entry in others]
+
+
+def _elsewhere(source: NoteSource, settings: Settings) -> list[Problem]:
+    """With nothing in the notes' area, the dated Markdown files that follow another
+    layout, as one problem: never "in sync with 0 notes" while they go unlisted."""
+    from dairly.notes.detect import detect
+
+    found = detect([path for path in source.markdown() if path != settings.readme])
+    if found is None or not found.notes:
+        return []
+    few = ", ".join(found.notes[:3]) + (", …" if len(found.notes) > 3 else "")
+    return [
+        Problem(
+            settings.pattern.folder or ".",
+            f"holds no note, but {len(found.notes)} Markdown files follow {found.pattern.shown} ({few}),"
+            f" not note_path {settings.pattern.shown}; set note_path = {found.pattern.text!r} in dairly.toml"
+            " (`dairly init` does it)",
+        )
+    ]
 
 
 def path_problems(root: str, settings: Settings) -> list[Problem]:
