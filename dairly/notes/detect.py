@@ -130,13 +130,21 @@ def detect(paths: list[str]) -> Detected | None:
                 proposed.setdefault(text, len(proposed))
     if not proposed:
         return None
-    best: tuple[tuple[int, int, int], str] | None = None
+    best: tuple[tuple[int, int, int, int], str] | None = None
     for text, order in proposed.items():
         pattern = compiled[text]
         assert pattern is not None
-        taken = sum(1 for path in dated if not isinstance(pattern.date(path), str))
+        taken = [path for path in dated if not isinstance(pattern.date(path), str)]
+        count = len(taken)
+        if "{tail}" in text:
+            # A tail is the layout's when most names have one (several notes a day), not
+            # because a stray copy (0305-copy.md) has one: that copy is named instead.
+            bare = compiled[text.replace("{tail}", "")]
+            tailed = sum(1 for path in taken if bare is None or isinstance(bare.date(path), str))
+            if 2 * tailed < count:
+                count -= tailed
         literal_digits = sum(c.isdigit() for c in _FIELD.sub("", text))
-        key = (taken, -literal_digits, -order)
+        key = (count, -literal_digits, -("{tail}" in text), -order)
         if best is None or key > best[0]:
             best = (key, text)
     assert best is not None
