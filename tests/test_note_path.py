@@ -316,3 +316,28 @@ def test_at_the_top_of_the_repository_other_markdown_is_not_a_note(tmp_path: Pat
     assert check.code == lint.code == 1
     assert [ln for ln in check.out.splitlines() if ".md:" in ln and "README" not in ln] == [line]
     assert lint.out.splitlines()[0] == line
+
+
+def test_the_merge_driver_merges_two_published_notes_beside_the_readme(tmp_path: Path, dairly, git, env):
+    """Notes at the top of the repository: the driver takes the notes there, and only
+    them (the README is not a note to merge line by line)."""
+    import subprocess
+
+    root = tmp_path / "r"
+    write(root, "README.md", "# Notes\n")
+    write(root, "2024-01-02.md", _note("Two"))
+    git(root, "init", "-q", "-b", "main")
+    assert dairly(root, "init", "--no-hook").code == 0
+    assert dairly(root, "publish").code == 0
+    assert git(root, "status", "--porcelain") == ""  # publish committed what init left: the README
+    for branch, day in (("side", 4), ("main", 3)):
+        git(root, "checkout", "-q", "-B", branch, "main")
+        write(root, f"2024-01-{day:02d}.md", _note(f"Day {day}", f"1. [d](https://example.com/{day})\n"))
+        assert dairly(root, "publish").code == 0
+    merged = subprocess.run(
+        ["git", "merge", "--no-edit", "side"], cwd=root, env=env, capture_output=True, text=True, encoding="utf-8"
+    )
+    assert merged.returncode == 0 and "CONFLICT" not in merged.stdout, merged.stdout + merged.stderr
+    check = dairly(root, "check")
+    assert (check.code, check.out) == (0, "README.md is in sync with 3 notes\n")
+    assert git(root, "status", "--porcelain") == ""
