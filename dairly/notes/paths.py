@@ -88,7 +88,13 @@ class NotePattern:
                 regex.append(re.escape(p))
             else:
                 regex.append(f"({_FIELDS[p][1]})")
-        self._regex = re.compile("".join(regex))
+        self._match = re.compile("".join(regex)).fullmatch
+        # Which group is the date's year, month and day (the last of each: the file name's),
+        # and the pairs of groups that must agree (a field in a folder and in the name).
+        last = {name: i for i, name in enumerate(names)}
+        self._ymd = (last["year"], last["month"], last["day"])
+        self._tail = last.get("tail")
+        self._agree = [(i, last[name]) for i, name in enumerate(names) if name != "tail" and i != last[name]]
 
     def __repr__(self) -> str:
         return f"NotePattern({self.text!r})"
@@ -109,27 +115,26 @@ class NotePattern:
 
     def date(self, path: str) -> datetime.date | str:
         """The note's date, or why the path is not a valid note path."""
-        m = self._regex.fullmatch(path)
+        m = self._match(path)
         if m is None:
             return f"is not a note path: notes are named {self.shown}"
-        found: dict[str, list[int]] = {"year": [], "month": [], "day": []}
-        tail = ""
-        for name, value in zip(self._names, m.groups(), strict=True):
-            if name == "tail":
-                tail = value
-            else:
-                found[name].append(int(value))
-        # The file name's fields are the date; a folder's that differ misfile it.
-        year, month, day = found["year"][-1], found["month"][-1], found["day"][-1]
+        groups = m.groups()
+        y, mo, d = self._ymd
         try:
-            date = datetime.date(year, month, day)
+            date = datetime.date(int(groups[y]), int(groups[mo]), int(groups[d]))
         except ValueError:
-            return f"is not a valid date ({year:04d}-{month:02d}-{day:02d})"
-        wrong = [name for name, values in found.items() if len(set(values)) > 1]
-        if wrong:
-            which = f"{wrong[0]} " if len(wrong) == 1 else ""
-            return f"is filed in the wrong {which}folder; move it to {self.path(date, tail)}"
+            return f"is not a valid date ({int(groups[y]):04d}-{int(groups[mo]):02d}-{int(groups[d]):02d})"
+        for a, b in self._agree:
+            if int(groups[a]) != int(groups[b]):
+                return self._misfiled(groups, date)
         return date
+
+    def _misfiled(self, groups: tuple[str, ...], date: datetime.date) -> str:
+        """Why a note whose folder's fields say another date than its name is misfiled."""
+        wrong = list(dict.fromkeys(self._names[a] for a, b in self._agree if int(groups[a]) != int(groups[b])))
+        which = f"{wrong[0]} " if len(wrong) == 1 else ""
+        tail = "" if self._tail is None else groups[self._tail]
+        return f"is filed in the wrong {which}folder; move it to {self.path(date, tail)}"
 
     def in_area(self, name: str) -> bool:
         """Whether a file or folder at the top of the notes' folder may hold notes: all do
