@@ -139,6 +139,7 @@ def test_detection_prefers_months_before_days_and_the_tail_over_a_literal_name()
     assert found is not None and found.pattern.text == "{year}-{month}-{day}{tail}.md"
     assert found.notes == ["2024-10-1-Vue.md", "2024-10-2.md", "2024-10-3-Top10.md", "2024-9-30.md"]
     assert detect(["README.md", "day1.md", "day2.md"]) is None  # a day number is no date
+    assert detect(["README.md", "docs/2020-01-01-release.md"]) is None  # one dated file is no layout
 
 
 def _notes_repo(root: Path, layout: str, days=DAYS) -> list[str]:
@@ -325,6 +326,7 @@ def test_the_merge_driver_merges_two_published_notes_beside_the_readme(tmp_path:
 
     root = tmp_path / "r"
     write(root, "README.md", "# Notes\n")
+    write(root, "2024-01-01.md", _note("One"))
     write(root, "2024-01-02.md", _note("Two"))
     git(root, "init", "-q", "-b", "main")
     assert dairly(root, "init", "--no-hook").code == 0
@@ -339,5 +341,5 @@ def test_the_merge_driver_merges_two_published_notes_beside_the_readme(tmp_path:
     )
     assert merged.returncode == 0 and "CONFLICT" not in merged.stdout, merged.stdout + merged.stderr
     check = dairly(root, "check")
-    assert (check.code, check.out) == (0, "README.md is in sync with 3 notes\n")
+    assert (check.code, check.out) == (0, "README.md is in sync with 4 notes\n")
     assert git(root, "status", "--porcelain") == ""

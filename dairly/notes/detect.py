@@ -18,6 +18,7 @@ from dairly.notes.paths import NotePattern, PatternError, compile_pattern
 from dairly.tuples import Record
 
 _RUN = re.compile(r"\d+")
+MIN_NOTES = 2  # one dated file (docs/2020-01-01-release.md) is no layout
 _MAX_READINGS = 256  # of one path: more digit runs than a dated path has are not a date
 
 
@@ -107,7 +108,7 @@ def _shape(path: str) -> str:
 
 
 def detect(paths: list[str]) -> Detected | None:
-    """The pattern the most of these files follow, or None when no file reads as dated."""
+    """The pattern the most of these files follow, or None when fewer than MIN_NOTES do."""
     compiled = _Patterns()
     shapes: dict[str, list[str]] = {}
     for path in paths:
@@ -148,6 +149,8 @@ def detect(paths: list[str]) -> Detected | None:
         if best is None or key > best[0]:
             best = (key, text)
     assert best is not None
+    if best[0][0] < MIN_NOTES:
+        return None
     pattern = compile_pattern(best[1])
     notes = [p for p in paths if not isinstance(pattern.date(p), str)]
     taken_paths = set(notes)
