@@ -5,7 +5,11 @@ the notes' stamps (WorkTree.note_stamps), by which the notes index sees what cha
 Reading goes through a NoteSource, so the same scan judges the working tree or, for
 `check --staged`, the git index (dairly.gitrepo.GitIndex).
 
-One rule for what is under notes/, which every command follows through this module:
+One rule for what is under notes/ (the notes' area: note_path's folder, or, for notes kept
+beside the README, the names at the top that start as a dated one does), which every
+command follows through this module (`sort_paths`: check, publish, lint, stats, search):
+- a Markdown file there is a note only if its path follows note_path; any other is
+  reported with why (dairly.notes.paths), and when none follows it, one line says so;
 - hidden and editor files (`.name`, `name~`, `name.swp`: .DS_Store, .env, vim's swap files,
   Emacs's `.#name` lock links) and hidden folders are ignored: never read, never reported,
   never committed;
