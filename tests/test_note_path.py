@@ -343,3 +343,34 @@ def test_the_merge_driver_merges_two_published_notes_beside_the_readme(tmp_path:
     check = dairly(root, "check")
     assert (check.code, check.out) == (0, "README.md is in sync with 4 notes\n")
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_init_adds_the_layout_to_the_persons_own_settings(tmp_path: Path, dairly):
+    root = tmp_path / "r"
+    write(root, "dairly.toml", '# mine\npreset = "en"')  # no newline at the end
+    write(root, "README.md", "# Notes\n")
+    for day in (1, 2):
+        write(root, f"2024/01/0{day}.md", f"# Day {day}\n\n## Today\n\n1. [a](https://example.com/{day})\n")
+    init = dairly(root, "init", "--no-hook")
+    assert init.code == 0, init.err
+    assert 'added to dairly.toml (note_path = "{year}/{month:02d}/{day:02d}.md")\n' in init.out
+    assert (root / "dairly.toml").read_text(encoding="utf-8") == (
+        '# mine\npreset = "en"\nnote_path = "{year}/{month:02d}/{day:02d}.md"\n'
+    )
+    assert dairly(root, "publish", "--no-commit").code == 0
+    assert dairly(root, "check").out == "README.md is in sync with 2 notes\n"
+
+
+def test_init_leaves_a_layout_in_pyproject_to_the_person(tmp_path: Path, dairly):
+    root = tmp_path / "r"
+    write(root, "pyproject.toml", '[tool.dairly]\npreset = "en"\n')
+    write(root, "README.md", "# Notes\n")
+    for day in (1, 2):
+        write(root, f"2024-01-0{day}.md", f"# Day {day}\n")
+    init = dairly(root, "init", "--no-hook")
+    assert init.code == 2
+    assert init.err == (
+        'dairly: error: the notes follow another layout; set note_path = "{year}-{month:02d}-{day:02d}.md"'
+        " in [tool.dairly] of pyproject.toml\n"
+    )
+    assert (root / "README.md").read_text(encoding="utf-8") == "# Notes\n"
