@@ -290,19 +290,29 @@ def git(root: Path, env: dict[str, str], *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def note_path(root: Path, day: datetime.date) -> Path:
-    return root / "notes" / f"{day.year}{day.month:02d}" / f"{day.month:02d}{day.day:02d}.md"
+DEFAULT_LAYOUT = "notes/{year}{month:02d}/{month:02d}{day:02d}.md"  # dairly's default note_path
 
 
-def make_repo(root: Path, count: int, start: datetime.date, dairly: str, env: dict[str, str]) -> PublishStates:
+def note_path(root: Path, day: datetime.date, layout: str = DEFAULT_LAYOUT) -> Path:
+    """Where the note of `day` goes in a repository whose note_path is `layout` (its fields
+    are Python's format fields; {tail} is left empty)."""
+    return root / layout.format(year=f"{day.year:04d}", month=day.month, day=day.day, tail="")
+
+
+def make_repo(
+    root: Path, count: int, start: datetime.date, dairly: str, env: dict[str, str], layout: str = DEFAULT_LAYOUT
+) -> PublishStates:
     """A committed notes repository of `count` notes, its README in sync, and the states the
-    publish measurements start from (see PublishStates)."""
+    publish measurements start from (see PublishStates); with another `layout`, its
+    dairly.toml sets note_path (and is committed)."""
     git(root.parent, env, "init", "-q", str(root))
     with open(root / ".git" / "info" / "exclude", "a", encoding="utf-8") as f:
         f.write("".join(f"/{name}\n" for name in BENCH_FILES))
+    if layout != DEFAULT_LAYOUT:
+        (root / "dairly.toml").write_text(f'note_path = "{layout}"\n', encoding="utf-8")
     for i in range(count):
         day = start + datetime.timedelta(days=i)
-        path = note_path(root, day)
+        path = note_path(root, day, layout)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(note_text(day, i), encoding="utf-8")
     stale = README_TEMPLATE.format(start=f"{start.year}.{start.month}.{start.day}")
@@ -311,7 +321,7 @@ def make_repo(root: Path, count: int, start: datetime.date, dairly: str, env: di
     # Commit C0: every note but the newest, the README published for them; then C1: all of
     # them, the README published for all. `dairly publish` on C0 with the newest note
     # written and not yet added makes C1's tree.
-    newest = note_path(root, start + datetime.timedelta(days=count - 1))
+    newest = note_path(root, start + datetime.timedelta(days=count - 1), layout)
     held = newest.read_bytes()
     newest.unlink()
     states = []
@@ -680,6 +690,29 @@ def engines(runs: int) -> None:
 TARGET_SIZES = (1000, 10000)  # the issues' targets hold at these sizes, when run
 
 
+def compare_layouts(
+    dairly: str, work: Path, env: dict[str, str], runs: int, sizes: list[int], start: datetime.date, layout: str
+) -> None:
+    """`--layout`: at each size, two repositories of the same notes, one in the default
+    layout and one in `layout`, and the hook's commands run in each in turn, run for run
+    (`env -C` starts each in its repository, the same way for both)."""
+    print(f"note_path {layout!r} against the default {DEFAULT_LAYOUT!r}, {runs} runs", file=sys.stderr)
+    for size in sizes:
+        roots = {}
+        for name, pattern in (("layout", layout), ("default", DEFAULT_LAYOUT)):
+            roots[name] = work / f"{name}-{size}"
+            make_repo(roots[name], size, start, dairly, env, pattern)
+        for what in (["check"], ["check", "--staged"], ["publish", "--no-commit"]):
+            a = ["env", "-C", str(roots["layout"]), dairly, *what]
+            b = ["env", "-C", str(roots["default"]), dairly, *what]
+            result = measure_pair(a, b, work, env, runs, ok=(0,))
+            print(
+                f"  {size:>6} notes, {' '.join(['dairly', *what]):<28} layout {result['a'] * 1000:7.1f} ms,"
+                f" default {result['b'] * 1000:7.1f} ms: layout/default {result['ratio']:.3f}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, help="timed runs per command, after one warm-up (default 7)")
@@ -693,6 +726,12 @@ def main() -> None:
     parser.add_argument("--typer-compare", action="store_true", help="also time typer 0.29 in a throwaway venv")
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
     parser.add_argument("--engines", action="store_true", help="only compare cmark-gfm with mistune (see engines())")
+    parser.add_argument(
+        "--layout",
+        metavar="NOTE_PATH",
+        help="time check, check --staged and publish --no-commit in a repository of notes in this layout"
+        " (a note_path, such as '{year}/{month:02d}/{day:02d}.md') run for run against the default layout's, only",
+    )
     args = parser.parse_args()
     runs = args.runs or (3 if args.quick else 7)
     if args.engines:
@@ -719,6 +758,13 @@ def main() -> None:
     env.update(NO_COLOR="1", TERM="dumb", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
     env.update(GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com")
     env.update(GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com")
+    if args.layout:
+        try:
+            compare_layouts(dairly, work, env, runs, sizes, args.start, args.layout)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     started = time.perf_counter()
     rows: list[tuple[str, int | None, dict[str, float] | None]] = []
     results: dict[tuple[str, int], dict[str, float]] = {}

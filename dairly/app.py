@@ -220,7 +220,7 @@ def new(
     ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open the new note in $VISUAL or $EDITOR.")] = False,
 ) -> None:
-    """Create the day's note, notes/YYYYMM/MMDD.md, and print its path.
+    """Create the day's note where note_path says, and print its path.
 
     The note gets the title from the title_template setting, the highlights section
     ({highlights}) with

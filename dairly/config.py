@@ -15,6 +15,7 @@ import os
 import sys
 
 from dairly.errors import InputError
+from dairly.notes.paths import DEFAULT_NOTE_PATH, NotePattern, PatternError, compile_pattern
 from dairly.tuples import Record
 
 _MONTHS = [
@@ -74,7 +75,8 @@ EN_SKELETON = """\
 
 class Settings(Record):
     preset: str = "zh"
-    notes_dir: str = "notes"
+    notes_dir: str = "notes"  # the folder of note_path (its leading folders); "" when notes sit beside the README
+    note_path: str = DEFAULT_NOTE_PATH  # where a day's note lives (dairly.notes.paths)
     readme: str = "README.md"
     highlights_heading: str = "今日要点"
     history_heading: str = "历史更新"
@@ -104,6 +106,11 @@ class Settings(Record):
     def hashes(self) -> str:
         """The README's owned headings' `#`s: `##` unless section_level says otherwise."""
         return "#" * int(self.section_level)
+
+    @property
+    def pattern(self) -> NotePattern:
+        """note_path, compiled: the one way a note's path and its date are read and built."""
+        return compile_pattern(self.note_path)
 
     def date_text(self, date: datetime.date) -> str:
         """The date line's value for this day."""
@@ -279,11 +286,39 @@ def settings_from_mapping(data: dict[str, object], source: str) -> tuple[Setting
             raise InputError(f"setting '{key}' must be a non-empty string", path=source)
         _check_value(name, value, source)
         values[name] = value
+    _note_path(values, source)
     preset = values.get("preset", "zh")
     sources = dict.fromkeys(Settings._fields, "default")
     sources.update(dict.fromkeys(PRESETS[preset], f"preset {preset}"))
     sources.update(dict.fromkeys(values, source))
     return Settings()._replace(**{**PRESETS[preset], **values}), sources
+
+
+def _note_path(values: dict[str, str], source: str) -> None:
+    """Make notes_dir and note_path agree: notes_dir alone moves the default layout's
+    folder (as it always has); note_path sets the whole path, and its leading folders are
+    notes_dir, which if set as well must name them."""
+    import posixpath
+
+    if "notes_dir" in values:
+        folder = posixpath.normpath(values["notes_dir"].replace("\\", "/")).strip("/")
+        values["notes_dir"] = "" if folder == "." else folder
+    if "note_path" not in values:
+        if "notes_dir" in values:
+            layout = DEFAULT_NOTE_PATH.partition("/")[2]
+            values["note_path"] = f"{values['notes_dir']}/{layout}" if values["notes_dir"] else layout
+        return
+    try:
+        pattern = compile_pattern(values["note_path"])
+    except PatternError as exc:
+        raise InputError(f"setting 'note_path' {exc} (the default is {DEFAULT_NOTE_PATH!r})", path=source) from None
+    if "notes_dir" in values and values["notes_dir"] != pattern.folder:
+        raise InputError(
+            f"setting 'notes_dir' ({values['notes_dir']!r}) is not the folder of note_path"
+            f" ({pattern.folder or 'the top of the repository'}); remove notes_dir",
+            path=source,
+        )
+    values["notes_dir"] = pattern.folder
 
 
 def _load_toml(path: str) -> dict[str, object]:

@@ -19,11 +19,13 @@ import sys
 from typing import TYPE_CHECKING
 
 from dairly.errors import GitError
-from dairly.notes.scan import Listed, is_hidden, is_note_name
+from dairly.notes.scan import MARKDOWN_DEPTH, Listed, is_hidden, is_note_name
 from dairly.workspace import Workspace
 
 if TYPE_CHECKING:
     import git
+
+    from dairly.notes.paths import NotePattern
 
 
 def run_git(
@@ -264,19 +266,19 @@ class BlobNotes:
         self._contents = dict(contents or {})
         self._fetched = False
 
-    def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
+    def listing(self, pattern: NotePattern) -> tuple[list[str], list[Listed]]:
         """The same rule as the work tree's (dairly.notes.scan): hidden and editor files
         ignored, case variants and links named like notes (or at a month folder's place)
         reported, never followed."""
         files: list[str] = []
         others: dict[str, Listed] = {}
-        head = notes_dir + "/"
+        head = pattern.folder + "/" if pattern.folder else ""
         hidden_folders: dict[str, bool] = {}  # each folder judged once, not once per file in it
         for path, (mode, _sha) in self._blobs.items():
             if not path.startswith(head):
                 continue
             folder, _, name = path[len(head) :].rpartition("/")
-            if is_hidden(name):
+            if is_hidden(name) or not (head or pattern.in_area(path.partition("/")[0])):
                 continue
             hidden = hidden_folders.get(folder)
             if hidden is None:
@@ -295,6 +297,16 @@ class BlobNotes:
             elif note is None:
                 others[path] = Listed(path, "case")
         return files, list(others.values())
+
+    def markdown(self) -> list[str]:
+        return sorted(
+            path
+            for path, (mode, _sha) in self._blobs.items()
+            if path.endswith(".md")
+            and mode[:3] == "100"
+            and path.count("/") < MARKDOWN_DEPTH
+            and not any(is_hidden(part) for part in path.split("/"))
+        )
 
     @staticmethod
     def _judge_folder(head: str, folder: str, others: dict[str, Listed]) -> bool:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from typing import TYPE_CHECKING
 
 from dairly.errors import GitError
 from dairly.fsio import atomic_write, refusal
 from dairly.gitrepo import BlobNotes, NotesRepo, cat_blobs, dairly_command, listed_blobs, open_repo, run_git
 from dairly.tuples import Record
 from dairly.workspace import Workspace
+
+if TYPE_CHECKING:
+    from dairly.notes.paths import NotePattern
 
 # Git asks a merge driver to merge one file and tells it only three temporary files (%O,
 # %A, %B) and the path (%P). Regenerating the README needs the notes the merge produces,
@@ -150,17 +154,21 @@ def _tree_blobs(notes_repo: NotesRepo, commit: str | None, folder: str) -> dict[
     return listed_blobs(notes_repo, out, sha_field=2)  # mode type sha\tpath
 
 
-def merged_notes(notes_repo: NotesRepo, notes_dir: str, sides: MergeSides) -> BlobNotes | None:
-    """The notes folder as the merge leaves it: merged path by path like git (the side
+def merged_notes(notes_repo: NotesRepo, pattern: NotePattern, sides: MergeSides) -> BlobNotes | None:
+    """The notes' area as the merge leaves it: merged path by path like git (the side
     that changed a path wins; a note both sides changed is merged line by line). None when
-    git would stop on a conflict there, since the notes a person will choose are unknown."""
+    git would stop on a conflict there, since the notes a person will choose are unknown.
+    Notes kept beside the README are taken from the top of the tree, and only they: the
+    README and the other files there are not the notes'."""
     from dairly.readme.merge import side
 
-    folder = notes_dir.strip("/")
+    folder = pattern.folder or "."
     base, ours, theirs = (_tree_blobs(notes_repo, c, folder) for c in (sides.base, sides.ours, sides.theirs))
     blobs: dict[str, tuple[str, str]] = {}
     contents: dict[str, bytes] = {}
     for path in sorted(base.keys() | ours.keys() | theirs.keys()):
+        if not pattern.holds(path):
+            continue
         b, o, t = base.get(path), ours.get(path), theirs.get(path)
         taken = side(b, o, t)
         entry = t if taken == "theirs" else o

@@ -314,6 +314,7 @@ def test_git_dir_and_git_work_tree_are_honoured(tmp_path: Path, git, dairly, env
 
 
 def test_the_index_stamps_skip_links_hidden_files_and_case_variants(tmp_path: Path, git):
+    from dairly.config import Settings
     from dairly.notes.scan import WorkTree
 
     root = commit_all(make_repo(tmp_path / "r", ["2022-01-09"]), git)
@@ -323,4 +324,4 @@ def test_the_index_stamps_skip_links_hidden_files_and_case_variants(tmp_path: Pa
     write(root, "notes/202201/.#0109.md", "lock")
     write(root, "notes/.hidden/0101.md", note_text("x"))
     write(root, "notes/202201/0110.MD", note_text("x"))
-    assert [path for path, _stamp in WorkTree(str(root)).note_stamps("notes")] == ["notes/202201/0109.md"]
+    assert [path for path, _stamp in WorkTree(str(root)).note_stamps(Settings().pattern)] == ["notes/202201/0109.md"]

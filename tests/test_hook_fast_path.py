@@ -110,3 +110,30 @@ def test_check_imports_nothing_heavy(tmp_path: Path, dairly, env):
     stale = dairly(root, "check", env_extra={"PYTHONPROFILEIMPORTTIME": "1"})
     assert stale.code == 1 and "notes/202201/0107.md: is missing from the 历史更新 tree" in stale.out
     assert (imported_modules(stale.err) - at_start) & HEAVY == set()
+
+
+@pytest.mark.parametrize("notes_there", [True, False])
+def test_check_staged_in_another_layout_imports_nothing_heavy(tmp_path: Path, dairly, env, git, notes_there):
+    """Notes beside the README (note_path in dairly.toml), or none in the notes' area while
+    dated notes follow another layout (the check that names it): still a light hook."""
+    floor = subprocess.run(
+        [sys.executable, "-c", "pass"], env={**env, "PYTHONPROFILEIMPORTTIME": "1"}, capture_output=True, text=True
+    )
+    at_start = imported_modules(floor.stderr)
+    root = make_repo(tmp_path / "r", [])
+    if notes_there:  # else the default note_path, notes/YYYYMM/MMDD.md, and notes/ empty
+        (root / "dairly.toml").write_text('note_path = "{year}-{month:02d}-{day:02d}.md"\n', encoding="utf-8")
+    for day in (5, 6):
+        (root / f"2022-01-0{day}.md").write_text(f"# 笔记（2022.1.{day}）\n\n## 今日要点\n\n- x\n", encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    for args in (["check"], ["check", "--staged"]):
+        result = dairly(root, *args, env_extra={"PYTHONPROFILEIMPORTTIME": "1"})
+        modules = imported_modules(result.err)
+        assert "dairly.commands.check" in modules  # the report was read
+        heavy = HEAVY - {"hashlib"} if "--staged" in args else HEAVY  # --staged hashes files, in any layout
+        assert (modules - at_start) & heavy == set(), args
+        if notes_there:
+            assert "2022-01-06.md: is missing from the 历史更新 tree in README.md" in result.out
+        else:
+            assert "holds no note, but 2 Markdown files follow YYYY-MM-DD.md" in result.out

@@ -11,7 +11,6 @@ import pytest
 from dairly.config import Settings
 from dairly.errors import InputError
 from dairly.notes.note import find_title
-from dairly.notes.paths import date_from_path
 from dairly.notes.scan import WorkTree, scan_notes
 
 from .conftest import note_text, write
@@ -32,7 +31,7 @@ TODAY = datetime.date(2026, 11, 25)
     ],
 )
 def test_date_from_path(path: str, expected):
-    got = date_from_path(path, "notes")
+    got = Settings().pattern.date(path)
     if isinstance(expected, str):
         assert isinstance(got, str) and expected in got
     else:

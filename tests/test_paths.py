@@ -8,13 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dairly.notes.note import _shown_title, find_title
-from dairly.notes.paths import date_from_path, note_path
+from dairly.notes.paths import DEFAULT_NOTE_PATH, compile_pattern
 
 
 @given(st.dates(datetime.date(1, 1, 1), datetime.date(9999, 12, 31)))
 def test_a_days_path_reads_back_as_that_day(day: datetime.date) -> None:
-    path = note_path("notes", day)
-    assert date_from_path(path, "notes") == day
+    pattern = compile_pattern(DEFAULT_NOTE_PATH)
+    assert pattern.date(pattern.path(day)) == day
 
 
 lines = st.lists(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dairly.config import Settings
 from dairly.markdown import split_lines
-from dairly.notes.paths import date_from_path
+from dairly.notes.paths import NotePattern
 from dairly.notes.scan import Listed
 from dairly.readme.drift import grouped_tree_links
 from dairly.readme.layout import locate
@@ -43,11 +43,14 @@ class MemorySource:
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
 
-    def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
-        return [p for p in self.files if p.startswith(notes_dir + "/") and p.endswith(".md")], []
+    def listing(self, pattern: NotePattern) -> tuple[list[str], list[Listed]]:
+        return [p for p in self.files if pattern.holds(p) and p.endswith(".md")], []
 
     def read(self, path: str) -> bytes:
         return self.files[path]
+
+    def markdown(self) -> list[str]:
+        return sorted(p for p in self.files if p.endswith(".md"))
 
 
 @st.composite
@@ -189,7 +192,7 @@ def test_whatever_publish_writes_check_accepts(files, readme, data):
     from dairly.commands.publish import refuse_older_promotion, refuse_unstable
     from dairly.errors import DairlyError
 
-    days = [date_from_path(p, "notes") for p in sorted(files)]
+    days = [SETTINGS.pattern.date(p) for p in sorted(files)]
     date = data.draw(st.one_of(st.none(), st.sampled_from(days), st.dates(datetime.date(2019, 1, 1))))
     plan = compute(MemorySource(files), readme, SETTINGS, TODAY)
     assert plan.new_text is not None

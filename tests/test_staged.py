@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+from dairly.config import Settings
 from dairly.gitrepo import BlobNotes, GitIndex, open_repo
 from dairly.notes.scan import Listed
 from dairly.workspace import Workspace
@@ -74,7 +75,7 @@ def test_a_note_renamed_in_the_work_tree_is_read_under_its_staged_name(tmp_path:
     (root / NOTE).rename(root / "notes/202201/0112.md")
     index = staged(root)
     assert index.read(NOTE) == expected
-    assert "notes/202201/0112.md" not in index.listing("notes")[0]
+    assert "notes/202201/0112.md" not in index.listing(Settings().pattern)[0]
     result = dairly(root, "check", "--staged")
     assert (result.code, result.out) == (0, "README.md is in sync with 2 notes\n")
 
@@ -83,7 +84,7 @@ def test_a_staged_symbolic_link_is_reported_never_read(tmp_path: Path, git, dair
     root = published_repo(tmp_path, git, dairly)
     (root / "notes/202201/0111.md").symlink_to("0110.md")
     git(root, "add", "notes/202201/0111.md")
-    files, others = staged(root).listing("notes")
+    files, others = staged(root).listing(Settings().pattern)
     assert files == [OLDER, NOTE]
     assert [(o.path, o.kind) for o in others] == [("notes/202201/0111.md", "symlink")]
     result = dairly(root, "check", "--staged")
@@ -114,7 +115,7 @@ def test_submodules_under_notes_are_never_read(tmp_path: Path, git, dairly, herm
     git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},notes/assets")
     assert dairly(root, "check", "--staged").code == 0
     git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},notes/202201/0111.md")
-    files, others = staged(root).listing("notes")
+    files, others = staged(root).listing(Settings().pattern)
     assert files == [OLDER, NOTE] and [(o.path, o.kind) for o in others] == [("notes/202201/0111.md", "dir")]
     result = dairly(root, "check", "--staged")
     assert result.code == 1 and "notes/202201/0111.md: is a directory named like a note" in result.out
@@ -188,7 +189,7 @@ def test_the_index_listing_follows_the_one_rule_for_notes():
         "notes/202201/0108.md": ("160000", sha),  # a submodule named like a note
         "notes/202201/vendor": ("160000", sha),  # any other submodule: not listed
     }
-    files, others = BlobNotes(None, blobs).listing("notes")  # type: ignore[arg-type]
+    files, others = BlobNotes(None, blobs).listing(Settings().pattern)  # type: ignore[arg-type]
     assert files == ["notes/202201/0101.md", "notes/202201/0106.md/inner.md", "notes/202201/0106.md/other.md"]
     assert sorted(others) == [
         Listed("notes/200002", "symlink"),

@@ -15,6 +15,7 @@ the last line says so.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import sys
@@ -46,7 +47,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         from dairly import gitrepo
 
         notes_repo = gitrepo.open_repo(ws, purpose="init needs a usable git repository")
-        wanted = [notes_repo.top_path(settings.readme), ".gitattributes"]
+        wanted = [notes_repo.top_path(settings.readme), ".gitattributes", notes_repo.top_path("dairly.toml")]
         changed = gitrepo.status(notes_repo).changed
         dirty = {path for path in wanted if path in changed}
     readme = ws.readme_file
@@ -59,10 +60,20 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
             raise InputError(f'set preset = "{preset}" in {own[0]} to use the {preset} preset')
         chosen["preset"] = preset
         settings, _ = settings_from_mapping({"preset": preset}, "dairly.toml")
+    note_path, found = find_layout(ws, settings, sources)
+    done += found
+    if note_path is not None:
+        if own and own[0] != "dairly.toml":  # a [tool.dairly] table: the person's file
+            line = f"note_path = {json.dumps(note_path, ensure_ascii=False)}"
+            raise InputError(f"the notes follow another layout; set {line} in [tool.dairly] of {own[0]}")
+        chosen["note_path"] = note_path
     if text is not None:
         settings = _adopt(text, settings, chosen, own, choose=preset is None and not own, ask=ask, said=done)
     if chosen:
         written.append(_write_settings(ws, chosen, own, done))
+        # What was written, read back as every command will read it (note_path moves notes_dir).
+        with open(ws.file("dairly.toml"), "rb") as f:
+            settings, _ = settings_from_mapping(_toml_values(f.read().decode("utf-8")), "dairly.toml")
     ws = ws._replace(settings=settings)
 
     if text is not None:
@@ -77,7 +88,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         written.append(name)
 
     notes = ws.file(settings.notes_dir)
-    if not os.path.isdir(notes):
+    if settings.notes_dir and not os.path.isdir(notes):
         try:
             os.makedirs(notes)
         except OSError as exc:
@@ -208,8 +219,9 @@ def _ask_preset(readme: str) -> str:
 def _write_settings(ws: Workspace, chosen: dict[str, str], own: list[str], said: list[str]) -> str:
     """Write what init chose to dairly.toml: a new file, or lines added to the person's own
     (every byte of it kept). Returns the path written."""
-    lines = "".join(f'{key} = "{value}"\n' for key, value in chosen.items())
-    shown = ", ".join(f'{key} = "{value}"' for key, value in chosen.items())
+    # JSON's string escapes are TOML's: a value with a quote or a backslash is written whole.
+    lines = "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in chosen.items())
+    shown = ", ".join(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in chosen.items())
     path = ws.file("dairly.toml")
     if own:
         with open(path, "rb") as f:
@@ -285,6 +297,48 @@ def undo(ws: Workspace) -> int:
         os.rmdir(notes)
         output.say(f"removed the empty {ws.settings.notes_dir}/")
     return OK
+
+
+def find_layout(ws: Workspace, settings: Settings, sources: dict[str, str]) -> tuple[str | None, list[str]]:
+    """(the note_path the notes already there follow, when it is not the setting's; the
+    lines that say so and name the Markdown files that follow no layout). None when the
+    person set note_path, or notes follow it. Markdown files in the notes' folder, none
+    of which is dated, are an input error naming a few and the pattern expected."""
+    from dairly.notes.detect import detect
+    from dairly.notes.scan import WorkTree, none_follow
+
+    if sources["note_path"] != "default" or sources["notes_dir"] != "default":
+        return None, []  # the person's own layout
+    pattern = settings.pattern
+    paths = [p for p in WorkTree(ws.root).markdown() if p != settings.readme]
+    if any(not isinstance(pattern.date(p), str) for p in paths):
+        return None, []
+    found = detect(paths)
+    if found is None:
+        under = [p for p in paths if pattern.holds(p)]
+        if under:
+            raise InputError(none_follow(pattern, under), path=pattern.folder or ".")
+        return None, []
+    lines = [
+        f"found the notes' layout: {found.pattern.shown} (note_path = {found.pattern.text!r}),"
+        f" followed by {output.plural(len(found.notes), 'note')}"
+    ]
+    if found.others:
+        more = f" and {len(found.others) - 10} more" if len(found.others) > 10 else ""
+        lines.append(f"not following it: {', '.join(found.others[:10])}{more}")
+    return found.pattern.text, lines
+
+
+def _toml_values(text: str) -> dict[str, object]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 in CI
+        import tomli as tomllib
+    try:
+        values: dict[str, object] = tomllib.loads(text)
+        return values
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", path="dairly.toml") from None
 
 
 def refuse_subfolder(ws: Workspace, here: str) -> None:

@@ -14,6 +14,7 @@ from dairly import output
 from dairly.errors import OK, PROBLEMS, Problem
 from dairly.notes.index import NotesIndex, open_index
 from dairly.notes.rules import link_problems, repeated_problems, web_address_links
+from dairly.notes.scan import path_problems
 from dairly.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -89,7 +90,10 @@ def run(ws: Workspace, *, as_json: bool = False, fix: bool = False) -> int:
         if changes:  # the index reads the rewritten notes again when it is opened
             index.conn.close()
             index = open_index(ws)
-    problems = find_problems(ws, index)
+    # One rule for what is a note: the paths check reports as no note, lint reports too.
+    problems = sorted(
+        path_problems(ws.root, ws.settings) + find_problems(ws, index), key=lambda p: (p.path, p.line or 0)
+    )
     notes = index.note_count()
     if as_json:
         output.print_json([{"path": p.path, "line": p.line, "message": p.message} for p in problems])

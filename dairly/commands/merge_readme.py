@@ -56,7 +56,7 @@ def run(ws: Workspace, *, base: str, ours: str, theirs: str, path: str) -> int:
                 unknown = "not a `git merge` or `git rebase` pick"
             else:
                 labels = ("HEAD", "base", sides.theirs_name)
-                notes = mergedriver.merged_notes(notes_repo, ws.settings.notes_dir, sides)
+                notes = mergedriver.merged_notes(notes_repo, ws.settings.pattern, sides)
                 unknown = "the notes conflict" if notes is None else "no note to publish"
             merged = _merge(ws, notes_repo, versions, notes, labels)
         except DairlyError as exc:

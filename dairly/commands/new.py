@@ -10,13 +10,12 @@ import subprocess
 from dairly import output
 from dairly.errors import OK, FileSystemError, InputError, NotesError
 from dairly.fsio import create_new
-from dairly.notes.paths import note_path
 from dairly.notes.skeleton import note_skeleton
 from dairly.workspace import Workspace
 
 
 def run(ws: Workspace, *, date: datetime.date, edit: bool = False) -> int:
-    rel = note_path(ws.settings.notes_dir, date)
+    rel = ws.settings.pattern.path(date)
     path = ws.file(rel)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if edit and not editor:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime
 import os
 import shlex
+from operator import attrgetter
 
 from dairly import gitrepo, output
 from dairly.config import format_date_template
 from dairly.errors import OK, PROBLEMS, DairlyError, FileSystemError, GitError, InputError, NotesError
 from dairly.fsio import atomic_write, refusal, remove_stale_temp_files
 from dairly.notes.note import promoted_name
-from dairly.notes.paths import note_path
 from dairly.notes.scan import WorkTree, is_hidden
 from dairly.readme.plan import Plan, compute
 from dairly.workspace import Workspace
@@ -34,8 +34,8 @@ def is_published(plan: Plan, path: str, readme_target: str) -> bool:
     hidden or editor files (dairly.notes.scan's rule)."""
     if path in (plan.readme_path, readme_target):
         return True
-    notes_prefix = plan.settings.notes_dir.strip("/") + "/"
-    if not path.startswith(notes_prefix) or any(is_hidden(part) for part in path[len(notes_prefix) :].split("/")):
+    pattern = plan.settings.pattern
+    if not pattern.holds(path) or any(is_hidden(part) for part in path[len(pattern.folder) :].split("/")):
         return False
     return path not in {n.path for n in plan.scan.notes if n.draft or n.unfinished}
 
@@ -97,8 +97,8 @@ def refuse_older_promotion(plan: Plan, date: datetime.date | None) -> None:
     the newest published note, or the README would fail the next `check`."""
     if date is None or (plan.promoted is not None and plan.promoted.date == date):
         return
-    asked = note_path(plan.settings.notes_dir, date)
-    note = next((n for n in plan.scan.notes if n.date == date), None)
+    note = next((n for n in reversed(plan.scan.notes) if n.date == date), None)  # of several, the last by name
+    asked = note.path if note is not None else plan.settings.pattern.path(date)
     if note is None:
         raise NotesError(f"no note for {date.isoformat()}", path=asked)
     if note.draft:
@@ -121,7 +121,7 @@ def refuse_nothing_published(plan: Plan, source: WorkTree) -> None:
     unfinished (a placeholder left in its highlights), while the README stays as it is,
     or with an empty highlights section, which would blank the README's. A success
     there would read as "published"; the note and the line to fix are named instead."""
-    newest = max((n for n in plan.scan.notes if not n.draft), key=lambda n: n.date, default=None)
+    newest = max((n for n in plan.scan.notes if not n.draft), key=attrgetter("date", "path"), default=None)
     if newest is None:
         return
     heading = promoted_name(plan.settings)
@@ -250,9 +250,8 @@ def _publish(
     changed = {rel for p in state.changed if (rel := notes_repo.relative(p)) is not None}
     paths = commit_paths(plan, source, changed, readme_target)
     top_paths = [notes_repo.top_path(p) for p in paths]
-    gitrepo.preflight(
-        notes_repo, state, [*top_paths, notes_repo.top_path(plan.settings.notes_dir.strip("/") + "/")], push=push
-    )
+    folder = [notes_repo.top_path(plan.settings.notes_dir + "/")] if plan.settings.notes_dir else []
+    gitrepo.preflight(notes_repo, state, [*top_paths, *folder], push=push)
     refuse_ignored_notes(plan, state, notes_repo)
     if not force and changed & {plan.readme_path, readme_target}:  # else the README is HEAD's
         refuse_hand_edits(plan, gitrepo.head_text(notes_repo, plan.readme_path))

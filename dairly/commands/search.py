@@ -97,17 +97,13 @@ def find_in_index(index: NotesIndex, query: Query) -> list[Match]:
 def find_in_notes(ws: Workspace, query: Query) -> list[Match]:
     """The same matches, read from the notes themselves."""
     from dairly.notes.note import decode_note, parse_note
-    from dairly.notes.paths import date_from_path
-    from dairly.notes.scan import WorkTree
+    from dairly.notes.scan import WorkTree, sort_paths
 
     source = WorkTree(ws.root)
-    notes_dir = ws.settings.notes_dir.strip("/")
-    files, _others = source.listing(notes_dir)
-    files.sort()
+    dated, _problems, _paths = sort_paths(source, ws.settings)
     matches = []
-    for path in files:
-        date = date_from_path(path, notes_dir)
-        if isinstance(date, str) or not query.wants_note(date, None):
+    for path, date in dated:
+        if not query.wants_note(date, None):
             continue
         text = decode_note(source.read(path), path)
         if query.text not in text.casefold():

@@ -11,9 +11,10 @@ import statistics
 import sys
 
 from dairly import output
-from dairly.errors import OK
+from dairly.errors import OK, PROBLEMS, Problem
 from dairly.fsio import atomic_write
 from dairly.notes.index import open_index
+from dairly.notes.scan import path_problems
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
@@ -261,11 +262,14 @@ def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str 
     index = open_index(ws)
     same_day = [Note(*row) for row in index.published_on(today.month, today.day)]
     stats = compute_stats(index.published_days(), today, same_day)
+    # One rule for what is a note: what check reports as no note is said here too (on
+    # stderr, after the numbers), and the exit status says the numbers leave it out.
+    not_notes = path_problems(ws.root, ws.settings)
     if svg is not None:
         atomic_write(svg, heatmap_svg(stats))
     if as_json:
         output.print_json(stats.to_json())
-        return OK
+        return _not_counted(not_notes)
     say = output.say
     first = stats.first_day.isoformat() if stats.first_day else "-"
     last = stats.last_day.isoformat() if stats.last_day else "-"
@@ -290,4 +294,14 @@ def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str 
         _print_heatmap(stats)
     if svg is not None:
         say(f"wrote {svg}")
-    return OK
+    return _not_counted(not_notes)
+
+
+def _not_counted(problems: list[Problem]) -> int:
+    """Warn of the files in the notes' area that are no notes; PROBLEMS when there are."""
+    for problem in problems:
+        output.warn(str(problem), None)
+    if not problems:
+        return OK
+    output.warn(f"{output.plural(len(problems), 'problem')} with the notes' paths: these files are not counted")
+    return PROBLEMS

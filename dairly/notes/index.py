@@ -33,11 +33,11 @@ from dairly.fsio import refusal
 from dairly.links import Link, link_target
 from dairly.notes.entries import Entry, Field
 from dairly.notes.note import NoteRecord, decode_note, parse_note
-from dairly.notes.paths import date_from_path
 from dairly.notes.scan import Stamp, WorkTree
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
+    from dairly.notes.paths import NotePattern
     from dairly.workspace import Workspace
 
 # The modules whose output the rows keep: the parser and everything it imports, lint's
@@ -447,11 +447,11 @@ def _made_schema(fts: bool) -> list[tuple[str, str, str]]:
         conn.close()
 
 
-def find_changes(known: dict[str, Stamp], root: str, notes_dir: str) -> Changes:
+def find_changes(known: dict[str, Stamp], root: str, pattern: NotePattern) -> Changes:
     """The notes whose stamp is not the one indexed, and the indexed paths that are gone.
     Every note is looked at: an edit in place changes no folder."""
     different: list[tuple[str, Stamp, bool]] = []
-    for path, stamp in WorkTree(root).note_stamps(notes_dir):
+    for path, stamp in WorkTree(root).note_stamps(pattern):
         old = known.pop(path, None)
         if old != stamp:
             different.append((path, stamp, old is not None))
@@ -463,13 +463,13 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
     the ones whose content changed (by blob id) are parsed again, in batches, each written
     as it comes; all in one transaction, so a note that cannot be read changes nothing."""
     conn = index.conn
-    notes_dir = ws.settings.notes_dir.strip("/")
+    pattern = ws.settings.pattern
     first = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
     known = {
         path: (size, mtime, ctime)
         for path, size, mtime, ctime in conn.execute("SELECT path, size, mtime_ns, ctime_ns FROM files")
     }
-    different, gone = find_changes(known, ws.root, notes_dir)
+    different, gone = find_changes(known, ws.root, pattern)
     if not (different or gone):
         return
     source = WorkTree(ws.root)
@@ -478,9 +478,9 @@ def _refresh(index: NotesIndex, ws: Workspace, progress: bool) -> None:
     replaced: set[str] = set()  # those of them the index holds rows of
     touched: list[tuple[int, int, int, str]] = []
     for path, stamp, was_known in different:
-        date = date_from_path(path, notes_dir)
+        date = pattern.date(path)
         if isinstance(date, str):
-            continue  # not a note path: `check` reports it
+            continue  # not a note path: `check` reports it, and lint and stats
         if max(stamp[1], stamp[2]) >= recent:
             # Written just now: a second write within the same clock tick would keep this
             # stamp, so it is not trusted, and the note is read again next time (git's

@@ -5,7 +5,11 @@ the notes' stamps (WorkTree.note_stamps), by which the notes index sees what cha
 Reading goes through a NoteSource, so the same scan judges the working tree or, for
 `check --staged`, the git index (dairly.gitrepo.GitIndex).
 
-One rule for what is under notes/, which every command follows through this module:
+One rule for what is under notes/ (the notes' area: note_path's folder, or, for notes kept
+beside the README, the names at the top that start as a dated one does), which every
+command follows through this module (`sort_paths`: check, publish, lint, stats, search):
+- a Markdown file there is a note only if its path follows note_path; any other is
+  reported with why (dairly.notes.paths), and when none follows it, one line says so;
 - hidden and editor files (`.name`, `name~`, `name.swp`: .DS_Store, .env, vim's swap files,
   Emacs's `.#name` lock links) and hidden folders are ignored: never read, never reported,
   never committed;
@@ -28,9 +32,9 @@ from dairly.config import Settings
 from dairly.errors import Problem
 from dairly.fsio import refusal
 from dairly.notes.note import Header, Note, decode_note, note_title, read_header
-from dairly.notes.paths import date_from_path
 from dairly.tuples import Record
 
+MARKDOWN_DEPTH = 4  # dated notes are looked for this many folders down (notes/2024/03/05.md)
 _FIRST_READ = 1 << 16  # most notes are a few KB: one read() gets them whole
 
 Stamp = tuple[int, int, int]  # a file's (size, mtime_ns, ctime_ns): a write changes one of them
@@ -67,13 +71,21 @@ class Listed(Record):
 if TYPE_CHECKING:
     from typing import Protocol
 
+    from dairly.notes.paths import NotePattern
+
     class NoteSource(Protocol):
-        def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
-            """Every `*.md` name below notes_dir: the paths of the regular files (the notes,
-            valid or not), and the other ones (symbolic links, never followed, and folders)."""
+        def listing(self, pattern: NotePattern) -> tuple[list[str], list[Listed]]:
+            """Every `*.md` name in the notes' area (below the pattern's folder; at the top
+            of the repository, the names that start as a dated one does): the paths of the
+            regular files (the notes, valid or not), and the other ones (symbolic links,
+            never followed, and folders)."""
 
         def read(self, path: str) -> bytes:
             """The bytes of a repository path (FileNotFoundError when there is none)."""
+
+        def markdown(self) -> list[str]:
+            """Every `*.md` file of the repository a few folders down (MARKDOWN_DEPTH),
+            hidden ones left out: where notes that follow another layout are looked for."""
 
 
 class WorkTree:
@@ -85,11 +97,11 @@ class WorkTree:
         # the last listing saw them: publish commits these and no file created after it.
         self.attachments: list[str] = []
 
-    def listing(self, notes_dir: str) -> tuple[list[str], list[Listed]]:
+    def listing(self, pattern: NotePattern) -> tuple[list[str], list[Listed]]:
         files: list[str] = []
         others: list[Listed] = []
         attachments: list[str] = []
-        stack = [notes_dir]
+        stack = [pattern.folder]
         while stack:
             folder = stack.pop()
             try:
@@ -97,12 +109,12 @@ class WorkTree:
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                raise refusal(exc, folder) from None
-            head = folder + "/"
+                raise refusal(exc, folder or ".") from None
+            head = folder + "/" if folder else ""
             with it:
                 for item in it:  # the types come from the directory listing: no stat per file
                     name = item.name
-                    if is_hidden(name):
+                    if is_hidden(name) or not (folder or pattern.in_area(name)):
                         continue
                     note = is_note_name(name)
                     if item.is_file(follow_symlinks=False):
@@ -124,31 +136,26 @@ class WorkTree:
         self.attachments = attachments
         return files, others
 
-    def note_stamps(self, notes_dir: str) -> list[tuple[str, Stamp]]:
-        """(path, stamp) of every regular `*.md` file at a note's depth (notes/*/*.md): what
-        the notes index keeps current. One lstat a file gives its type and its stamp."""
-        top = self.prefix + notes_dir
-        try:
-            folders = os.listdir(top)
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise refusal(exc, notes_dir) from None
-        found = []
-        for folder in folders:
-            if is_hidden(folder):
-                continue
-            try:
-                if not stat.S_ISDIR(os.lstat(f"{top}/{folder}").st_mode):
-                    continue  # a file, or a link to a folder: links are never followed
-                names = os.listdir(f"{top}/{folder}")
-            except (NotADirectoryError, FileNotFoundError):
-                continue
-            except OSError as exc:
-                raise refusal(exc, f"{notes_dir}/{folder}") from None
-            head = f"{notes_dir}/{folder}/"
-            for name in names:
-                if name.endswith(".md") and not is_hidden(name):
+    def note_stamps(self, pattern: NotePattern) -> list[tuple[str, Stamp]]:
+        """(path, stamp) of every regular `*.md` file at a note's depth (notes/*/*.md by
+        default): what the notes index keeps current. One lstat a file gives its type and
+        its stamp; folders are walked without following links."""
+        found: list[tuple[str, Stamp]] = []
+        level = [pattern.folder]
+        for depth in range(pattern.depth):
+            last = depth == pattern.depth - 1
+            below = []
+            for folder in level:
+                head = folder + "/" if folder else ""
+                try:
+                    names = os.listdir(self.prefix + folder)
+                except (NotADirectoryError, FileNotFoundError):
+                    continue
+                except OSError as exc:
+                    raise refusal(exc, folder or ".") from None
+                for name in names:
+                    if is_hidden(name) or not (folder or pattern.in_area(name)) or (last and not name.endswith(".md")):
+                        continue
                     path = head + name
                     try:
                         st = os.lstat(self.prefix + path)
@@ -156,9 +163,33 @@ class WorkTree:
                         continue  # removed while we looked
                     except OSError as exc:
                         raise refusal(exc, path) from None
-                    if stat.S_ISREG(st.st_mode):
+                    if last and stat.S_ISREG(st.st_mode):
                         found.append((path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns)))
+                    elif not last and stat.S_ISDIR(st.st_mode):  # a link to a folder is never followed
+                        below.append(path)
+            level = below
         return found
+
+    def markdown(self) -> list[str]:
+        found = []
+        stack = [""]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(self.prefix + folder) as it:
+                    items = list(it)
+            except OSError as exc:
+                raise refusal(exc, folder or ".") from None
+            for item in items:
+                if is_hidden(item.name):
+                    continue
+                path = f"{folder}/{item.name}" if folder else item.name
+                if item.is_dir(follow_symlinks=False):
+                    if path.count("/") < MARKDOWN_DEPTH - 1:
+                        stack.append(path)
+                elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
+                    found.append(path)
+        return sorted(found)
 
     def read(self, path: str) -> bytes:
         fd = os.open(self.prefix + path, os.O_RDONLY)
@@ -205,19 +236,7 @@ class Scan:
 def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> Scan:
     """Read every note's header and collect every problem with the notes folder."""
     scan = Scan()
-    notes_dir = settings.notes_dir.strip("/")
-    files, others = source.listing(notes_dir)
-    files.sort()
-    scan.paths = files + [entry.path for entry in others]
-    for path, kind in others:
-        scan.problems.append(Problem(path, _NOT_A_FILE[kind]))
-    dated: list[tuple[str, datetime.date]] = []
-    for path in files:
-        date = date_from_path(path, notes_dir)
-        if isinstance(date, str):
-            scan.problems.append(Problem(path, date))
-        else:
-            dated.append((path, date))
+    dated, scan.problems, scan.paths = sort_paths(source, settings)
     paths = [path for path, _date in dated]
     headers = _headers(source.read, settings, paths)
     for (path, date), (title, title_line, draft, unfinished) in zip(dated, headers, strict=True):
@@ -238,6 +257,70 @@ def scan_notes(source: NoteSource, settings: Settings, today: datetime.date) -> 
     return scan
 
 
+def sort_paths(
+    source: NoteSource, settings: Settings
+) -> tuple[list[tuple[str, datetime.date]], list[Problem], list[str]]:
+    """The one rule for what is a note, which check, publish, lint, stats and search all
+    apply: (the notes' paths with their dates, in path order; a problem for every other
+    path in the notes' area; every path listed). When none of the Markdown files there
+    follows note_path, one problem says so, naming a few, rather than a line for each."""
+    pattern = settings.pattern
+    files, others = source.listing(pattern)
+    files.sort()
+    problems = [Problem(path, _NOT_A_FILE[kind]) for path, kind in others]
+    dated: list[tuple[str, datetime.date]] = []
+    unmatched: list[str] = []
+    for path in files:
+        date = pattern.date(path)
+        if isinstance(date, str):
+            problems.append(Problem(path, date))
+            if date.startswith("is not a note path"):
+                unmatched.append(path)
+        else:
+            dated.append((path, date))
+    if not dated and len(unmatched) > 3:
+        listed = set(unmatched)
+        problems = [p for p in problems if p.path not in listed]
+        problems.append(Problem(pattern.folder or ".", none_follow(pattern, unmatched)))
+    if not files and not others:
+        problems += _elsewhere(source, settings)
+    return dated, problems, files + [entry.path for entry in others]
+
+
+def _elsewhere(source: NoteSource, settings: Settings) -> list[Problem]:
+    """With nothing in the notes' area, the dated Markdown files that follow another
+    layout, as one problem: never "in sync with 0 notes" while they go unlisted."""
+    from dairly.notes.detect import detect
+
+    found = detect([path for path in source.markdown() if path != settings.readme])
+    if found is None or not found.notes:
+        return []
+    few = ", ".join(found.notes[:3]) + (", …" if len(found.notes) > 3 else "")
+    return [
+        Problem(
+            settings.pattern.folder or ".",
+            f"holds no note, but {len(found.notes)} Markdown files follow {found.pattern.shown} ({few}),"
+            f" not note_path {settings.pattern.shown}; set note_path = {found.pattern.text!r} in dairly.toml"
+            " (`dairly init` does it)",
+        )
+    ]
+
+
+def path_problems(root: str, settings: Settings) -> list[Problem]:
+    """The problems `check` reports with the paths in the notes' area (what is no note,
+    and why), for the commands that read the notes through the index (lint, stats)."""
+    return sort_paths(WorkTree(root), settings)[1]
+
+
+def none_follow(pattern: NotePattern, paths: list[str]) -> str:
+    """Why Markdown files in the notes' area are no notes: none follows note_path."""
+    few = ", ".join(paths[:3]) + (", …" if len(paths) > 3 else "")
+    return (
+        f"none of its {len(paths)} Markdown files follows note_path {pattern.shown} ({few});"
+        " set note_path in dairly.toml to the way they are named (`dairly init` finds it)"
+    )
+
+
 def _headers(read: Callable[[str], bytes], settings: Settings, paths: list[str]) -> list[Header]:
     """The header of the note at each path."""
     headers = []
@@ -251,4 +334,5 @@ def _headers(read: Callable[[str], bytes], settings: Settings, paths: list[str])
 
 
 def newest(notes: Iterable[Note]) -> Note | None:
-    return max(notes, key=attrgetter("date"), default=None)
+    """The newest note; of several on its day (note_path's {tail}), the last by name."""
+    return max(notes, key=attrgetter("date", "path"), default=None)
