@@ -23,11 +23,29 @@ GIT_IDENTITY = {
 }
 
 
+# The user's own folders, as they were before any test ran: tests/test_hermetic.py holds
+# every test away from them.
+REAL_HOME = os.path.expanduser("~")
+REAL_CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(REAL_HOME, ".cache")
+
+
+def home_folders(home: Path) -> dict[str, str]:
+    """HOME and the XDG folders, all inside `home`: what a test may write as "the user's"."""
+    return {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+    }
+
+
 def hermetic_env(home: Path, **extra: str) -> dict[str, str]:
-    """No user or system git config, no colour, a fixed terminal width."""
+    """No user or system git config, no colour, a fixed terminal width, and HOME and the
+    cache folders inside `home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DAIRLY_"))}
     env.update(
-        HOME=str(home),
+        **home_folders(home),
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=str(home / ".gitconfig-none"),
         NO_COLOR="1",
@@ -47,9 +65,21 @@ class Result:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own HOME and XDG folders, in this process and in every process
+    it starts: nothing a test runs reads or writes the user's (~/.cache/dairly above
+    all, where the index of a folder outside git lives), and DAIRLY_CACHE_DIR is unset."""
+    home = tmp_path_factory.mktemp("home")
+    for key, value in home_folders(home).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DAIRLY_CACHE_DIR", raising=False)
+    return home
+
+
 @pytest.fixture
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return hermetic_env(tmp_path_factory.mktemp("home"), **GIT_IDENTITY)
+def env(own_home: Path) -> dict[str, str]:
+    return hermetic_env(own_home, **GIT_IDENTITY)
 
 
 @pytest.fixture
