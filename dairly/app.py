@@ -110,7 +110,7 @@ def parse_date(value: str, option: str = "--date") -> datetime.date:
     """A day given as YYYY-MM-DD (or YYYYMMDD, as commit messages write it)."""
     m = _DATE.fullmatch(value.strip())
     if m is None:
-        raise InputError(f"invalid {option} {value!r}: use YYYY-MM-DD")
+        raise InputError(f"invalid {option} {value!r}: use YYYY-MM-DD or YYYYMMDD")
     year, month, day = (int(g) for g in m.groups())
     if not 1 <= month <= 12:
         raise InputError(f"invalid {option} {value!r}: there is no month {month}")
@@ -233,7 +233,8 @@ def new(
 
     def new_note() -> int:
         ws = _workspace(ctx.obj)
-        return command.run(ws, date=_date(date) or ws.settings.today(), edit=edit)
+        today = ws.settings.today()  # a malformed DAIRLY_NOW is refused with --date too, as everywhere
+        return command.run(ws, date=_date(date) or today, edit=edit)
 
     _finish(new_note)
 

@@ -464,7 +464,7 @@ def test_feed_without_a_remote_says_so(tmp_path: Path, dairly, git):
 def test_the_en_starter_readme_ends_with_its_history(tmp_path: Path, dairly, git):
     root = _en_repo(tmp_path, dairly, git)
     text = (root / "README.md").read_text(encoding="utf-8")
-    assert text == "# notes-repo\n\nLast updated: \n\n## Today\n\n## History\n"
+    assert text == "# notes-repo\n\nLast updated:\n\n## Today\n\n## History\n"
 
 
 def test_new_raises_for_a_note_already_there(tmp_path: Path):

@@ -24,9 +24,15 @@ def hook_script(root_from_top: str) -> str:
     # without dairly the commit stops and says why.
     from dairly.gitrepo import dairly_command
 
+    # Quiet on success, as hooks are: the check's words are kept and shown, on stderr,
+    # only when it fails.
     command = "check --staged" if root_from_top == "." else f"--root {shlex.quote(root_from_top)} check --staged"
     missing = "echo 'dairly: not found; install it, or remove this hook' >&2; exit 127"
-    return f"#!/bin/sh\n{MARKER}\n{dairly_command(command, missing=missing)}\n"
+    return (
+        f"#!/bin/sh\n{MARKER}\n"
+        f"said=$({dairly_command(command, missing=missing)} 2>&1)\n"
+        "status=$?\nif [ $status -ne 0 ]; then printf '%s\\n' \"$said\" >&2; fi\nexit $status\n"
+    )
 
 
 def _hook_path(ws: Workspace) -> tuple[str, str]:

@@ -258,9 +258,9 @@ def _print_heatmap(stats: Stats) -> None:
 
 
 def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str | None = None) -> int:
-    index = open_index(ws)
-    same_day = [Note(*row) for row in index.published_on(today.month, today.day)]
-    stats = compute_stats(index.published_days(), today, same_day)
+    with open_index(ws) as index:
+        same_day = [Note(*row) for row in index.published_on(today.month, today.day)]
+        stats = compute_stats(index.published_days(), today, same_day)
     if svg is not None:
         atomic_write(svg, heatmap_svg(stats))
     if as_json:

@@ -181,6 +181,15 @@ class OwnedEdits(Record):
         return out
 
 
+def date_edit(text: str, span: tuple[int, int], value: str) -> Edit:
+    """The date line's edit: its value replaced; an empty value after an ASCII colon
+    (`Last updated:`, as init writes it) gets the space a colon is followed by."""
+    start, end = span
+    if start == end and text[start - 1 : start] == ":":
+        value = " " + value
+    return start, end, value
+
+
 def plan_edits(
     text: str,
     layout: Layout,
@@ -196,7 +205,7 @@ def plan_edits(
     if history is None:
         history = render_history(indexed, settings)
     return OwnedEdits(
-        date=None if promoted is None else (*layout.date_span, settings.date_text(promoted.date)),
+        date=None if promoted is None else date_edit(text, layout.date_span, settings.date_text(promoted.date)),
         highlights=None if highlights is None else _section_edit(text, layout.highlights, highlights, layout.newline),
         history=_section_edit(text, layout.history, history, layout.newline),
     )
