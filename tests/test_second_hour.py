@@ -128,3 +128,145 @@ def test_a_merge_keeps_a_bare_date_line_and_takes_the_published_one():
     today = datetime.date(2024, 3, 6)
     assert merge_readme(bare, bare, bare, settings, line_merge, None, today).text == bare
     assert merge_readme(bare, bare, published, settings, line_merge, None, today).text == published
+
+
+# -- 2. conflicts: the message's way out, from every state git stops in -------------------
+
+
+def _diverged(tmp_path: Path, dairly, git) -> Path:
+    """main and `other` each published a note since day 5, in a clone without the merge
+    driver (git config is not cloned); `other` also added a hand-written section."""
+    root = _en_repo(tmp_path, dairly, git)
+    git(root, "config", "--remove-section", "merge.dairly-readme")
+    _day(root, 5)
+    assert dairly(root, "publish").code == 0
+    git(root, "checkout", "-q", "-b", "other")
+    with (root / "README.md").open("a", encoding="utf-8") as f:
+        f.write("\n## Links\n\n- mine\n")
+    git(root, "commit", "-q", "-am", "links")
+    _day(root, 6)
+    assert dairly(root, "publish").code == 0
+    git(root, "checkout", "-q", "main")
+    _day(root, 7)
+    assert dairly(root, "publish").code == 0
+    return root
+
+
+MESSAGE = (
+    "dairly: error: README.md:{line}: merge conflict: git left conflict markers on lines {lines};"
+    " run `dairly resolve`: it regenerates the parts dairly owns from the notes and stages README.md"
+    " (or edit it by hand: keep what each side should keep and delete the marker lines)\n"
+)
+RESOLVED = "README.md: resolved; the parts dairly owns are regenerated from 3 notes, and it is staged\n"
+
+
+def _follow_the_message(root: Path, dairly, git, finish: str, notes: int = 3, day: int = 7) -> None:
+    """`dairly check` names the conflict and `dairly resolve`; resolve stages the README
+    and names what finishes the operation, which then goes through the pre-commit hook."""
+    refused = dairly(root, "check")
+    assert refused.code == 2
+    assert "run `dairly resolve`: it regenerates the parts dairly owns" in refused.err
+    assert dairly(root, "hook", "install").code == 0  # the hook judges the commit that finishes it
+    result = dairly(root, "resolve")
+    assert (result.code, result.err) == (0, "")
+    assert result.out == RESOLVED.replace("3 notes", f"{notes} notes") + f"next: {finish}\n"
+    if finish.startswith("git "):
+        git(root, *finish.split()[1:])
+    else:
+        assert dairly(root, *finish.split()[1:]).code == 0
+    assert git(root, "status", "--porcelain") == ""
+    check = dairly(root, "check")
+    assert (check.code, check.out) == (0, f"README.md is in sync with {notes} notes\n")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert readme.endswith("## Links\n\n- mine\n")
+    assert f"Last updated: March {day}, 2024\n" in readme
+
+
+@pytest.fixture
+def no_editor(env: dict[str, str]) -> None:
+    env["GIT_EDITOR"] = "true"  # `git commit` and `--continue` keep git's message
+
+
+def test_a_conflicted_merge_is_resolved_by_following_the_message(tmp_path: Path, dairly, git, no_editor):
+    root = _diverged(tmp_path, dairly, git)
+    git(root, "merge", "-q", "other", check=False)
+    assert git(root, "diff", "--name-only", "--diff-filter=U") == "README.md\n"
+    result = dairly(root, "check")
+    assert result.err == MESSAGE.format(line=3, lines="3, 9, 15, 22, 24 and 26")
+    _follow_the_message(root, dairly, git, "git commit")
+    assert git(root, "log", "-1", "--format=%P").count(" ") == 1  # a merge commit
+
+
+def test_a_conflicted_rebase_is_resolved_by_following_the_message(tmp_path: Path, dairly, git, no_editor):
+    root = _diverged(tmp_path, dairly, git)
+    git(root, "checkout", "-q", "other")
+    git(root, "rebase", "-q", "main", check=False)
+    assert git(root, "diff", "--name-only", "--diff-filter=U") == "README.md\n"
+    _follow_the_message(root, dairly, git, "git rebase --continue")
+    assert git(root, "log", "--format=%s", "-3") == "20240306\nlinks\n20240307\n"
+
+
+def test_a_conflicted_cherry_pick_is_resolved_by_following_the_message(tmp_path: Path, dairly, git, no_editor):
+    root = _diverged(tmp_path, dairly, git)
+    git(root, "cherry-pick", "other~1", check=False)  # the hand-written section
+    git(root, "cherry-pick", "other", check=False)  # day 6: its README conflicts
+    assert git(root, "diff", "--name-only", "--diff-filter=U") == "README.md\n"
+    _follow_the_message(root, dairly, git, "git cherry-pick --continue")
+
+
+def test_a_conflicted_stash_pop_is_resolved_by_following_the_message(tmp_path: Path, dairly, git, no_editor):
+    root = _diverged(tmp_path, dairly, git)
+    git(root, "merge", "-q", "--no-edit", "-X", "theirs", "other")  # as the driver would have, by hand
+    git(root, "checkout", "-q", "other", "--", "README.md")
+    assert dairly(root, "publish", "--force").code == 0  # the README back in sync: 3 notes, the links
+    _day(root, 8)
+    assert dairly(root, "publish", "--no-commit").code == 0  # day 8 shown, not committed
+    git(root, "stash", "-q", "-u")
+    _day(root, 7, " more")  # meanwhile, day 7 is changed and published
+    assert dairly(root, "publish").code == 0
+    git(root, "stash", "pop", check=False)
+    assert git(root, "diff", "--name-only", "--diff-filter=U") == "README.md\n"
+    _follow_the_message(root, dairly, git, "dairly publish", notes=4, day=8)
+
+
+def test_a_readme_with_markers_alone_is_resolved_by_following_the_message(tmp_path: Path, dairly, git, no_editor):
+    root = _diverged(tmp_path, dairly, git)
+    git(root, "merge", "-q", "other", check=False)
+    git(root, "add", "README.md")  # the markers staged: git no longer holds it as conflicted
+    assert git(root, "diff", "--name-only", "--diff-filter=U") == ""
+    _follow_the_message(root, dairly, git, "git commit")
+
+
+def test_resolve_keeps_hand_edits_that_conflict_marked_and_stages_nothing(tmp_path: Path, dairly, git):
+    root = _diverged(tmp_path, dairly, git)
+    with (root / "README.md").open("a", encoding="utf-8") as f:
+        f.write("\n## Links\n\n- yours\n")
+    git(root, "commit", "-q", "-am", "links on main")
+    git(root, "merge", "-q", "other", check=False)
+    result = dairly(root, "resolve")
+    assert result.code == 1
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "Last updated: March 7, 2024\n" in readme
+    assert readme.endswith("## Links\n\n<<<<<<< ours\n- yours\n=======\n- mine\n>>>>>>> theirs\n")
+    assert result.out == (
+        "README.md: the parts dairly owns are regenerated from the notes, but hand edits conflict (lines"
+        f" {', '.join(str(n) for n in range(len(readme.splitlines()) - 4, len(readme.splitlines()) + 1, 2))});"
+        " edit them, then `git add README.md`\n"
+    )
+    assert git(root, "diff", "--name-only", "--diff-filter=U") == "README.md\n"
+
+
+def test_resolve_with_nothing_to_resolve_says_so(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    result = dairly(root, "resolve")
+    assert (result.code, result.out) == (0, "README.md has no merge conflict to resolve\n")
+
+
+def test_resolve_says_how_to_register_the_driver(tmp_path: Path, dairly, git):
+    root = _diverged(tmp_path, dairly, git)
+    git(root, "merge", "-q", "other", check=False)
+    result = dairly(root, "resolve")
+    assert result.out == (
+        RESOLVED + "next: git commit\n"
+        "so that git merges the README itself from now on: dairly hook install --driver-only\n"
+    )

@@ -50,21 +50,30 @@ def _ours(path: str) -> bool:
         raise refusal(exc, path) from None
 
 
-def install(ws: Workspace, *, force: bool = False) -> int:
+def install(ws: Workspace, *, force: bool = False, driver_only: bool = False) -> int:
     path, root = _hook_path(ws)
-    if os.path.exists(path) and not _ours(path) and not force:
-        raise GitError(f"{path} exists and was not written by dairly; use --force to replace it")
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        atomic_write(path, hook_script(root))
-        os.chmod(path, 0o755)
-    except OSError as exc:
-        raise refusal(exc, path) from None
-    output.say(f"installed {path}")
+    if not driver_only:
+        if os.path.exists(path) and not _ours(path) and not force:
+            raise GitError(
+                f"{path} exists and was not written by dairly; use --force to replace it, or --driver-only"
+                " to register the README merge driver and leave the hook as it is"
+            )
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            atomic_write(path, hook_script(root))
+            os.chmod(path, 0o755)
+        except OSError as exc:
+            raise refusal(exc, path) from None
+        output.say(f"installed {path}")
+    register_driver(ws)
+    return OK
+
+
+def register_driver(ws: Workspace) -> None:
+    """Register the README merge driver and say what changed. Each clone needs it in its
+    own git config (config is never cloned), whatever runs its pre-commit hook."""
     from dairly import mergedriver
 
-    # Each clone needs the driver in its own git config: config is never cloned, and
-    # installing the hook is the one step every clone of a notes repository takes.
     changes = mergedriver.register_merge_driver(ws)
     for change in changes:
         output.say(f"registered the README merge driver: {change}")
@@ -72,7 +81,6 @@ def install(ws: Workspace, *, force: bool = False) -> int:
         output.say("the README merge driver is registered already")
     elif any(".gitattributes" in change for change in changes):
         output.say("commit .gitattributes, so merges on every clone use the driver")
-    return OK
 
 
 def uninstall(ws: Workspace) -> int:

@@ -158,7 +158,7 @@ def fill(text: str, owned: Owned, settings: Settings, path: str) -> str:
 
 
 def merge_readme(
-    base: str,
+    base: str | None,
     ours: str,
     theirs: str,
     settings: Settings,
@@ -170,10 +170,14 @@ def merge_readme(
 
     `notes` are the notes the merge produces, None when the caller cannot tell them; with
     them the owned parts are what `publish` writes, so `check` passes after the merge.
+    `base` None (unknown) makes it a two-way merge: hand edits that differ conflict.
     Raises InputError when a README's owned parts cannot be found, or when the merged
     text cannot take them back: the caller then falls back to git's plain merge."""
     path = settings.readme
-    neutral = [neutralise(text, settings, path) for text in (base, ours, theirs)]
+    neutral = [
+        ("", Owned("", None, None)) if text is None else neutralise(text, settings, path)
+        for text in (base, ours, theirs)
+    ]
     merged, clean = line_merge(neutral[1][0], neutral[0][0], neutral[2][0])
     result = None
     if notes is not None:
