@@ -242,7 +242,7 @@ def register_merge_driver(ws: Workspace) -> list[str]:
     Idempotent: only what is missing or different is written, existing .gitattributes
     lines are kept byte for byte and the file is replaced atomically. Returns what it
     changed, one line each; nothing when all was in place."""
-    notes_repo = open_repo(ws, purpose="the README merge driver needs a git repository")
+    notes_repo = open_repo(ws, purpose="the README merge driver is git's: run `git init` first")
     changes = []
     wanted = {
         f"merge.{MERGE_DRIVER}.name": MERGE_DRIVER_NAME,

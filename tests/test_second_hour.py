@@ -3,7 +3,9 @@ temp folders and real git repositories."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -270,3 +272,142 @@ def test_resolve_says_how_to_register_the_driver(tmp_path: Path, dairly, git):
         RESOLVED + "next: git commit\n"
         "so that git merges the README itself from now on: dairly hook install --driver-only\n"
     )
+
+
+# -- 5. outside git -------------------------------------------------------------------------
+
+
+def test_new_before_init_points_to_init_and_writes_nothing(tmp_path: Path, dairly):
+    result = dairly(tmp_path, "new", "--date", "2024-03-05")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"dairly: error: {tmp_path}: not a notes repository yet (no README.md, no settings, no notes/):"
+        " run `dairly init`\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plain_folder_is_a_notes_repository_and_git_comes_next(tmp_path: Path, dairly, git):
+    root = tmp_path / "plain"
+    root.mkdir()
+    init = dairly(root, "init", "--preset", "en")
+    assert init.code == 0, init.err
+    assert init.out == (
+        'wrote dairly.toml (preset = "en")\nwrote README.md\ncreated notes/\n\nNext:\n'
+        "  git init              # publish commits: make this a git repository, then `dairly init` again\n"
+        "  dairly new            # write today's note\n"
+        "  dairly publish        # put it in the README and commit\n"
+        "  dairly check          # what CI runs: the README is what publish would write\n"
+    )
+    new = dairly(root, "new", "--date", "2024-03-05")  # notes need no git
+    assert (new.code, new.out) == (0, "notes/202403/0305.md\n")
+    _day(root, 5)  # filled in
+    for args, why in [
+        (["publish"], "run `git init` first, or use --no-commit to only write the README"),
+        (["check", "--staged"], "--staged reads the git index: run `git init` first, or check without --staged"),
+        (["hook", "install"], "hooks live in one: run `git init` first"),
+        (["hook", "install", "--driver-only"], "hooks live in one: run `git init` first"),
+        (["resolve"], "there is no merge conflict to resolve"),
+    ]:
+        result = dairly(root, *args)
+        assert (result.code, result.out) == (3, ""), args
+        assert result.err == f"dairly: error: {root} is not in a git repository; {why}\n", args
+
+    git(root, "init", "-q", "-b", "main")
+    again = dairly(root, "init", "--no-hook")
+    assert again.code == 0, again.err
+    assert again.out.endswith(
+        "commit what init wrote, so that clones and CI read it too: git add README.md dairly.toml && git commit -m"
+        " 'dairly init'\n"
+    )
+    assert "  git init" not in again.out
+
+
+# -- 4. the merge driver for every hook setup -------------------------------------------------
+
+PRE_COMMIT = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+LOCAL_HOOK = f"""repos:
+  - repo: local
+    hooks:
+      - id: dairly-check
+        name: dairly check
+        entry: {sys.executable} -m dairly check --staged
+        language: system
+        pass_filenames: false
+        files: ^(README\\.md|notes/.*|dairly\\.toml|pyproject\\.toml)$
+"""
+
+
+@pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is a test extra: pip install '.[test]'")
+def test_pre_commit_framework_users_register_the_driver_on_its_own(tmp_path: Path, dairly, git, env):
+    root = tmp_path / "notes-repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(root, ".pre-commit-config.yaml", LOCAL_HOOK)
+    run_env = {**env, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    installed = subprocess.run([PRE_COMMIT, "install"], cwd=root, env=run_env, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    init = dairly(root, "init", "--preset", "en")
+    assert init.code == 0, init.err
+    assert "registered the README merge driver: merge.dairly-readme.name in the local git config" in init.out
+    assert "hook" not in init.out.split("Next:")[1]  # pre-commit runs dairly-check already
+    git(root, "add", ".pre-commit-config.yaml")
+    git(root, "commit", "-q", "-m", "pre-commit")
+
+    git(tmp_path, "clone", "-q", str(root), "clone")  # a clone: no driver in its git config
+    clone = tmp_path / "clone"
+    assert subprocess.run([PRE_COMMIT, "install"], cwd=clone, env=run_env, capture_output=True).returncode == 0
+    hook = (clone / ".git" / "hooks" / "pre-commit").read_bytes()
+    refused = dairly(clone, "hook", "install")
+    assert (refused.code, refused.out) == (3, "")
+    assert refused.err == (
+        f"dairly: error: {clone}/.git/hooks/pre-commit exists and was not written by dairly; use --force to replace"
+        " it, or --driver-only to register the README merge driver and leave the hook as it is\n"
+    )
+    driver = dairly(clone, "hook", "install", "--driver-only")
+    assert (driver.code, driver.err) == (0, "")
+    assert driver.out == (
+        "registered the README merge driver: merge.dairly-readme.name in the local git config\n"
+        "registered the README merge driver: merge.dairly-readme.driver in the local git config\n"
+    )
+    assert (clone / ".git" / "hooks" / "pre-commit").read_bytes() == hook
+    assert git(clone, "config", "merge.dairly-readme.name").startswith("dairly: merge the README")
+
+    _day(clone, 5)  # the framework's hook judges each commit
+    git(clone, "add", "-A")
+    blocked = subprocess.run(["git", "commit", "-q", "-m", "day 5"], cwd=clone, env=run_env, capture_output=True)
+    assert blocked.returncode == 1
+    assert b"notes/202403/0305.md: is missing from the History tree in README.md" in blocked.stdout + blocked.stderr
+    assert dairly(clone, "publish").code == 0
+
+
+@pytest.mark.parametrize(
+    ("hook", "config", "line"),
+    [
+        (None, None, "  dairly hook install   # check the README on every commit\n"),
+        (
+            "#!/bin/sh\nexec make lint\n",
+            None,
+            "  add `dairly check --staged` to your pre-commit hook   # check the README",
+        ),
+        ("#!/bin/sh\n# File generated by pre-commit: https://pre-commit.com\n", None, "  add the dairly-check hook to"),
+        (None, "repos: []\n", "  add the dairly-check hook to .pre-commit-config.yaml   # check the README on every"),
+        (None, LOCAL_HOOK, None),
+    ],
+)
+def test_init_next_matches_the_hook_setup(tmp_path: Path, dairly, git, hook, config, line):
+    root = tmp_path / "notes-repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    if hook is not None:
+        write(root, ".git/hooks/pre-commit", hook)
+    if config is not None:
+        write(root, ".pre-commit-config.yaml", config)
+    result = dairly(root, "init")
+    assert result.code == 0, result.err
+    steps = result.out.split("Next:\n")[1]
+    hook_lines = [ln for ln in steps.splitlines(keepends=True) if "hook" in ln]
+    assert hook_lines == ([] if line is None else [ln for ln in hook_lines if ln.startswith(line)])
+    assert len(hook_lines) == (0 if line is None else 1)
+    if hook is not None:
+        assert (root / ".git/hooks/pre-commit").read_text(encoding="utf-8") == hook  # theirs, untouched

@@ -32,7 +32,7 @@ def run(ws: Workspace, *, today: datetime.date) -> int:
     from dairly.readme.merge import merge_readme
     from dairly.readme.plan import compute
 
-    notes_repo = gitrepo.open_repo(ws, purpose="a merge conflict is git's to keep; there is nothing to resolve")
+    notes_repo = gitrepo.open_repo(ws, purpose="there is no merge conflict to resolve")
     name = ws.settings.readme
     top = notes_repo.top_path(name)
     readme_file = os.path.realpath(ws.readme_file)
