@@ -411,3 +411,49 @@ def test_init_next_matches_the_hook_setup(tmp_path: Path, dairly, git, hook, con
     assert len(hook_lines) == (0 if line is None else 1)
     if hook is not None:
         assert (root / ".git/hooks/pre-commit").read_text(encoding="utf-8") == hook  # theirs, untouched
+
+
+# -- 3. publish reports GitHub's view of what it promotes ----------------------------------
+
+PICTURE = '<div align=center><img src="https://example.com/p.png"></div>'
+
+
+def test_a_heading_github_swallows_stops_publish_and_check(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    rel = "notes/202403/0305.md"
+    write(root, rel, f"# Day 5\n\n## Today\n\n1. [Read](https://example.com/5)\n\n{PICTURE}\n## Others\n\n- footer\n")
+    before = (root / "README.md").read_bytes()
+    problem = (
+        f"{rel}:8: GitHub shows the heading '## Others' as raw text inside the HTML block above, so its Today"
+        " section runs on past it and publish would copy what follows into the README;"
+        " run `dairly lint --fix` (add a blank line after"
+        " </div>)\n"
+    )
+    for args in (["publish"], ["publish", "--dry-run"], ["publish", "--no-commit"]):
+        result = dairly(root, *args)
+        assert (result.code, result.out) == (1, problem), args
+        assert result.err == "1 problem in the notes; nothing written\n"
+        assert (root / "README.md").read_bytes() == before
+    check = dairly(root, "check")
+    assert check.code == 1
+    assert check.out.startswith(problem)
+    assert dairly(root, "lint", "--fix").out.startswith(f"fixed {rel}:9: added a blank line after </div>, so GitHub")
+    assert dairly(root, "publish").code == 0
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "footer" not in readme and PICTURE in readme
+    assert dairly(root, "check").code == 0
+
+
+def test_publish_prints_each_rendering_finding_in_what_it_promotes(tmp_path: Path, dairly, git):
+    root = _en_repo(tmp_path, dairly, git)
+    rel = "notes/202403/0305.md"
+    write(root, rel, f"# Day 5\n\n## Today\n\n{PICTURE}\n1. [Read](https://example.com/5)\n\n## Others\n\n<div>\n- x\n")
+    warning = (
+        f"{rel}:6: warning: GitHub shows entry 1 as raw text inside the HTML block above;"
+        " add a blank line after </div>\n"
+    )
+    result = dairly(root, "publish")
+    assert result.code == 0, result.err
+    assert result.err == warning  # the finding under Others is not promoted: lint's alone
+    check = dairly(root, "check")
+    assert (check.code, check.err) == (0, warning)

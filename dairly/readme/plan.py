@@ -19,7 +19,7 @@ from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
 from dairly.notes.scan import Scan, newest, scan_notes
 from dairly.readme.layout import Layout, locate
-from dairly.readme.render import note_highlights, render_history
+from dairly.readme.render import note_highlights, promoted_findings, render_history
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
@@ -81,6 +81,9 @@ def compute(
         except NotesError as exc:
             problems.append(Problem(promoted.path, exc.message, exc.line))
             return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
+        # What GitHub shows of it: publish and check say the same, and both stop where
+        # the section would run on past a heading GitHub does not show.
+        problems += promoted_findings(note_text, promoted, settings)
     history = render_history(scan.indexed, settings)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
     new_text = edits.apply(readme_text)
