@@ -3,6 +3,7 @@ installed executable."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -97,7 +98,11 @@ def dairly(env: dict[str, str]):
     from dairly.app import app
 
     def run(cwd: Path, *args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Result:
-        command = get_command(app)
+        # Help fills the repository's labels into the command's texts, in place: a fresh
+        # command for it. Every other run shares one (Typer builds it from the app's
+        # signatures, which cost more than most commands).
+        wants_help = not args or "--help" in args or "-h" in args
+        command = get_command(app) if wants_help else _shared_command()
         saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
         os.environ.clear()
         os.environ.update({**env, **(env_extra or {})})
@@ -117,6 +122,15 @@ def dairly(env: dict[str, str]):
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+@functools.cache
+def _shared_command():
+    from typer.main import get_command
+
+    from dairly.app import app
+
+    return get_command(app)
 
 
 @pytest.fixture
