@@ -249,9 +249,10 @@ settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-# The longest test first: under `pytest -n auto` it then runs beside the others instead
-# of after them (pre-commit builds an environment, which takes most of the suite's time).
-SLOW_FIRST = ("test_precommit.py",)
+# The longest tests first: under `pytest -n auto` they then run beside the others instead
+# of after them (each a worker's longest stretch: 100,000-character runs through every
+# command, kills at random moments of a 3,000-note publish, cmark-gfm asked of many notes).
+SLOW_FIRST = ("test_hostile_text.py", "test_crash_and_concurrency.py", "test_cmark_plain.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

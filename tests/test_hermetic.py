@@ -37,3 +37,17 @@ def test_the_processes_a_test_starts_get_its_home_and_cache(env: dict[str, str],
         assert env[key] == os.environ[key]
         assert Path(env[key]).is_relative_to(own_home) or env[key] == str(own_home)
     assert "DAIRLY_CACHE_DIR" not in env
+
+
+def test_no_test_asserts_a_wall_clock_time():
+    """Speed lives in bench/run.py: a test may only guard against a hang, for 60 s or more."""
+    import re
+
+    tests = Path(__file__).parent
+    for path in sorted(tests.glob("*.py")):
+        if path.name == "test_hermetic.py":
+            continue  # this test names what it looks for
+        text = path.read_text(encoding="utf-8")
+        assert "perf_counter" not in text and "time.time()" not in text, path.name
+        for bound in re.findall(r"(?:timeout=|monotonic\(\) \+ |mark\.timeout\()(\d+)", text):
+            assert int(bound) >= 60, f"{path.name}: a {bound} s bound is a speed test, not a hang guard"

@@ -212,12 +212,12 @@ def test_killing_the_command_during_the_first_build_leaves_no_worker_behind(tmp_
             time.sleep(0.005)
         assert len(workers) == 2, "the workers never started"
         proc.kill()
-        out, _err = proc.communicate(timeout=20)  # ends only once no worker holds stdout
+        out, _err = proc.communicate(timeout=60)  # ends only once no worker holds stdout
     finally:
         proc.kill()
         proc.wait()
     assert out == b""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
         time.sleep(0.01)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
