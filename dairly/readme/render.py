@@ -99,32 +99,31 @@ def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: 
 def promoted_findings(note_text: str, note: Note, settings: Settings) -> list[Problem]:
     """GitHub's view of the 今日要点 section publish promotes from a note: each rendering
     finding lint has inside it (dairly.notes.github), a warning with its line and fix;
-    and a line written as a heading that ends the section (an H1 or H2) but that GitHub
+    and a line written as a heading that ends the section (section_level or above) but GitHub
     shows as raw text (glued under an HTML line), a problem that stops publish: on GitHub
     the section runs on past it, so the footer below it would be promoted too."""
     from dairly.markdown import atx_heading
     from dairly.notes.github import find_traps
-    from dairly.notes.note import split_front_matter
+    from dairly.notes.note import promoted_name, promoted_sections, split_front_matter
 
     text = note_text.replace("\r\n", "\n").replace("\r", "\n")
-    found = find_sections(
-        text, settings.highlights_heading, all_headings=shown_headings(text, split_front_matter(text)[1])
-    )
+    found = promoted_sections(text, split_front_matter(text)[1], settings)  # as note_highlights reads it
     if len(found) != 1:
         return []  # note_highlights has refused it already
     section = found[0]
     last = section.body[-1].number if section.body else section.heading.line.number
     lines = text.split("\n")
+    what = "the note's body" if settings.promote == "body" else f"its {promoted_name(settings)} section"
     problems = []
     for trap in find_traps(text):
         if not section.heading.line.number < trap.line <= last:
             continue
         heading = atx_heading(lines[trap.line - 1])
-        if heading is not None and heading[0] <= 2 and "raw text" in trap.shown:
+        if heading is not None and heading[0] <= settings.level and "raw text" in trap.shown:
             problems.append(
                 Problem(
                     note.path,
-                    f"{trap.shown}, so its {settings.highlights_heading} section runs on past it and publish would"
+                    f"{trap.shown}, so {what} runs on past it and publish would"
                     f" copy what follows into the README; run `dairly lint --fix` ({trap.fix})",
                     trap.line,
                 )
