@@ -110,7 +110,7 @@ def parse_date(value: str, option: str = "--date") -> datetime.date:
     """A day given as YYYY-MM-DD (or YYYYMMDD, as commit messages write it)."""
     m = _DATE.fullmatch(value.strip())
     if m is None:
-        raise InputError(f"invalid {option} {value!r}: use YYYY-MM-DD")
+        raise InputError(f"invalid {option} {value!r}: use YYYY-MM-DD or YYYYMMDD")
     year, month, day = (int(g) for g in m.groups())
     if not 1 <= month <= 12:
         raise InputError(f"invalid {option} {value!r}: there is no month {month}")
@@ -233,7 +233,8 @@ def new(
 
     def new_note() -> int:
         ws = _workspace(ctx.obj)
-        return command.run(ws, date=_date(date) or ws.settings.today(), edit=edit)
+        today = ws.settings.today()  # a malformed DAIRLY_NOW is refused with --date too, as everywhere
+        return command.run(ws, date=_date(date) or today, edit=edit)
 
     _finish(new_note)
 
@@ -509,22 +510,49 @@ def merge_readme(
     _finish(lambda: command.run(_workspace(ctx.obj), base=base, ours=ours, theirs=theirs, path=path))
 
 
+@app.command(cls=LabelledCommand)
+def resolve(ctx: typer.Context) -> None:
+    """Finish a README that git left in conflict, and stage it.
+
+    From any state git stops in (a merge or pull, a rebase, a cherry-pick, a stash
+    pop) or a README holding conflict markers: the hand-written text is merged
+    line by line, the parts dairly owns are regenerated from the notes as publish
+    writes them, and the README is staged; then it names the git command that
+    finishes the operation. Hand edits that conflict are left marked (exit 1).
+
+    Example: dairly resolve && git commit
+    """
+    from dairly.commands import resolve as command
+
+    def resolve_readme() -> int:
+        ws = _workspace(ctx.obj)
+        return command.run(ws, today=ws.settings.today())
+
+    _finish(resolve_readme)
+
+
 @hook_app.command("install")
 def hook_install(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Replace a pre-commit hook dairly did not write.")] = False,
+    driver_only: Annotated[
+        bool,
+        typer.Option("--driver-only", help="Only register the merge driver (for a hook of your own, or pre-commit's)."),
+    ] = False,
 ) -> None:
     """Write the pre-commit hook and register the README's merge driver.
 
     The hook runs `dairly check --staged` (core.hooksPath is honoured). The merge
     driver, `dairly merge-readme`, goes into the local git config, and the README
     gets merge=dairly-readme in .gitattributes (commit it); each clone runs this once.
+    With the pre-commit framework (or any hook of your own), --driver-only
+    registers the driver and leaves the hook alone.
 
-    Example: dairly hook install
+    Example: dairly hook install --driver-only
     """
     from dairly.commands import hook
 
-    _finish(lambda: hook.install(_workspace(ctx.obj), force=force))
+    _finish(lambda: hook.install(_workspace(ctx.obj), force=force, driver_only=driver_only))
 
 
 @hook_app.command("uninstall")

@@ -77,7 +77,9 @@ class NotesRepo:
         return top_path[len(head) :] if top_path.startswith(head) else None
 
 
-def open_repo(ws: Workspace, purpose: str = "use --no-commit to only write the README") -> NotesRepo:
+def open_repo(
+    ws: Workspace, purpose: str = "run `git init` first, or use --no-commit to only write the README"
+) -> NotesRepo:
     """The git repository holding the workspace (found by Workspace.open, as git finds it)."""
     if ws.work_tree is None or ws.git_dir is None:
         raise GitError(f"{ws.root} is not in a git repository; {purpose}")

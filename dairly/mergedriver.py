@@ -91,6 +91,30 @@ def _merging() -> tuple[str, str] | None:
     return (sha, name) if all(c in "0123456789abcdef" for c in sha) and len(sha) in (40, 64) else None
 
 
+def _merge_head(notes_repo: NotesRepo) -> tuple[str, str] | None:
+    """The commit a stopped `git merge` is merging (MERGE_HEAD), and its short name: git
+    writes it once the merge stops on a conflict, so the driver run again by hand (`git
+    checkout -m README.md`) finds it where git's own run found GITHEAD_*."""
+    try:
+        with open(os.path.join(notes_repo.git_dir, "MERGE_HEAD"), encoding="ascii", errors="replace") as f:
+            heads = f.read().split()
+    except OSError:
+        return None
+    return (heads[0], heads[0][:7]) if len(heads) == 1 else None
+
+
+def _picked(notes_repo: NotesRepo) -> str | None:
+    """The commit a stopped `git cherry-pick` is picking (CHERRY_PICK_HEAD, written once it
+    stops on a conflict), as for `_merge_head`. A revert is not one: it merges the other
+    way round."""
+    try:
+        with open(os.path.join(notes_repo.git_dir, "CHERRY_PICK_HEAD"), encoding="ascii", errors="replace") as f:
+            sha = f.read().strip()
+    except OSError:
+        return None
+    return sha or None
+
+
 def _rebasing(notes_repo: NotesRepo) -> str | None:
     """The commit a `git rebase` (the merge backend, the default) is picking onto HEAD:
     the last command in rebase-merge/done, written before the pick starts."""
@@ -111,8 +135,9 @@ def _rebasing(notes_repo: NotesRepo) -> str | None:
 
 def merge_sides(notes_repo: NotesRepo, readme: str, base: bytes, ours: bytes, theirs: bytes) -> MergeSides | None:
     """The (base, ours, theirs) commits of the merge git is running the driver for, when
-    it is a `git merge`/`git pull` or a `git rebase` pick; None when they cannot be told
-    (cherry-pick, stash, octopus and criss-cross merges, ...).
+    it is a `git merge`/`git pull` or a `git rebase` pick, or a stopped merge or cherry-pick
+    whose README is merged again (`git checkout -m`); None when they cannot be told (a
+    cherry-pick's own run, stash, octopus and criss-cross merges, ...).
 
     `readme` is the README's work-tree path and base, ours and theirs the driver's three
     files: they must be that README at the three commits, or the commits are not the ones
@@ -121,7 +146,7 @@ def merge_sides(notes_repo: NotesRepo, readme: str, base: bytes, ours: bytes, th
     if status != 0:
         return None
     head = out.strip()
-    merging = _merging()
+    merging = _merging() or _merge_head(notes_repo)
     if merging is not None:
         theirs_sha, name = merging
         status, out = _git(notes_repo, "merge-base", "--all", head, theirs_sha)
@@ -132,7 +157,7 @@ def merge_sides(notes_repo: NotesRepo, readme: str, base: bytes, ours: bytes, th
             return None
         sides = MergeSides(bases[0] if bases else None, head, theirs_sha, name)
     else:
-        picked = _rebasing(notes_repo)
+        picked = _rebasing(notes_repo) or _picked(notes_repo)
         if picked is None:
             return None
         status, out = _git(notes_repo, "rev-list", "--parents", "-n", "1", picked)
@@ -225,7 +250,7 @@ def register_merge_driver(ws: Workspace) -> list[str]:
     Idempotent: only what is missing or different is written, existing .gitattributes
     lines are kept byte for byte and the file is replaced atomically. Returns what it
     changed, one line each; nothing when all was in place."""
-    notes_repo = open_repo(ws, purpose="the README merge driver needs a git repository")
+    notes_repo = open_repo(ws, purpose="the README merge driver is git's: run `git init` first")
     changes = []
     wanted = {
         f"merge.{MERGE_DRIVER}.name": MERGE_DRIVER_NAME,
@@ -262,3 +287,58 @@ def register_merge_driver(ws: Workspace) -> list[str]:
                 f" or .git/info/attributes) gives {readme} a different merge attribute; remove it there"
             )
     return changes
+
+
+# --- after a conflict: `dairly resolve` ----------------------------------------------------
+
+
+def conflict_stages(notes_repo: NotesRepo, top_path: str) -> dict[int, bytes]:
+    """The versions of a conflicted path git keeps in the index: stage 1 (the base), 2
+    (ours) and 3 (theirs), those that exist; empty when the path is not conflicted."""
+    out = notes_repo.git("ls-files", "-u", "-z", "--", top_path)
+    shas: dict[int, str] = {}
+    for record in out.decode("utf-8", "surrogateescape").split("\0"):
+        meta, _, path = record.partition("\t")
+        if path == top_path:  # mode sha stage\tpath
+            _mode, sha, stage = meta.split()
+            shas[int(stage)] = sha
+    blobs = cat_blobs(notes_repo, list(shas.values()))
+    return {stage: blobs[sha] for stage, sha in shas.items()}
+
+
+def unmerged_paths(notes_repo: NotesRepo) -> list[str]:
+    """Every work-tree path git still holds as conflicted."""
+    out = notes_repo.git("diff", "--name-only", "-z", "--diff-filter=U").decode("utf-8", "surrogateescape")
+    return sorted({path for path in out.split("\0") if path})
+
+
+# What finishes each operation git stops on a conflict in, by the file it leaves in .git.
+_FINISH = (
+    ("rebase-merge", "git rebase --continue"),
+    ("rebase-apply/applying", "git am --continue"),
+    ("rebase-apply", "git rebase --continue"),
+    ("CHERRY_PICK_HEAD", "git cherry-pick --continue"),
+    ("REVERT_HEAD", "git revert --continue"),
+    ("MERGE_HEAD", "git commit"),
+)
+
+
+def finish_command(notes_repo: NotesRepo) -> str | None:
+    """The git command that finishes what git stopped in (None: nothing is in progress,
+    as after a conflicted `git stash pop`)."""
+    for marker, command in _FINISH:
+        if os.path.exists(os.path.join(notes_repo.git_dir, marker)):
+            return command
+    return None
+
+
+def driver_registered(ws: Workspace) -> bool:
+    """Whether git merges the workspace's README with the driver: the local config names
+    it and the README has its merge attribute."""
+    notes_repo = open_repo(ws)
+    status, current = _git(notes_repo, "config", "--get", f"merge.{MERGE_DRIVER}.driver")
+    return (
+        status == 0
+        and bool(current.strip())
+        and (_merge_attribute(notes_repo, notes_repo.top_path(ws.settings.readme)) == MERGE_DRIVER)
+    )

@@ -100,18 +100,27 @@ class Workspace(Record):
         try:
             data = source.read(name)
         except (FileNotFoundError, KeyError):
-            if self.settings == Settings() and not os.path.isdir(self.file(self.settings.notes_dir)):
-                raise InputError(
-                    f"not a notes repository yet (no {name}, no settings, no {self.settings.notes_dir}/):"
-                    " run `dairly init`",
-                    path=self.root,
-                ) from None
+            self.refuse_uninitialised()
             raise InputError("not found (set `readme` in dairly.toml if it lives elsewhere)", path=name) from None
         except OSError as exc:
             raise refusal(exc, name) from None
         text = decode_utf8(data, name)
         refuse_conflicts(text, name, readme=True)
         return text
+
+    def refuse_uninitialised(self) -> None:
+        """Refuse a folder that is not a notes repository yet: no README, no settings and
+        no notes folder (a command run in the wrong folder, or before `dairly init`)."""
+        if (
+            self.settings == Settings()
+            and not os.path.isdir(self.file(self.settings.notes_dir))
+            and not os.path.lexists(self.readme_file)
+        ):
+            raise InputError(
+                f"not a notes repository yet (no {self.settings.readme}, no settings, no {self.settings.notes_dir}/):"
+                " run `dairly init`",
+                path=self.root,
+            )
 
     def private_dir(self) -> str | None:
         """Where dairly keeps its own files for this repository (lock, index): inside the

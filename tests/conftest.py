@@ -3,6 +3,7 @@ installed executable."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -23,11 +24,29 @@ GIT_IDENTITY = {
 }
 
 
+# The user's own folders, as they were before any test ran: tests/test_hermetic.py holds
+# every test away from them.
+REAL_HOME = os.path.expanduser("~")
+REAL_CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(REAL_HOME, ".cache")
+
+
+def home_folders(home: Path) -> dict[str, str]:
+    """HOME and the XDG folders, all inside `home`: what a test may write as "the user's"."""
+    return {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+    }
+
+
 def hermetic_env(home: Path, **extra: str) -> dict[str, str]:
-    """No user or system git config, no colour, a fixed terminal width."""
+    """No user or system git config, no colour, a fixed terminal width, and HOME and the
+    cache folders inside `home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DAIRLY_"))}
     env.update(
-        HOME=str(home),
+        **home_folders(home),
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=str(home / ".gitconfig-none"),
         NO_COLOR="1",
@@ -47,9 +66,21 @@ class Result:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own HOME and XDG folders, in this process and in every process
+    it starts: nothing a test runs reads or writes the user's (~/.cache/dairly above
+    all, where the index of a folder outside git lives), and DAIRLY_CACHE_DIR is unset."""
+    home = tmp_path_factory.mktemp("home")
+    for key, value in home_folders(home).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DAIRLY_CACHE_DIR", raising=False)
+    return home
+
+
 @pytest.fixture
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return hermetic_env(tmp_path_factory.mktemp("home"), **GIT_IDENTITY)
+def env(own_home: Path) -> dict[str, str]:
+    return hermetic_env(own_home, **GIT_IDENTITY)
 
 
 @pytest.fixture
@@ -67,7 +98,11 @@ def dairly(env: dict[str, str]):
     from dairly.app import app
 
     def run(cwd: Path, *args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> Result:
-        command = get_command(app)
+        # Help fills the repository's labels into the command's texts, in place: a fresh
+        # command for it. Every other run shares one (Typer builds it from the app's
+        # signatures, which cost more than most commands).
+        wants_help = not args or "--help" in args or "-h" in args
+        command = get_command(app) if wants_help else _shared_command()
         saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
         os.environ.clear()
         os.environ.update({**env, **(env_extra or {})})
@@ -87,6 +122,15 @@ def dairly(env: dict[str, str]):
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+@functools.cache
+def _shared_command():
+    from typer.main import get_command
+
+    from dairly.app import app
+
+    return get_command(app)
 
 
 @pytest.fixture
@@ -205,9 +249,10 @@ settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-# The longest test first: under `pytest -n auto` it then runs beside the others instead
-# of after them (pre-commit builds an environment, which takes most of the suite's time).
-SLOW_FIRST = ("test_precommit.py",)
+# The longest tests first: under `pytest -n auto` they then run beside the others instead
+# of after them (each a worker's longest stretch: 100,000-character runs through every
+# command, kills at random moments of a 3,000-note publish, cmark-gfm asked of many notes).
+SLOW_FIRST = ("test_hostile_text.py", "test_crash_and_concurrency.py", "test_cmark_plain.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

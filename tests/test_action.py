@@ -279,8 +279,22 @@ def test_an_interpreter_without_dairly_installs_it_from_the_action(tmp_path: Pat
     Offline (no index, no configuration) that install cannot get its build backend: the
     attempt shows, and its failure is an annotation and pip's exit code; nothing else ran."""
     fresh = tmp_path / "venv"
-    venv.create(fresh, with_pip=True)
+    venv.create(fresh, with_pip=False)
     python = str(fresh / ("Scripts/python.exe" if os.name == "nt" else "bin/python"))
+    # pip, and only pip, from this interpreter: what `with_pip=True` installs, without
+    # running ensurepip (most of this test's time). dairly stays out of reach.
+    import pip
+
+    only_pip = tmp_path / "only-pip"
+    only_pip.mkdir()
+    (only_pip / "pip").symlink_to(Path(pip.__file__).parent, target_is_directory=True)
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site, "only-pip.pth").write_text(f"{only_pip}\n", encoding="utf-8")
     repo = committed_repo(tmp_path / "repo", git)
     offline = {name: value for name, value in env.items() if not name.startswith("PIP_")}
     offline.update(PIP_NO_INDEX="1", PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1")

@@ -32,7 +32,7 @@ def test_plain_init_picks_the_preset_the_readmes_headings_match(tmp_path: Path, 
     )
     assert (root / "dairly.toml").read_text(encoding="utf-8") == 'preset = "en"\n'
     assert (root / "README.md").read_text(encoding="utf-8") == EN_README.replace(
-        "What I read.\n", "What I read.\n\nLast updated: \n"
+        "What I read.\n", "What I read.\n\nLast updated:\n"
     )
     write(root, "notes/202403/0305.md", "# Day one\n\n## Today\n\n1. [Read](https://example.com/r)\n")
     assert dairly(root, "publish").code == 0

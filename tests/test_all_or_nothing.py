@@ -271,6 +271,8 @@ def test_a_note_that_would_break_the_readme_is_refused(tmp_path: Path, dairly):
     result = dairly(root, "publish", "--no-commit")
     assert (result.code, result.out) == (2, "")
     assert result.err == (
+        "notes/202201/0109.md:12: warning: GitHub hides everything from here to the end of the note (lines 12-16)"
+        " in an HTML comment that is never closed; add --> where the comment should end\n"
         "dairly: error: README.md: the 今日要点 of notes/202201/0109.md would change where the README's parts are"
         " (a date line, an unclosed HTML comment or tag, a heading); fix the note and publish again\n"
     )

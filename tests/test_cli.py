@@ -13,6 +13,7 @@ from .conftest import make_repo, note_text, write
 
 
 def test_new_creates_the_note_skeleton(tmp_path: Path, dairly):
+    (tmp_path / "notes").mkdir()  # a notes repository, as init leaves one (no git needed)
     result = dairly(tmp_path, "new", "--date", "2022-03-07")
     assert (result.code, result.out, result.err) == (0, "notes/202203/0307.md\n", "")
     assert (tmp_path / "notes/202203/0307.md").read_text(encoding="utf-8") == (
@@ -43,6 +44,7 @@ def test_new_refuses_to_overwrite(tmp_path: Path, dairly):
 
 
 def test_new_edit_opens_the_editor(tmp_path: Path, dairly):
+    (tmp_path / "notes").mkdir()
     editor = write(tmp_path, "editor.py", "import sys\nopen(sys.argv[1], 'a').write('edited\\n')\n")
     result = dairly(
         tmp_path, "new", "--date", "2022-03-07", "--edit", env_extra={"EDITOR": f"{sys.executable} {editor}"}

@@ -1,14 +1,14 @@
 """Hostile text is linear: 100,000-character runs of every character Markdown gives a
 meaning to (and of CJK text) in a note's 今日要点 and in the README go through every
-command that reads them in bounded time. The bound is generous: it catches a regular
-expression that backtracks (a run of 4,000 backticks once took seconds, growing with the
-cube of its length), not a slow machine."""
+command that reads them without hanging. The guard is the timeout, not a measured time:
+a regular expression that backtracks (a run of 4,000 backticks once took seconds, growing
+with the cube of its length) would take hours on these runs, so the test hangs and the
+timeout fails it; a slow machine never does (speed is bench/run.py's)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import time
 from pathlib import Path
 
 import pytest
@@ -47,13 +47,11 @@ def every_command(ws: Workspace) -> None:
             call()
 
 
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("character", CHARACTERS)
-def test_runs_of_a_special_character_go_through_every_command_in_bounded_time(
+def test_runs_of_a_special_character_go_through_every_command_without_hanging(
     tmp_path: Path, git, capsysbinary, character: str
 ) -> None:
     ws = hostile_repo(tmp_path, git, (character * RUN)[:RUN])
-    start = time.perf_counter()
-    every_command(ws)
-    elapsed = time.perf_counter() - start
+    every_command(ws)  # an unexpected exception fails it; a backtracking pattern hangs into the timeout
     capsysbinary.readouterr()
-    assert elapsed < 10, f"{elapsed:.1f} s for runs of {character!r}"

@@ -224,6 +224,7 @@ def test_missing_relative_image(tmp_path: Path, dairly) -> None:
 
 
 def test_placeholders_left_by_dairly_new(tmp_path: Path, dairly) -> None:
+    (tmp_path / "notes").mkdir()
     assert dairly(tmp_path, "new", "--date", "2022-03-07").code == 0
     tail = "still holds the placeholder TODO from dairly new; fill it in"
     assert lint(dairly, tmp_path) == (

@@ -115,7 +115,7 @@ def test_the_number_of_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert worker_count(100_000) == 1
     monkeypatch.setenv("DAIRLY_WORKERS", "3")
     assert (worker_count(2), worker_count(100)) == (2, 3)  # never more workers than notes
-    for bad in ("0", "two", "-1", ""):
+    for bad in ("0", "two", "-1"):
         monkeypatch.setenv("DAIRLY_WORKERS", bad)
         with pytest.raises(InputError, match="invalid DAIRLY_WORKERS"):
             worker_count(100)
@@ -212,12 +212,12 @@ def test_killing_the_command_during_the_first_build_leaves_no_worker_behind(tmp_
             time.sleep(0.005)
         assert len(workers) == 2, "the workers never started"
         proc.kill()
-        out, _err = proc.communicate(timeout=20)  # ends only once no worker holds stdout
+        out, _err = proc.communicate(timeout=60)  # ends only once no worker holds stdout
     finally:
         proc.kill()
         proc.wait()
     assert out == b""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
         time.sleep(0.01)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)

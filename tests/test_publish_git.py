@@ -70,7 +70,7 @@ def test_publish_outside_git_suggests_no_commit(tmp_path: Path, dairly):
     before = (tmp_path / "README.md").read_bytes()
     result = dairly(tmp_path, "publish")
     assert result.code == 3
-    assert "is not in a git repository; use --no-commit" in result.err
+    assert "is not in a git repository; run `git init` first, or use --no-commit" in result.err
     assert (tmp_path / "README.md").read_bytes() == before
 
 

@@ -30,6 +30,9 @@ def test_init_in_an_empty_folder(tmp_path: Path, dairly):
     assert result.code == 0, result.err
     assert result.out == "wrote README.md\ncreated notes/\n" + NEXT_STEPS.replace(
         "  dairly hook install   # check the README on every commit\n", ""
+    ).replace(
+        "Next:\n",
+        "Next:\n  git init              # publish commits: make this a git repository, then `dairly init` again\n",
     )
     assert (root / "README.md").read_text(encoding="utf-8") == (
         "# my_notes\n\n更新今日时间：\n\n## :paperclip:  今日要点\n\n## :paperclip:  历史更新\n"

@@ -20,7 +20,9 @@ def run(ws: Workspace, *, today: datetime.date, staged: bool = False, show_diff:
     if staged:
         from dairly.gitrepo import GitIndex, open_repo  # git processes, not GitPython: the hook's path
 
-        source = GitIndex(open_repo(ws, purpose="--staged reads the git index"))
+        source = GitIndex(
+            open_repo(ws, purpose="--staged reads the git index: run `git init` first, or check without --staged")
+        )
     else:
         from dairly.notes.scan import WorkTree
 

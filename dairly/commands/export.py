@@ -7,12 +7,16 @@ import sys
 
 from dairly import output
 from dairly.errors import OK
-from dairly.notes.index import open_index
+from dairly.notes.index import NotesIndex, open_index
 from dairly.workspace import Workspace
 
 
 def run(ws: Workspace, *, as_json: bool = False, sqlite: str | None = None) -> int:
-    index = open_index(ws)
+    with open_index(ws) as index:
+        return _run(index, as_json=as_json, sqlite=sqlite)
+
+
+def _run(index: NotesIndex, *, as_json: bool, sqlite: str | None) -> int:
     if sqlite is not None:
         index.export(sqlite)
         output.warn(f"wrote {sqlite}", style="green")

@@ -51,6 +51,19 @@ def base_url_from_git(ws: Workspace) -> str:
     return f"https://github.com/{m.group(1)}/{m.group(2)}/blob/{branch}/{prefix}"
 
 
+def check_base_url(value: str) -> None:
+    """Refuse a --base-url a feed reader could not follow: every entry's link is made
+    from it, so it must be an http(s) address with a host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(
+            f"invalid --base-url {value!r}: use an http:// or https:// address,"
+            " such as https://github.com/OWNER/REPO/blob/main/"
+        )
+
+
 def absolute(target: str, folder: str, base_url: str, picture: bool) -> str:
     """A link target written in `folder`, as an absolute URL under `base_url`. A GitHub
     blob URL shows a page, not a picture: pictures get `?raw=true`, which serves the file."""
@@ -160,13 +173,16 @@ def readme_title(ws: Workspace) -> str | None:
 def run(ws: Workspace, *, output_path: str | None, limit: int, base_url: str | None) -> int:
     if limit < 1:
         raise InputError("--limit must be at least 1")
+    if base_url is not None:
+        check_base_url(base_url)
     base = base_url or base_url_from_git(ws)
     if not base.endswith("/"):
         base += "/"
-    index = open_index(ws)
-    published = [(path, date) for path, date, title, ok, _n in index.notes() if title and ok]
-    newest = [path for path, _date in published[-limit:]]
-    data = build_feed(list(index.records(newest)), base, readme_title(ws) or ws.path.name)
+    with open_index(ws) as index:
+        published = [(path, date) for path, date, title, ok, _n in index.notes() if title and ok]
+        newest = [path for path, _date in published[-limit:]]
+        records = list(index.records(newest))
+    data = build_feed(records, base, readme_title(ws) or ws.path.name)
     if output_path is None:
         sys.stdout.buffer.write(data)
     else:

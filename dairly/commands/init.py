@@ -43,6 +43,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         raise InputError(f"--preset must be one of {', '.join(PRESETS)}, not {preset!r}")
     notes_repo = None
     dirty: set[str] = set()  # top-of-work-tree paths holding the person's uncommitted edits
+    unstaged: set[str] = set()  # ... and the settings file, when it is not committed
     if ws.work_tree is not None:
         from dairly import gitrepo
 
@@ -50,6 +51,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         wanted = [notes_repo.top_path(settings.readme), ".gitattributes", notes_repo.top_path("dairly.toml")]
         changed = gitrepo.status(notes_repo).changed
         dirty = {path for path in wanted if path in changed}
+        unstaged = {path for path in [notes_repo.top_path("dairly.toml")] if path in changed}
     readme = ws.readme_file
     name = settings.readme
     text = _read_readme(readme, name) if os.path.lexists(readme) else None
@@ -107,6 +109,17 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
             ours.append(".gitattributes")
         to_commit = [p for p in ours if p not in dirty]
         left = [p for p in ours if p in dirty]
+        # Written by an earlier init outside git (then `git init`): never committed yet,
+        # so a clone would lack them; they are left for the person to commit, named below.
+        for path in (settings.readme, "dairly.toml"):
+            top_path = notes_repo.top_path(path)
+            if (
+                top_path not in ours
+                and top_path in dirty | unstaged
+                and os.path.isfile(ws.file(path))
+                and gitrepo.head_text(notes_repo, path) is None
+            ):
+                left.append(top_path)
         if to_commit:
             try:
                 sha = gitrepo.commit(notes_repo, to_commit, COMMIT_MESSAGE)
@@ -122,24 +135,22 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
     if not done:
         output.say(f"{ws.root} is already set up; nothing to do")
 
+    from dairly.commands import hook as hook_command
+
+    setup = hook_command.hook_setup(ws) if ws.work_tree is not None else None
     hook_hint = False
-    if ws.work_tree is not None and hook:
+    if ws.work_tree is not None and hook and setup is None:  # a hook of theirs is theirs: never offered over it
         if ask is None:
             ask = sys.stdin.isatty()
         if ask and _yes("Install the pre-commit hook that runs `dairly check --staged` on every commit? [Y/n] "):
-            from dairly.commands import hook as hook_command
-
             hook_command.install(ws, force=False)
         else:
             hook_hint = True
 
     output.say("")
     output.say("Next:")
-    output.say("  dairly new            # write today's note")
-    output.say("  dairly publish        # put it in the README and commit")
-    if hook_hint:
-        output.say("  dairly hook install   # check the README on every commit")
-    output.say("  dairly check          # what CI runs: the README is what publish would write")
+    for line in next_steps(ws, setup, hook_hint):
+        output.say(line)
     if left:
         assert ws.work_tree is not None
         shown = " ".join(shlex.quote(os.path.relpath(os.path.join(ws.work_tree, p))) for p in left)
@@ -339,6 +350,27 @@ def _toml_values(text: str) -> dict[str, object]:
         return values
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", path="dairly.toml") from None
+
+
+def next_steps(ws: Workspace, setup: str | None, hook_hint: bool) -> list[str]:
+    """What to do after init, as things stand: outside git, a git repository first
+    (publish commits); a pre-commit hook to add where none runs dairly yet."""
+    steps = []
+    if ws.work_tree is None:
+        steps.append("  git init              # publish commits: make this a git repository, then `dairly init` again")
+    steps.append("  dairly new            # write today's note")
+    steps.append("  dairly publish        # put it in the README and commit")
+    if hook_hint:
+        steps.append("  dairly hook install   # check the README on every commit")
+    elif setup == "pre-commit":
+        from dairly.commands.hook import PRE_COMMIT_CONFIG, pre_commit_runs_dairly
+
+        if not pre_commit_runs_dairly(ws):
+            steps.append(f"  add the dairly-check hook to {PRE_COMMIT_CONFIG}   # check the README on every commit")
+    elif setup == "other":
+        steps.append("  add `dairly check --staged` to your pre-commit hook   # check the README on every commit")
+    steps.append("  dairly check          # what CI runs: the README is what publish would write")
+    return steps
 
 
 def refuse_subfolder(ws: Workspace, here: str) -> None:

@@ -79,6 +79,13 @@ def _entry_numbers(index: NotesIndex, paths: list[str]) -> dict[str, dict[int, i
 
 def run(ws: Workspace, *, as_json: bool = False, fix: bool = False) -> int:
     index = open_index(ws)
+    try:
+        return _run(ws, index, as_json=as_json, fix=fix)
+    finally:
+        index.conn.close()  # the index that is open now (--fix opens it again)
+
+
+def _run(ws: Workspace, index: NotesIndex, *, as_json: bool, fix: bool) -> int:
     if fix:
         changes = fix_notes(ws, index)
         for path, change in changes:
@@ -89,7 +96,7 @@ def run(ws: Workspace, *, as_json: bool = False, fix: bool = False) -> int:
                 output.say(line)
         if changes:  # the index reads the rewritten notes again when it is opened
             index.conn.close()
-            index = open_index(ws)
+            index.conn = open_index(ws).conn
     # One rule for what is a note: the paths check reports as no note, lint reports too.
     problems = sorted(
         path_problems(ws.root, ws.settings) + find_problems(ws, index), key=lambda p: (p.path, p.line or 0)

@@ -130,7 +130,8 @@ def find(
 ) -> list[Match]:
     query = Query(text.casefold(), field.casefold() if field else None, since, until, tag.casefold() if tag else None)
     if os.path.exists(index_path(ws)):
-        return find_in_index(open_index(ws), query)
+        with open_index(ws) as index:
+            return find_in_index(index, query)
     return find_in_notes(ws, query)
 
 

@@ -259,9 +259,9 @@ def _print_heatmap(stats: Stats) -> None:
 
 
 def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str | None = None) -> int:
-    index = open_index(ws)
-    same_day = [Note(*row) for row in index.published_on(today.month, today.day)]
-    stats = compute_stats(index.published_days(), today, same_day)
+    with open_index(ws) as index:
+        same_day = [Note(*row) for row in index.published_on(today.month, today.day)]
+        stats = compute_stats(index.published_days(), today, same_day)
     # One rule for what is a note: what check reports as no note is said here too (on
     # stderr, after the numbers), and the exit status says the numbers leave it out.
     not_notes = path_problems(ws.root, ws.settings)

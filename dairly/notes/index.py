@@ -166,6 +166,16 @@ class NotesIndex:
         self.conn = conn
         self.fts = fts  # whether entries_fts exists
 
+    # Used as `with open_index(ws) as index:`. Closing the last connection to a WAL
+    # database folds the -wal file back in and removes it and the -shm file; a process
+    # that ends without closing (dairly exits without the interpreter's teardown) would
+    # leave both beside the index.
+    def __enter__(self) -> NotesIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
     def note_count(self) -> int:
         count: int = self.conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0]
         return count
@@ -680,8 +690,8 @@ def worker_count(jobs: int) -> int:
     else one a core (up to MAX_WORKERS) from PARALLEL_MIN notes on, on Linux only (on
     macOS a forked child may not use system libraries that started threads; Windows has
     no fork)."""
-    chosen = os.environ.get("DAIRLY_WORKERS")
-    if chosen is not None:
+    chosen = os.environ.get("DAIRLY_WORKERS", "")
+    if chosen.strip():  # set to nothing (`DAIRLY_WORKERS=`) is unset
         if not chosen.strip().isdigit() or int(chosen) < 1:
             raise InputError(f"invalid DAIRLY_WORKERS {chosen!r}: use a whole number of processes, 1 or more")
         count = min(int(chosen), MAX_WORKERS, jobs)

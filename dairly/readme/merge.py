@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 # a result that still holds it is refused (InputError), so the caller falls back to
 # git's plain merge rather than leave it in a README.
 PLACEHOLDER = "<dairly merge-readme: generated from the notes>"
+# The date's, where the value was empty right after an ASCII colon (`Last updated:`, as
+# init writes it): a space goes before it, as publish puts one before the first date.
+BARE_PLACEHOLDER = "<dairly merge-readme: the date, generated from the notes>"
 
 
 class Owned(Record):
@@ -60,7 +63,11 @@ def neutralise(text: str, settings: Settings, path: str) -> tuple[str, Owned]:
     keeps the README's own spacing and `compute` puts the content back where it was.
     Raises InputError when the owned parts cannot be found."""
     layout = locate(text, settings, path)
-    edits = [(layout.date_span[0], layout.date_span[1], PLACEHOLDER)]
+    start, end = layout.date_span
+    # An empty value right after an ASCII colon (`Last updated:`) gets the space publish
+    # gives it, so the merged line reads alike from either side (fill takes it back).
+    bare = start == end and text[start - 1 : start] == ":"
+    edits = [(start, end, " " + BARE_PLACEHOLDER if bare else PLACEHOLDER)]
     parts: list[str | None] = []
     for section in (layout.highlights, layout.history):
         span = section.content_span()
@@ -106,7 +113,7 @@ def placeholders(text: str, settings: Settings, path: str) -> Layout:
     conflict marker or the other side's text with it."""
     layout = locate(text, settings, path)
     _no_conflict_markers(text, layout, path)
-    if text[layout.date_span[0] : layout.date_span[1]] != PLACEHOLDER:
+    if text[layout.date_span[0] : layout.date_span[1]] not in (PLACEHOLDER, BARE_PLACEHOLDER):
         raise InputError(f"the merge changed the {settings.date_label} line's value", path=path)
     for section in (layout.highlights, layout.history):
         span = section.content_span()
@@ -133,7 +140,10 @@ def _no_conflict_markers(text: str, layout: Layout, path: str) -> None:
 def fill(text: str, owned: Owned, settings: Settings, path: str) -> str:
     """Put owned parts into a merged neutral text, in place of its placeholders."""
     layout = placeholders(text, settings, path)
-    edits = [(layout.date_span[0], layout.date_span[1], owned.date)]
+    start, end = layout.date_span
+    if not owned.date and text[start:end] == BARE_PLACEHOLDER:
+        start -= 1  # the space neutralise gave an empty value goes with it
+    edits = [(start, end, owned.date)]
     for section, part in ((layout.highlights, owned.highlights), (layout.history, owned.history)):
         span = section.content_span()
         if span is None:
@@ -148,7 +158,7 @@ def fill(text: str, owned: Owned, settings: Settings, path: str) -> str:
 
 
 def merge_readme(
-    base: str,
+    base: str | None,
     ours: str,
     theirs: str,
     settings: Settings,
@@ -160,10 +170,14 @@ def merge_readme(
 
     `notes` are the notes the merge produces, None when the caller cannot tell them; with
     them the owned parts are what `publish` writes, so `check` passes after the merge.
+    `base` None (unknown) makes it a two-way merge: hand edits that differ conflict.
     Raises InputError when a README's owned parts cannot be found, or when the merged
     text cannot take them back: the caller then falls back to git's plain merge."""
     path = settings.readme
-    neutral = [neutralise(text, settings, path) for text in (base, ours, theirs)]
+    neutral = [
+        ("", Owned("", None, None)) if text is None else neutralise(text, settings, path)
+        for text in (base, ours, theirs)
+    ]
     merged, clean = line_merge(neutral[1][0], neutral[0][0], neutral[2][0])
     result = None
     if notes is not None:
@@ -177,6 +191,6 @@ def merge_readme(
         owned, owned_clean = merge_owned(neutral[0][1], neutral[1][1], neutral[2][1])
         result = fill(merged, owned, settings, path)
         clean = clean and owned_clean
-    if PLACEHOLDER in result:  # a placeholder inside a conflict, or text like it by hand
+    if PLACEHOLDER in result or BARE_PLACEHOLDER in result:  # inside a conflict, or text like it by hand
         raise InputError("the merged text kept a placeholder", path=path)
     return Merged(result, clean, regenerated)

@@ -19,7 +19,7 @@ from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
 from dairly.notes.scan import Scan, newest, scan_notes
 from dairly.readme.layout import Layout, locate
-from dairly.readme.render import note_highlights, render_history
+from dairly.readme.render import note_highlights, promoted_findings, render_history
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
@@ -81,6 +81,9 @@ def compute(
         except NotesError as exc:
             problems.append(Problem(promoted.path, exc.message, exc.line))
             return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
+        # What GitHub shows of it: publish and check say the same, and both stop where
+        # the section would run on past a heading GitHub does not show.
+        problems += promoted_findings(note_text, promoted, settings)
     history = render_history(scan.indexed, settings)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
     new_text = edits.apply(readme_text)
@@ -181,6 +184,15 @@ class OwnedEdits(Record):
         return out
 
 
+def date_edit(text: str, span: tuple[int, int], value: str) -> Edit:
+    """The date line's edit: its value replaced; an empty value after an ASCII colon
+    (`Last updated:`, as init writes it) gets the space a colon is followed by."""
+    start, end = span
+    if start == end and text[start - 1 : start] == ":":
+        value = " " + value
+    return start, end, value
+
+
 def plan_edits(
     text: str,
     layout: Layout,
@@ -196,7 +208,7 @@ def plan_edits(
     if history is None:
         history = render_history(indexed, settings)
     return OwnedEdits(
-        date=None if promoted is None else (*layout.date_span, settings.date_text(promoted.date)),
+        date=None if promoted is None else date_edit(text, layout.date_span, settings.date_text(promoted.date)),
         highlights=None if highlights is None else _section_edit(text, layout.highlights, highlights, layout.newline),
         history=_section_edit(text, layout.history, history, layout.newline),
     )

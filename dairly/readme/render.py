@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from dairly.config import Settings, format_date_template
-from dairly.errors import NotesError
+from dairly.errors import NotesError, Problem
 from dairly.links import rebase_links
 from dairly.markdown import iter_visible, unclosed_tags
 from dairly.notes.note import Note
@@ -94,6 +94,43 @@ def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: 
     if definitions:  # reference links would show as [text][label] without them
         body += "\n" + "".join(definitions)
     return rebase_links(body, note.folder, readme_dir)
+
+
+def promoted_findings(note_text: str, note: Note, settings: Settings) -> list[Problem]:
+    """GitHub's view of the 今日要点 section publish promotes from a note: each rendering
+    finding lint has inside it (dairly.notes.github), a warning with its line and fix;
+    and a line written as a heading that ends the section (section_level or above) but GitHub
+    shows as raw text (glued under an HTML line), a problem that stops publish: on GitHub
+    the section runs on past it, so the footer below it would be promoted too."""
+    from dairly.markdown import atx_heading
+    from dairly.notes.github import find_traps
+    from dairly.notes.note import promoted_name, promoted_sections, split_front_matter
+
+    text = note_text.replace("\r\n", "\n").replace("\r", "\n")
+    found = promoted_sections(text, split_front_matter(text)[1], settings)  # as note_highlights reads it
+    if len(found) != 1:
+        return []  # note_highlights has refused it already
+    section = found[0]
+    last = section.body[-1].number if section.body else section.heading.line.number
+    lines = text.split("\n")
+    what = "the note's body" if settings.promote == "body" else f"its {promoted_name(settings)} section"
+    problems = []
+    for trap in find_traps(text):
+        if not section.heading.line.number < trap.line <= last:
+            continue
+        heading = atx_heading(lines[trap.line - 1])
+        if heading is not None and heading[0] <= settings.level and "raw text" in trap.shown:
+            problems.append(
+                Problem(
+                    note.path,
+                    f"{trap.shown}, so {what} runs on past it and publish would"
+                    f" copy what follows into the README; run `dairly lint --fix` ({trap.fix})",
+                    trap.line,
+                )
+            )
+        else:
+            problems.append(Problem(note.path, trap.message, trap.line, warning=True))
+    return problems
 
 
 _REFERENCE_DEF = re.compile(r" {0,3}\[((?:[^\]\\\n]|\\.)+)\]:[ \t]*\S.*")

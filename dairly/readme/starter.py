@@ -23,12 +23,14 @@ from dairly.markdown import (
 )
 from dairly.tuples import Record
 
-# The character after the date label: the full-width colon of the seeds, or ": ".
-_SEPARATOR = {"zh": "：", "en": ": "}
+# The character after the date label: the full-width colon of the seeds, or ":" (publish
+# puts the space after it with the first date: readme/plan.py date_edit).
+_SEPARATOR = {"zh": "：", "en": ":"}
 
 
 def date_line(settings: Settings) -> str:
-    """The date line as `init` writes it, before the first publish fills in its value."""
+    """The date line as `init` writes it, before the first publish fills in its value:
+    no trailing space."""
     return settings.date_label + _SEPARATOR.get(settings.preset, "：")
 
 
