@@ -1,7 +1,7 @@
 """`dairly review`: the entries of the notes some days before a day (1, 7, 30 and 365 by
 default, the `review_intervals` setting), of the same day in earlier years
 (`--on-this-day`), or a random pick that holds all day (`--random N`); as lines, a table
-or JSON. Which notes is decided by dairly.notes.review; this module reads them from the
+or JSON. Which notes is decided by dairly.notes.lookback; this module reads them from the
 notes index, the one search uses (built or brought up to date here as stats does, in the
 git directory), and writes nothing in the repository: no state to commit or merge.
 
@@ -18,7 +18,7 @@ from dairly.config import Settings, day_counts
 from dairly.errors import OK, InputError
 from dairly.notes.entries import Entry
 from dairly.notes.index import NotesIndex, open_index
-from dairly.notes.review import by_interval, on_this_day, random_entries
+from dairly.notes.lookback import by_interval, on_this_day, random_entries
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
@@ -76,7 +76,7 @@ def _ago(count: int, unit: str) -> str:
 def look_back(
     index: NotesIndex, settings: Settings, day: datetime.date, *, this_day: bool = False, pick: int | None = None
 ) -> list[Group]:
-    """The groups a review of `day` shows (see dairly.notes.review for the rules)."""
+    """The groups a review of `day` shows (see dairly.notes.lookback for the rules)."""
     published = [(path, date, count) for path, date, _title, ok, count in index.notes() if ok and date < day]
     groups: list[tuple[str, int | None, datetime.date | None, list[str], bool]] = []
     wanted_entries: dict[str, set[int]] | None = None
