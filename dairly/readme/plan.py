@@ -123,8 +123,8 @@ def review_list(source: NoteSource, indexed: Sequence[Note], settings: Settings)
     nearest within review_window standing in (dairly.notes.lookback). Only those few notes
     are read again, for their entries, from the source the scan read."""
     from dairly.config import day_counts
-    from dairly.notes.note import note_entries
     from dairly.notes.lookback import by_interval
+    from dairly.notes.note import note_entries
 
     last = newest(indexed)
     if last is None:
