@@ -454,3 +454,44 @@ def test_two_branches_merge_the_section_without_conflict(tmp_path: Path, dairly,
     )
     assert git(root, "status", "--porcelain") == ""
     assert dairly(root, "check").code == 0
+
+
+def test_a_pick_past_what_one_statement_binds_reads_every_record_alike(tmp_path: Path, dairly, monkeypatch) -> None:
+    from dairly.commands import review
+
+    root = review_repo(tmp_path)
+    args = ("review", "--date", "2022-03-31", "--random", "4", "--json")
+    bound = dairly(root, *args).out
+    monkeypatch.setattr(review, "MAX_PATHS", 1)
+    assert dairly(root, *args).out == bound
+    assert len(json.loads(bound)["groups"][0]["notes"]) == 3  # so more than MAX_PATHS paths
+
+
+def test_review_on_a_terminal_is_a_table_of_the_same_entries(tmp_path: Path, env) -> None:
+    import re
+    import shlex
+    import shutil
+
+    import pytest
+
+    from .conftest import DAIRLY
+
+    if shutil.which("script") is None:
+        pytest.skip("needs util-linux `script` to give dairly a terminal")
+    root = review_repo(tmp_path)
+    command = f"{shlex.quote(DAIRLY)} review --date 2022-03-31"
+    terminal = subprocess.run(
+        ["script", "-qec", command, "/dev/null"], cwd=root, env={**env, "TERM": "xterm"}, capture_output=True, text=True
+    )
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.stdout)
+    assert "looking back from 2022-03-31" in screen
+    for shown in (
+        "1 day ago",
+        "no note within 3 days",
+        "none that day; 2 days earlier",
+        "1. ViT",
+        "2. DINO",
+        "Tips: masks",
+    ):
+        assert shown in screen, shown
+    assert "Hidden" not in screen

@@ -22,6 +22,8 @@ from dairly.notes.lookback import by_interval, on_this_day, random_entries
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
+MAX_PATHS = 500  # below SQLite's oldest limit on the values one statement binds (999)
+
 
 class Shown(Record):
     """A note a look back shows, with the entries it shows of it."""
@@ -78,37 +80,37 @@ def look_back(
 ) -> list[Group]:
     """The groups a review of `day` shows (see dairly.notes.lookback for the rules)."""
     published = [(path, date, count) for path, date, _title, ok, count in index.notes() if ok and date < day]
-    groups: list[tuple[str, int | None, datetime.date | None, list[str], bool]] = []
-    wanted_entries: dict[str, set[int]] | None = None
+    by_date = {date: path for path, date, _count in published}
+    positions: dict[str, set[int]] | None = None  # the random pick's entries, by note
+    planned: list[tuple[Group, list[str]]]  # each group, and the paths of the notes it shows
     if pick is not None:
+        positions = {}
         chosen = random_entries(published, day, pick)
-        wanted_entries = {}
         for path, position in chosen:
-            wanted_entries.setdefault(path, set()).add(position)
+            positions.setdefault(path, set()).add(position)
         label = f"{output.plural(len(chosen), 'entry', 'entries')} at random"
-        groups.append((label, None, None, list(wanted_entries), False))
+        planned = [(Group(label, None, None, []), list(positions))]
+    elif this_day:
+        years = on_this_day(by_date, day)
+        planned = [(Group(_ago(day.year - d.year, "year"), (day - d).days, d, []), [by_date[d]]) for d in years]
     else:
-        by_date = {date: path for path, date, _count in published}
-        if this_day:
-            for date in on_this_day(by_date, day):
-                groups.append((_ago(day.year - date.year, "year"), (day - date).days, date, [by_date[date]], False))
-        else:
-            window = int(settings.review_window)
-            for p in by_interval(by_date, day, day_counts(settings.review_intervals), window):
-                notes = [] if p.date is None else [by_date[p.date]]
-                groups.append((_ago(p.days, "day"), p.days, p.wanted, notes, p.stand_in))
-    records = {r.path: r for r in index.records(sorted({path for *_, paths, _s in groups for path in paths}))}
-    result = []
-    for label, days, wanted, paths, stand_in in groups:
-        shown = []
-        for path in paths:
+        intervals = day_counts(settings.review_intervals)
+        picks = by_interval(by_date, day, intervals, int(settings.review_window))
+        planned = [
+            (Group(_ago(p.days, "day"), p.days, p.wanted, [], p.stand_in), [] if p.date is None else [by_date[p.date]])
+            for p in picks
+        ]
+    paths = sorted({path for _group, shown in planned for path in shown})
+    # A long list of paths is past what one SQL statement may bind: then every record is read.
+    records = {r.path: r for r in index.records(paths if len(paths) <= MAX_PATHS else None)}
+    for group, shown in planned:
+        for path in shown:
             r = records[path]
-            entries = r.entries
-            if wanted_entries is not None:
-                entries = [e for position, e in enumerate(r.entries, 1) if position in wanted_entries[path]]
-            shown.append(Shown(r.path, r.date, r.title, entries))
-        result.append(Group(label, days, wanted, shown, stand_in))
-    return result
+            entries = (
+                r.entries if positions is None else [e for n, e in enumerate(r.entries, 1) if n in positions[path]]
+            )
+            group.notes.append(Shown(r.path, r.date, r.title, entries))
+    return [group for group, _paths in planned]
 
 
 def run(
