@@ -214,6 +214,8 @@ def test_review_intervals_and_window_are_settings(tmp_path: Path, dairly) -> Non
         "  1. ViT  https://e.com/vit\n     Tips: patches\n"
         + PLAIN[PLAIN.index("30 days ago") : PLAIN.index("365 days")]
     )
+    write(root, "dairly.toml", 'review_intervals = "1"\nreview_window = "0"\n')
+    assert dairly(root, "review", "--date", "2022-03-31").out == "1 day ago (2022-03-30): no note that day\n"
     write(root, "dairly.toml", 'review_intervals = "7, 0"\n')
     bad = dairly(root, "review")
     assert bad.code == 2
@@ -394,6 +396,18 @@ def test_a_readme_without_the_section_while_it_is_on_is_refused_and_init_adds_it
     assert (root / "README.md").read_text(encoding="utf-8") == README_SKELETON + "\n## :paperclip:  回顾\n"
     assert dairly(root, "publish", "--no-commit").code == 0
     assert dairly(root, "check").code == 0
+
+
+def test_a_review_heading_that_names_another_owned_section_is_refused(tmp_path: Path, dairly) -> None:
+    root = reviewed_repo(tmp_path)
+    write(root, "dairly.toml", 'readme_review = "on"\nreview_heading = ":paperclip: 历史更新"\n')
+    refused = dairly(root, "publish", "--no-commit")
+    assert (refused.code, refused.err) == (
+        2,
+        "dairly: error: the settings 'review_heading' and 'history_heading' name the same section;"
+        " give it another title\n",
+    )
+    assert (root / "README.md").read_text(encoding="utf-8") == REVIEW_README
 
 
 def test_init_writes_the_section_in_the_presets_style(tmp_path: Path, dairly) -> None:

@@ -134,6 +134,10 @@ def run(
     return OK
 
 
+def _nothing(window: int) -> str:
+    return f"no note within {output.plural(window, 'day')}" if window else "no note that day"
+
+
 def _when(group: Group) -> str:
     return group.label if group.wanted is None else f"{group.label} ({group.wanted.isoformat()})"
 
@@ -150,7 +154,7 @@ def plain_lines(groups: list[Group], window: int) -> list[str]:
     lines = []
     for group in groups:
         if not group.notes:
-            lines.append(f"{_when(group)}: no note within {output.plural(window, 'day')}")
+            lines.append(f"{_when(group)}: {_nothing(window)}")
         for note in group.notes:
             title = f"  {note.title}" if note.title else ""
             instead = f" [{_instead(group, note)}: {note.date.isoformat()}]" if group.stand_in else ""
@@ -174,7 +178,7 @@ def _table(groups: list[Group], day: datetime.date, window: int) -> None:
     table.add_column("link", no_wrap=True, overflow="fold")  # as search: titles wrap first
     for group in groups:
         if not group.notes:
-            table.add_row(_when(group), f"no note within {output.plural(window, 'day')}", "", "", "")
+            table.add_row(_when(group), _nothing(window), "", "", "")
         for note in group.notes:
             where = note.path + (f"\n{note.title}" if note.title else "")
             if group.stand_in:

@@ -146,5 +146,9 @@ def _review_section(text: str, settings: Settings, path: str, all_headings: list
     """The look-back section when the readme_review setting is on; None when it is off."""
     if not settings.review_on:
         return None
+    title = normalize_title(settings.review_heading)
+    for name in ("highlights_heading", "history_heading"):
+        if normalize_title(getattr(settings, name)) == title:  # one section rewritten twice over
+            raise InputError(f"the settings 'review_heading' and '{name}' name the same section; give it another title")
     what = "looking back, as readme_review is on; `dairly init` adds it"
     return _one_section(text, settings.review_heading, path, what, all_headings, settings)
