@@ -509,3 +509,18 @@ def test_review_on_a_terminal_is_a_table_of_the_same_entries(tmp_path: Path, env
     ):
         assert shown in screen, shown
     assert "Hidden" not in screen
+
+
+def test_the_merge_driver_holds_the_section_aside_and_puts_it_back(tmp_path: Path, dairly) -> None:
+    from dairly.config import Settings
+    from dairly.readme.merge import PLACEHOLDER, fill, neutralise
+
+    root = reviewed_repo(tmp_path)
+    assert dairly(root, "publish", "--no-commit").code == 0
+    text = (root / "README.md").read_text(encoding="utf-8")
+    settings = Settings(readme_review="on")
+    neutral, owned = neutralise(text, settings, "README.md")
+    assert owned.review == SECTION.strip("\n") + "\n"
+    assert section(neutral) == f"\n{PLACEHOLDER}\n\n"
+    assert fill(neutral, owned, settings, "README.md") == text  # what the merge without notes puts back
+    assert neutralise(text, Settings(), "README.md")[1].review is None  # off: the section is the user's text
