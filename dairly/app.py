@@ -438,7 +438,7 @@ def review(
 ) -> None:
     """Look back: the entries of the notes 1, 7, 30 and 365 days before today.
 
-    The days are the review_intervals setting. When a day has no note, the nearest
+    The days are the review_days setting. When a day has no note, the nearest
     note within review_window days (3 by default; the earlier of two as near) stands
     in, and says so. Drafts and unfinished notes are left out. Reads the notes index
     and writes nothing in the repository. --json prints {date, groups: [{label, days,

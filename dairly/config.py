@@ -97,11 +97,11 @@ class Settings(Record):
     section_level: str = "2"
     # Looking back (`dairly review`, and the README's optional section): days before the
     # day, and how far either side a note may stand in for a day that has none.
-    review_intervals: str = "1, 7, 30, 365"
+    review_days: str = "1, 7, 30, 365"
     review_window: str = "3"
     readme_review: str = "off"  # "on": the README holds the review_heading section, which publish fills
     review_heading: str = "回顾"
-    readme_review_intervals: str = "7, 30, 365"  # days before the newest note's date, never the clock
+    readme_review_days: str = "7, 30, 365"  # days before the newest note's date, never the clock
 
     @property
     def level(self) -> int:
@@ -227,7 +227,7 @@ def user_day(timezone: str, day_starts_at: str, now: datetime.datetime | None = 
     return (now - datetime.timedelta(hours=int(hours), minutes=int(minutes))).date()
 
 
-INTERVAL_KEYS = ("review_intervals", "readme_review_intervals")
+INTERVAL_KEYS = ("review_days", "readme_review_days")
 MAX_DAYS = 36600  # a hundred years: further back than any notes repository goes
 
 

@@ -205,22 +205,22 @@ def test_review_json(tmp_path: Path, dairly) -> None:
     ]
 
 
-def test_review_intervals_and_window_are_settings(tmp_path: Path, dairly) -> None:
+def test_review_days_and_window_are_settings(tmp_path: Path, dairly) -> None:
     root = review_repo(tmp_path)
-    write(root, "dairly.toml", 'review_intervals = "9, 30"\nreview_window = "0"\n')
+    write(root, "dairly.toml", 'review_days = "9, 30"\nreview_window = "0"\n')
     result = dairly(root, "review", "--date", "2022-03-31")
     assert result.out == (
         "9 days ago (2022-03-22): notes/202203/0322.md  笔记（2022.3.22）\n"
         "  1. ViT  https://e.com/vit\n     Tips: patches\n"
         + PLAIN[PLAIN.index("30 days ago") : PLAIN.index("365 days")]
     )
-    write(root, "dairly.toml", 'review_intervals = "1"\nreview_window = "0"\n')
+    write(root, "dairly.toml", 'review_days = "1"\nreview_window = "0"\n')
     assert dairly(root, "review", "--date", "2022-03-31").out == "1 day ago (2022-03-30): no note that day\n"
-    write(root, "dairly.toml", 'review_intervals = "7, 0"\n')
+    write(root, "dairly.toml", 'review_days = "7, 0"\n')
     bad = dairly(root, "review")
     assert bad.code == 2
     assert bad.err == (
-        "dairly: error: dairly.toml: setting 'review_intervals' must list whole numbers of days from 1 to 36600,"
+        "dairly: error: dairly.toml: setting 'review_days' must list whole numbers of days from 1 to 36600,"
         " such as \"1, 7, 30, 365\", not '7, 0'\n"
     )
     write(root, "dairly.toml", 'review_window = "-1"\n')

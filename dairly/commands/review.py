@@ -1,5 +1,5 @@
 """`dairly review`: the entries of the notes some days before a day (1, 7, 30 and 365 by
-default, the `review_intervals` setting), of the same day in earlier years
+default, the `review_days` setting), of the same day in earlier years
 (`--on-this-day`), or a random pick that holds all day (`--random N`); as lines, a table
 or JSON. Which notes is decided by dairly.notes.lookback; this module reads them from the
 notes index, the one search uses (built or brought up to date here as stats does, in the
@@ -94,7 +94,7 @@ def look_back(
         years = on_this_day(by_date, day)
         planned = [(Group(_ago(day.year - d.year, "year"), (day - d).days, d, []), [by_date[d]]) for d in years]
     else:
-        intervals = day_counts(settings.review_intervals)
+        intervals = day_counts(settings.review_days)
         picks = by_interval(by_date, day, intervals, int(settings.review_window))
         planned = [
             (Group(_ago(p.days, "day"), p.days, p.wanted, [], p.stand_in), [] if p.date is None else [by_date[p.date]])

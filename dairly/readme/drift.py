@@ -86,7 +86,7 @@ def diagnose(
     if review_changed and layout.review is not None:
         from dairly.config import day_counts
 
-        *most, last = map(str, day_counts(settings.readme_review_intervals))
+        *most, last = map(str, day_counts(settings.readme_review_days))
         days = f"{', '.join(most)} and {last}" if most else last
         newest = "" if promoted is None else f" ({settings.date_text(promoted.date)})"
         problems.append(

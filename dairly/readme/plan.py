@@ -118,7 +118,7 @@ def compute(
 
 
 def review_list(source: NoteSource, indexed: Sequence[Note], settings: Settings) -> str:
-    """The 回顾 section's body: the notes readme_review_intervals days before the newest
+    """The 回顾 section's body: the notes readme_review_days days before the newest
     note's date (never the clock's: the same notes give the same README on any day), the
     nearest within review_window standing in (dairly.notes.lookback). Only those few notes
     are read again, for their entries, from the source the scan read."""
@@ -130,7 +130,7 @@ def review_list(source: NoteSource, indexed: Sequence[Note], settings: Settings)
     if last is None:
         return ""
     by_date = {note.date: note for note in indexed}
-    intervals = day_counts(settings.readme_review_intervals)
+    intervals = day_counts(settings.readme_review_days)
     shown = []
     for pick in by_interval(by_date, last.date, intervals, int(settings.review_window)):
         if pick.date is not None:
