@@ -79,7 +79,7 @@ def look_back(
     index: NotesIndex, settings: Settings, day: datetime.date, *, this_day: bool = False, pick: int | None = None
 ) -> list[Group]:
     """The groups a review of `day` shows (see dairly.notes.lookback for the rules)."""
-    published = [(path, date, count) for path, date, _title, ok, count in index.notes() if ok and date < day]
+    published = index.published_before(day)
     by_date = {date: path for path, date, _count in published}
     positions: dict[str, set[int]] | None = None  # the random pick's entries, by note
     planned: list[tuple[Group, list[str]]]  # each group, and the paths of the notes it shows
