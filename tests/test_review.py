@@ -493,6 +493,7 @@ def test_review_on_a_terminal_is_a_table_of_the_same_entries(tmp_path: Path, env
     if shutil.which("script") is None:
         pytest.skip("needs util-linux `script` to give dairly a terminal")
     root = review_repo(tmp_path)
+    write(root, "notes/202203/0329.md", note("笔记（2022.3.29）", "1. Plain [/b] [red]text\n"))  # not rich markup
     command = f"{shlex.quote(DAIRLY)} review --date 2022-03-31"
     terminal = subprocess.run(
         ["script", "-qec", command, "/dev/null"], cwd=root, env={**env, "TERM": "xterm"}, capture_output=True, text=True
@@ -501,7 +502,8 @@ def test_review_on_a_terminal_is_a_table_of_the_same_entries(tmp_path: Path, env
     assert "looking back from 2022-03-31" in screen
     for shown in (
         "1 day ago",
-        "no note within 3 days",
+        "1. Plain [/b] [red]text",
+        "none that day; 1 day earlier",
         "none that day; 2 days earlier",
         "1. ViT",
         "2. DINO",

@@ -55,7 +55,7 @@ class Shown(Record):
 class Group(Record):
     """One heading of a look back: an interval, a year, or the random pick."""
 
-    label: str  # "7 days ago", "2 years ago", "3 at random"
+    label: str  # "7 days ago", "2 years ago", "3 entries at random"
     days: int | None  # how many days before the day; None for the random pick
     wanted: datetime.date | None  # the day looked for; None for the random pick
     notes: list[Shown]
@@ -169,6 +169,10 @@ def plain_lines(groups: list[Group], window: int) -> list[str]:
 
 def _table(groups: list[Group], day: datetime.date, window: int) -> None:
     from rich.table import Table
+    from rich.text import Text
+
+    def add(*cells: str) -> None:
+        table.add_row(*map(Text, cells))  # Text: a note's "[x]" is text, never rich markup
 
     table = Table(title=f"looking back from {day.isoformat()}")
     table.add_column("when", no_wrap=True)
@@ -178,17 +182,17 @@ def _table(groups: list[Group], day: datetime.date, window: int) -> None:
     table.add_column("link", no_wrap=True, overflow="fold")  # as search: titles wrap first
     for group in groups:
         if not group.notes:
-            table.add_row(_when(group), _nothing(window), "", "", "")
+            add(_when(group), _nothing(window), "", "", "")
         for note in group.notes:
             where = note.path + (f"\n{note.title}" if note.title else "")
             if group.stand_in:
                 where += f"\n({_instead(group, note)}: {note.date.isoformat()})"
             when = _when(group)
             if not note.entries:
-                table.add_row(when, where, "(no entries)", "", "")
+                add(when, where, "(no entries)", "", "")
             for entry in note.entries:
                 fields = "\n".join(f"{f.name}: {f.value}" if f.name else f.value for f in entry.fields)
-                table.add_row(when, where, f"{entry.number}. {entry.title}", fields, entry.url or "")
+                add(when, where, f"{entry.number}. {entry.title}", fields, entry.url or "")
                 when = where = ""
         table.add_section()
     output.table_console().print(table)
