@@ -11,9 +11,13 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dairly.notes.lookback import Pick, by_interval, on_this_day, random_entries
 
 from .conftest import README_SKELETON, write
+from .test_properties import note_sets, readmes
 
 D = datetime.date
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -526,3 +530,31 @@ def test_the_merge_driver_holds_the_section_aside_and_puts_it_back(tmp_path: Pat
     assert section(neutral) == f"\n{PLACEHOLDER}\n\n"
     assert fill(neutral, owned, settings, "README.md") == text  # what the merge without notes puts back
     assert neutralise(text, Settings(), "README.md")[1].review is None  # off: the section is the user's text
+
+
+@given(
+    note_sets(),
+    readmes(),
+    st.sampled_from(["", "\n", "\n\n"]),
+    st.sampled_from(["", "old text\n", "1. an entry\n"]),
+    st.dates(datetime.date(2019, 1, 1), datetime.date(2040, 1, 1)),
+)
+def test_whatever_publish_writes_in_the_section_check_accepts_on_any_day(notes, readme, blank, old, today) -> None:
+    from dairly.config import Settings
+    from dairly.readme.plan import compute
+
+    from .test_properties import TODAY, MemorySource
+
+    nl = "\r\n" if "\r\n" in readme else "\n"
+    history = "## :paperclip:  历史更新"  # the section goes right above it, glued to it when blank and old are ""
+    readme = readme.replace(history, ("## :paperclip:  回顾\n" + blank + old).replace("\n", nl) + history, 1)
+    settings = Settings(readme_review="on")
+    entry = "## :paperclip:  今日要点\n\n1. [E <&> *x*](https://e.com/?a=1&b=2)  :star:\n"
+    files = {
+        path: data.replace("## :paperclip:  今日要点\n\n".encode(), entry.encode()) for path, data in notes[0].items()
+    }
+    once = compute(MemorySource(files), readme, settings, TODAY).new_text
+    assert once is not None
+    again = compute(MemorySource(files), once, settings, today)
+    assert again.in_sync and again.new_text == once  # check passes, on another day too
+    assert compute(MemorySource(files), readme, settings, today).new_text == once  # the same README on any day
