@@ -558,3 +558,12 @@ def test_whatever_publish_writes_in_the_section_check_accepts_on_any_day(notes, 
     again = compute(MemorySource(files), once, settings, today)
     assert again.in_sync and again.new_text == once  # check passes, on another day too
     assert compute(MemorySource(files), readme, settings, today).new_text == once  # the same README on any day
+
+
+def test_the_readme_shows_a_real_review_of_this_repositorys_notes(tmp_path: Path, dairly) -> None:
+    repository = Path(__file__).resolve().parent.parent
+    command = "dairly review --date 2022-03-31"
+    result = dairly(repository, *command.split()[1:], env_extra={"DAIRLY_CACHE_DIR": str(tmp_path)})
+    assert result.code == 0 and result.out.count("\n") > 3
+    for doc in ("README.md", "docs/data.md"):
+        assert f"$ {command}\n{result.out}```" in (repository / doc).read_text(encoding="utf-8"), doc
