@@ -567,3 +567,20 @@ def test_the_readme_shows_a_real_review_of_this_repositorys_notes(tmp_path: Path
     assert result.code == 0 and result.out.count("\n") > 3
     for doc in ("README.md", "docs/data.md"):
         assert f"$ {command}\n{result.out}```" in (repository / doc).read_text(encoding="utf-8"), doc
+
+
+def test_the_english_labels_count_one_day_apart_and_date_a_stand_in() -> None:
+    from dairly.config import PRESETS, Settings
+    from dairly.notes.note import Note
+    from dairly.readme.render import render_review
+
+    settings = Settings()._replace(**PRESETS["en"], preset="en", readme="docs/README.md")
+    exact = Note("notes/202203/0330.md", D(2022, 3, 30), "Notes & more")
+    near = Note("notes/202203/0302.md", D(2022, 3, 2), None)
+    shown = [(Pick(1, D(2022, 3, 30), D(2022, 3, 30)), exact, []), (Pick(30, D(2022, 3, 1), D(2022, 3, 2)), near, [])]
+    assert render_review(shown, settings) == (
+        '<ul>\n<li>1 day earlier: <a href="../notes/202203/0330.md">Notes &amp; more</a>\n</li>\n'
+        '<li>about 30 days earlier (March 2, 2022): <a href="../notes/202203/0302.md">notes/202203/0302.md</a>\n</li>\n'
+        "</ul>\n"
+    )
+    assert render_review([], settings) == ""
