@@ -20,7 +20,6 @@ The rules, as the README documents them:
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 
@@ -76,6 +75,8 @@ def _nearest(
 def on_this_day(dates: Iterable[datetime.date], day: datetime.date) -> list[datetime.date]:
     """The dates of earlier years on the day's month and day, newest first (29 February's
     too on 28 February of a year without one)."""
+    import calendar  # not on the hook's path, which needs only by_interval
+
     days = {(day.month, day.day)}
     if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
         days.add((2, 29))
