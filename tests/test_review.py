@@ -77,6 +77,38 @@ def test_intervals_count_days_across_year_ends_and_leap_years() -> None:
     assert by_interval([], D(1, 1, 5), [1, 7], 3) == [Pick(1, D(1, 1, 4), None)]
 
 
+@given(
+    st.sets(st.dates(D(2020, 6, 1), D(2020, 7, 31)), min_size=5, max_size=30),  # a short span: ties, clashes
+    st.dates(D(2020, 6, 20), D(2020, 8, 5)),
+    st.lists(st.integers(1, 30), min_size=1, max_size=5),
+    st.integers(1, 5),
+)
+def test_every_pick_is_the_nearest_free_note_within_the_window(dates, day, intervals, window) -> None:
+    picks = by_interval(dates, day, intervals, window)
+    assert [p.days for p in picks] == sorted(set(intervals))
+    used = [p.date for p in picks if p.date is not None]
+    assert len(used) == len(set(used))  # a note under one interval only
+    owner = {p.date: p for p in picks}
+
+    def served_first(d: datetime.date, p: Pick) -> bool:
+        """d shows under an exact day, or stands in for a shorter interval than p's."""
+        return d in owner and (owner[d].date == owner[d].wanted or owner[d].days < p.days)
+
+    for p in picks:
+        assert p.wanted == day - datetime.timedelta(days=p.days)
+        near = [d for d in dates if d < day and abs((d - p.wanted).days) <= window]
+        if p.wanted in near:
+            assert p.date == p.wanted  # the day's own note always
+        elif p.date is None:
+            assert all(served_first(d, p) for d in near)  # every note near enough is taken before
+        else:
+            assert p.date in near
+            distance = abs((p.date - p.wanted).days)
+            for d in near:  # a nearer one, or an earlier one as near, is taken elsewhere
+                if abs((d - p.wanted).days) < distance or (abs((d - p.wanted).days) == distance and d < p.date):
+                    assert served_first(d, p)
+
+
 def test_on_this_day_and_29_february() -> None:
     dates = [D(2020, 2, 29), D(2021, 2, 28), D(2023, 2, 28), D(2024, 2, 29), D(2024, 2, 28), D(2025, 2, 28)]
     # 2025 has no 29 February: on the 28th, the leap days come back too

@@ -2,7 +2,7 @@
 look-back section all choose with these functions. Pure: dates in, dates out; no state is
 kept anywhere, so the same notes and the same day always give the same answer.
 
-The rules, as the README documents them:
+The rules, as docs/data.md documents them:
 - only notes dated before the day are looked at (a look back never shows the day itself);
 - an interval of N days wants the note of the day N days before (plain days: 365 days
   before 2025-03-01 is 2024-03-01, before 2024-03-01 it is 2023-03-02); when that day has
