@@ -11,7 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from dairly.notes.lookback import Pick, by_interval, on_this_day, random_entries
@@ -586,7 +586,7 @@ def test_whatever_publish_writes_in_the_section_check_accepts_on_any_day(notes, 
         path: data.replace("## :paperclip:  今日要点\n\n".encode(), entry.encode()) for path, data in notes[0].items()
     }
     once = compute(MemorySource(files), readme, settings, TODAY).new_text
-    assert once is not None
+    assume(once is not None)  # a generated note publish refuses (an element left open, `<OL x`): not this test's case
     again = compute(MemorySource(files), once, settings, today)
     assert again.in_sync and again.new_text == once  # check passes, on another day too
     assert compute(MemorySource(files), readme, settings, today).new_text == once  # the same README on any day
