@@ -167,7 +167,7 @@ def review_repo(root: Path) -> Path:
         "notes/202203/0330.md",
         note("Draft", entry(1, "Hidden", "https://e.com/h", "x"), "---\ndraft: true\n---\n"),
     )
-    write(root, "notes/202203/0324.md", note("Unfinished", "1. [TODO article title](https://TODO)\n"))
+    write(root, "notes/202203/0324.md", note("Unfinished", "1. [Half done](https://e.com/u)\n   - Abstract: TODO\n"))
     write(root, "notes/202203/0322.md", note("笔记（2022.3.22）", entry(1, "ViT", "https://e.com/vit", "patches")))
     write(
         root,
@@ -329,7 +329,7 @@ REVIEW_README = README_SKELETON.replace("## :paperclip:  历史更新", "## :pap
 
 def section(text: str, heading: str = "## :paperclip:  回顾\n") -> str:
     start = text.index(heading) + len(heading)
-    return text[start : text.index("\n## ", start) + 1]
+    return text[start : text.index("\n" + heading.split(" ")[0] + " ", start) + 1]
 
 
 SECTION = """
@@ -396,14 +396,14 @@ def test_a_stale_section_is_drift_that_check_names_and_publish_fixes(tmp_path: P
 
 def test_the_section_escapes_note_text_and_keeps_the_heading_under_it(tmp_path: Path, dairly) -> None:
     root = reviewed_repo(tmp_path)
-    write(root, "notes/202203/0322.md", note('A <b> & "c"', entry(1, "x *y* <z>", "./pics/a&b.png", "t")))
+    write(root, "notes/202203/0322.md", note('A 1<2 & "c"', entry(1, "x *y* <z>", "./pics/a&b.png", "t")))
     # hand-written text right under the heading, and the next heading glued to it
     readme = REVIEW_README.replace("## :paperclip:  回顾\n\n", "## :paperclip:  回顾\nold text\n")
     write(root, "README.md", readme)
     assert dairly(root, "publish", "--no-commit").code == 0
     text = (root / "README.md").read_text(encoding="utf-8")
     assert section(text).startswith(
-        '<ul>\n<li>约 7 天前（2022.3.22）：<a href="notes/202203/0322.md">A &lt;b&gt; &amp; &quot;c&quot;</a>\n'
+        '<ul>\n<li>约 7 天前（2022.3.22）：<a href="notes/202203/0322.md">A 1&lt;2 &amp; &quot;c&quot;</a>\n'
         '<ol>\n<li><a href="notes/202203/pics/a&amp;b.png">x y</a></li>\n'
     )
     assert "</ul>\n\n## :paperclip:  历史更新" in text  # a blank line, or GitHub would swallow the heading
@@ -616,3 +616,13 @@ def test_the_english_labels_count_one_day_apart_and_date_a_stand_in() -> None:
         "</ul>\n"
     )
     assert render_review([], settings) == ""
+
+
+def test_the_section_at_the_readmes_own_heading_level(tmp_path: Path, dairly) -> None:
+    root = reviewed_repo(tmp_path)
+    write(root, "README.md", REVIEW_README.replace("## :paperclip:  ", "### :paperclip:  "))
+    write(root, "dairly.toml", 'readme_review = "on"\nsection_level = "3"\n')
+    published = dairly(root, "publish", "--no-commit")
+    assert published.code == 0, published.err
+    assert section((root / "README.md").read_text(encoding="utf-8"), "### :paperclip:  回顾\n") == SECTION
+    assert dairly(root, "check").code == 0
