@@ -11,7 +11,7 @@ after one warm-up):
 - `dairly publish` with its commit, from a fresh stale state each run (one new note, the
   README as committed: see PublishStates), against its floor: `dairly check` + `git add`
   + `git commit` of the same files; `dairly publish --no-commit` in sync and stale;
-- warm `search`, `stats` and `lint`, and with no index `search` and `stats` (the first
+- warm `search`, `stats`, `lint` and `review`, and with no index `search` and `stats` (the first
   index build);
 - the floors, with this same interpreter: `python -c pass`, a hello-world Typer app, and
   at each size a bare Python script that does only the unavoidable part of `check` (list,
@@ -910,6 +910,10 @@ def main() -> None:
                 results["search", size] = add("dairly search --json", size, measure(search, root, env, runs, ok=(0, 1)))
                 results["stats", size] = add("dairly stats", size, measure([dairly, "stats"], root, env, runs))
                 results["lint", size] = add("dairly lint", size, measure([dairly, "lint"], root, env, runs, ok=(0, 1)))
+                # The day after the newest note: every interval finds its note.
+                review_day = (args.start + datetime.timedelta(days=size)).isoformat()
+                review = [dairly, "review", "--date", review_day, "--json"]
+                results["review", size] = add("dairly review --json", size, measure(review, root, env, runs))
                 if not args.no_cold_search:
                     results["cold", size] = add(
                         "dairly search --json (no index)",
@@ -1018,7 +1022,7 @@ def main() -> None:
         print()
         print("linear growth between sizes: marginal time (µs) and memory (MB, the larger column) per 1,000 notes")
         kinds = ["check", "staged", "publish-commit", "publish"] + (
-            [] if args.only_readme else ["search", "stats", "lint"]
+            [] if args.only_readme else ["search", "stats", "lint", "review"]
         )
         for kind in kinds:
             growth = []
@@ -1085,6 +1089,9 @@ def main() -> None:
                 at_most(f"{at} search without an index <= 10x the bare check", paired["cold", size]["ratio"], 10.0)
             for kind, _rest in [] if args.only_readme else TYPER_TARGETS:
                 under_100_mb(f"{at} warm dairly {kind}", results[kind, size])
+        if ("review", size) in results and size == 1000:
+            median = results["review", size]["median"]
+            targets.append((f"{at} dairly review (warm index) < 0.3 s", median < 0.3, f"{median:.3f} s"))
     for label, passed, value in targets:
         print(f"  {'PASS' if passed else 'FAIL' if passed is False else '????'}  {label}: {value}")
     print()

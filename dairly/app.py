@@ -417,6 +417,47 @@ def stats(
 
 
 @app.command(cls=LabelledCommand)
+def review(
+    ctx: typer.Context,
+    date: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="Look back from this day (default: today).", show_default=False),
+    ] = None,
+    on_this_day: Annotated[
+        bool, typer.Option("--on-this-day", help="The notes of this month and day in every earlier year instead.")
+    ] = False,
+    pick: Annotated[
+        int | None,
+        typer.Option(
+            "--random",
+            metavar="N",
+            help="N entries picked from every earlier note, the same all day.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Look back: the entries of the notes 1, 7, 30 and 365 days before today.
+
+    The days are the review_days setting. When a day has no note, the nearest
+    note within review_window days (3 by default; the earlier of two as near) stands
+    in, and says so. Drafts and unfinished notes are left out. Reads the notes index
+    and writes nothing in the repository. --json prints {date, groups: [{label, days,
+    wanted, stand_in, notes: [{path, date, title, entries}]}]}.
+
+    Example: dairly review --on-this-day
+    """
+    from dairly.commands import review as command
+
+    def look_back() -> int:
+        ws = _workspace(ctx.obj)
+        day = _date(date) or ws.settings.today()
+        return command.run(ws, day=day, this_day=on_this_day, pick=pick, as_json=as_json)
+
+    _finish(look_back)
+
+
+@app.command(cls=LabelledCommand)
 def feed(
     ctx: typer.Context,
     output_path: Annotated[
@@ -431,14 +472,25 @@ def feed(
             help="Where the notes are published (default: the GitHub `origin` remote's blob URL).",
         ),
     ] = None,
+    with_review: Annotated[
+        bool,
+        typer.Option("--review", help="Add today's look back (what `dairly review` shows) as one more entry."),
+    ] = False,
 ) -> None:
     """Write an Atom feed of the newest notes, one entry per note.
+
+    Without --review the feed depends only on the notes; with it, on the day too.
 
     Example: dairly feed --output feed.xml --base-url https://github.com/me/notes/blob/main/
     """
     from dairly.commands import feed as command
 
-    _finish(lambda: command.run(_workspace(ctx.obj), output_path=output_path, limit=limit, base_url=base_url))
+    def write_feed() -> int:
+        ws = _workspace(ctx.obj)
+        review_day = ws.settings.today() if with_review else None
+        return command.run(ws, output_path=output_path, limit=limit, base_url=base_url, review_day=review_day)
+
+    _finish(write_feed)
 
 
 @app.command(cls=LabelledCommand)

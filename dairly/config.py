@@ -97,6 +97,13 @@ class Settings(Record):
     # The level of the README's owned headings: 2 (`## 今日要点`), or the level of the
     # sections init adopted from the author's own README (`### 历史汇总`).
     section_level: str = "2"
+    # Looking back (`dairly review`, and the README's optional section): days before the
+    # day, and how far either side a note may stand in for a day that has none.
+    review_days: str = "1, 7, 30, 365"
+    review_window: str = "3"
+    readme_review: str = "off"  # "on": the README holds the review_heading section, which publish fills
+    review_heading: str = "回顾"
+    readme_review_days: str = "7, 30, 365"  # days before the newest note's date, never the clock
 
     @property
     def level(self) -> int:
@@ -115,6 +122,11 @@ class Settings(Record):
     def date_text(self, date: datetime.date) -> str:
         """The date line's value for this day."""
         return format_date_template(self.date_format, date)
+
+    @property
+    def review_on(self) -> bool:
+        """Whether the README has the look-back section (readme_review = "on")."""
+        return self.readme_review == "on"
 
     def today(self, now: datetime.datetime | None = None) -> datetime.date:
         """The user's day: their timezone's clock, less the hours before `day_starts_at`.
@@ -135,6 +147,7 @@ PRESETS: dict[str, dict[str, str]] = {
         "month_label": "{month_name}",
         "title_template": "Notes of {month_name} {day}, {year}",
         "skeleton": EN_SKELETON,
+        "review_heading": "Looking back",
     },
 }
 TEMPLATE_KEYS = ("date_format", "year_label", "month_label", "title_template", "commit_message")
@@ -221,7 +234,43 @@ def user_day(timezone: str, day_starts_at: str, now: datetime.datetime | None = 
     return (now - datetime.timedelta(hours=int(hours), minutes=int(minutes))).date()
 
 
+INTERVAL_KEYS = ("review_days", "readme_review_days")
+MAX_DAYS = 36600  # a hundred years: further back than any notes repository goes
+
+
+def day_counts(value: str) -> tuple[int, ...]:
+    """The days of an intervals setting ("1, 7, 30, 365"), ascending, each once; a value
+    that is not a list of whole numbers of days from 1 to MAX_DAYS is a ValueError."""
+    parts = value.replace(",", " ").split()
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValueError(value)
+    days = sorted({int(part) for part in parts})
+    if not days or days[0] < 1 or days[-1] > MAX_DAYS:
+        raise ValueError(value)
+    return tuple(days)
+
+
+def _check_review(name: str, value: str, source: str) -> None:
+    if name in INTERVAL_KEYS:
+        try:
+            day_counts(value)
+        except ValueError:
+            raise InputError(
+                f"setting '{name}' must list whole numbers of days from 1 to {MAX_DAYS},"
+                f' such as "1, 7, 30, 365", not {value!r}',
+                path=source,
+            ) from None
+    if name == "review_window" and not (value.isascii() and value.strip().isdigit() and int(value) <= 366):
+        raise InputError(
+            f"setting 'review_window' must be a whole number of days from 0 to 366, such as 3, not {value!r}",
+            path=source,
+        )
+    if name == "readme_review" and value not in ("on", "off"):
+        raise InputError(f"setting 'readme_review' must be on or off, not {value!r}", path=source)
+
+
 def _check_value(name: str, value: str, source: str) -> None:
+    _check_review(name, value, source)
     if name in TEMPLATE_KEYS:
         try:
             format_date_template(value, SAMPLE_DATE)

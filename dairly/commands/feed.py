@@ -15,11 +15,13 @@ from html import escape
 from urllib.parse import urljoin
 
 from dairly import output
+from dairly.commands.review import Group, look_back
 from dairly.errors import OK, InputError
 from dairly.fsio import atomic_write
 from dairly.links import link_target
 from dairly.notes.index import open_index
 from dairly.notes.note import NoteRecord, decode_note, find_title, split_front_matter
+from dairly.tuples import Record
 from dairly.workspace import Workspace
 
 _GITHUB = re.compile(r"(?:https://|git@|ssh://git@)github\.com[:/]([^/]+)/(.+?)(?:\.git)?/?")
@@ -133,8 +135,32 @@ def note_html(record: NoteRecord, base_url: str) -> str:
     return xml_text("".join(parts))
 
 
-def build_feed(notes: list[NoteRecord], base_url: str, title: str) -> bytes:
-    """The Atom feed of these notes, newest first."""
+def review_html(groups: list[Group], base_url: str) -> str:
+    """A look back as HTML: each group's label, then each note's link and its entries,
+    rendered as a note's are."""
+    parts = []
+    for group in groups:
+        if not group.notes:
+            continue
+        parts.append(f"<h2>{escape(xml_text(group.label))}</h2>\n")
+        for shown in group.notes:
+            date = shown.date.isoformat()
+            title = escape(xml_text(shown.title or shown.path))
+            parts.append(f'<p><a href="{escape(urljoin(base_url, shown.path))}">{title}</a> ({date})</p>\n')
+            record = NoteRecord(shown.path, shown.date, shown.title, None, {}, None, shown.entries, [])
+            parts.append(note_html(record, base_url))
+    return "".join(parts)
+
+
+class ReviewEntry(Record):
+    """The day's look back, as one feed entry."""
+
+    day: datetime.date
+    html: str
+
+
+def build_feed(notes: list[NoteRecord], base_url: str, title: str, review: ReviewEntry | None = None) -> bytes:
+    """The Atom feed of these notes, newest first, and the day's look back on top."""
     from feedgen.feed import FeedGenerator
 
     def stamp(day: datetime.date) -> datetime.datetime:
@@ -155,6 +181,15 @@ def build_feed(notes: list[NoteRecord], base_url: str, title: str) -> bytes:
         entry.updated(stamp(note.date))
         entry.published(stamp(note.date))
         entry.content(note_html(note, base_url), type="html")
+    if review is not None:
+        entry = fg.add_entry()
+        entry.id(f"{base_url}#review-{review.day.isoformat()}")
+        entry.title(f"Looking back from {review.day.isoformat()}")
+        entry.link(href=base_url)
+        entry.updated(stamp(review.day))
+        entry.published(stamp(review.day))
+        entry.content(review.html or "<p>nothing to look back on</p>", type="html")
+        fg.updated(max(fg.updated(), stamp(review.day)))
     data: bytes = fg.atom_str(pretty=True)
     return data
 
@@ -170,7 +205,14 @@ def readme_title(ws: Workspace) -> str | None:
     return found[0] if found and found[0] else None
 
 
-def run(ws: Workspace, *, output_path: str | None, limit: int, base_url: str | None) -> int:
+def run(
+    ws: Workspace,
+    *,
+    output_path: str | None,
+    limit: int,
+    base_url: str | None,
+    review_day: datetime.date | None = None,
+) -> int:
     if limit < 1:
         raise InputError("--limit must be at least 1")
     if base_url is not None:
@@ -182,7 +224,10 @@ def run(ws: Workspace, *, output_path: str | None, limit: int, base_url: str | N
         published = [(path, date) for path, date, title, ok, _n in index.notes() if title and ok]
         newest = [path for path, _date in published[-limit:]]
         records = list(index.records(newest))
-    data = build_feed(records, base, readme_title(ws) or ws.path.name)
+        review = None
+        if review_day is not None:
+            review = ReviewEntry(review_day, review_html(look_back(index, ws.settings, review_day), base))
+    data = build_feed(records, base, readme_title(ws) or ws.path.name, review)
     if output_path is None:
         sys.stdout.buffer.write(data)
     else:

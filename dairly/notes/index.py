@@ -194,6 +194,16 @@ class NotesIndex:
         )
         return [(path, datetime.date.fromisoformat(d), title, n) for path, d, title, n in rows]
 
+    def published_before(self, day: datetime.date) -> list[tuple[str, datetime.date, int]]:
+        """(path, date, entry count) of the published notes (not drafts, not unfinished, as
+        search counts them) dated before `day`, oldest first."""
+        rows = self.conn.execute(
+            "SELECT path, date, entries FROM notes WHERE draft = 0 AND unfinished IS NULL AND date < ?"
+            " ORDER BY date, path",
+            (day.isoformat(),),
+        )
+        return [(path, datetime.date.fromisoformat(d), n) for path, d, n in rows]
+
     def notes(self) -> list[tuple[str, datetime.date, str | None, bool, int]]:
         """(path, date, title, published, entry count) of every note, oldest first; a note
         is published unless it is a draft or unfinished."""

@@ -277,7 +277,6 @@ def _json_safe(meta: dict[str, object]) -> dict[str, object]:
 def parse_note(path: str, date: datetime.date, text: str, settings: Settings) -> NoteRecord:
     """A note's text (decoded: see decode_note) as a record."""
     from dairly.links import find_links
-    from dairly.notes.entries import parse_entries
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # lines keep their numbers
     block, body_start = split_front_matter(text)
@@ -285,17 +284,34 @@ def parse_note(path: str, date: datetime.date, text: str, settings: Settings) ->
     found = find_title(text, body_start, settings)
     title, title_line = (found[0], found[1]) if found and found[0] else (None, None)
     links = find_links(text, body_start)
-    by_line: dict[int, list[Link]] = {}
-    for link in links:
-        by_line.setdefault(link.line, []).append(link)
-    sections = promoted_sections(text, body_start, settings)
-    if sections:
-        section = sections[0]
-        entries = parse_entries(section.body, by_line)
-        highlights_line: int | None = max(section.heading.line.number, 1)
-    else:
-        entries, highlights_line = [], None
+    entries, highlights_line = _entries(text, body_start, settings, links)
     unfinished = unfinished_line(text, settings)
     return NoteRecord(
         path, date, note_title(title, settings, date), title_line, meta, highlights_line, entries, links, unfinished
     )
+
+
+def _entries(text: str, body_start: int, settings: Settings, links: list[Link]) -> tuple[list[Entry], int | None]:
+    """The entries of what publish promotes from the note (its 今日要点 section) and that
+    section's heading line (None: none), given the note's links (dairly.links.find_links)."""
+    from dairly.notes.entries import parse_entries
+
+    by_line: dict[int, list[Link]] = {}
+    for link in links:
+        by_line.setdefault(link.line, []).append(link)
+    sections = promoted_sections(text, body_start, settings)
+    if not sections:
+        return [], None
+    section = sections[0]
+    return parse_entries(section.body, by_line), max(section.heading.line.number, 1)
+
+
+def note_entries(text: str, settings: Settings) -> list[Entry]:
+    """The entries of a note's text (decoded: see decode_note), as parse_note finds them,
+    without the rest of the record: the README's look-back section reads them on the
+    hook's path, where the front matter is not parsed (no YAML, no JSON)."""
+    from dairly.links import find_links
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    body_start = split_front_matter(text)[1]
+    return _entries(text, body_start, settings, find_links(text, body_start))[0]

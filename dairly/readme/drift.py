@@ -55,6 +55,8 @@ def diagnose(
     promoted: Note | None,
     settings: Settings,
     readme_path: str,
+    *,
+    review_changed: bool = False,
 ) -> list[Problem]:
     """Every difference between the README and the expected one, as problems."""
     problems: list[Problem] = []
@@ -78,6 +80,20 @@ def diagnose(
                 readme_path,
                 f"{settings.highlights_heading} does not match {promoted.path}, the note being published",
                 layout.highlights.heading.line.number,
+            )
+        )
+
+    if review_changed and layout.review is not None:
+        from dairly.config import day_counts
+
+        *most, last = map(str, day_counts(settings.readme_review_days))
+        days = f"{', '.join(most)} and {last}" if most else last
+        newest = "" if promoted is None else f" ({settings.date_text(promoted.date)})"
+        problems.append(
+            _drift(
+                readme_path,
+                f"{settings.review_heading} does not list the notes {days} days before the newest note's date{newest}",
+                layout.review.heading.line.number,
             )
         )
 

@@ -1,6 +1,7 @@
 """Where the three parts dairly owns sit in a README: the date line's value, and the
 今日要点 and 历史更新 sections (each a level-2 heading found by its title, and the body
-below it up to the next level-1 or level-2 heading). Pure: text in, offsets out.
+below it up to the next level-1 or level-2 heading); and a fourth when the readme_review
+setting is on, the 回顾 section (looking back). Pure: text in, offsets out.
 
 A README whose owned heading or date line is missing or doubled is an error naming it
 and its lines, so nothing is written.
@@ -38,6 +39,7 @@ class Layout(Record):
     date_span: tuple[int, int]  # offsets of the date value on the date line
     highlights: Section
     history: Section
+    review: Section | None = None  # the look-back section, when the readme_review setting is on
 
 
 def _one_section(
@@ -122,12 +124,14 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
         if hint is None:
             raise
         raise InputError(f"{exc.message}; {hint}", path=path) from None
-    lines = split_lines(text)  # once, for the date line and both sections' bodies
-    above = min(highlights.heading.top.start, history.heading.top.start)
+    review = _review_section(text, settings, path, all_headings)
+    owned = (highlights, history) if review is None else (highlights, history, review)
+    lines = split_lines(text)  # once, for the date line and the sections' bodies
+    above = min(section.heading.top.start for section in owned)
     date_line, span = _date_line(list(iter_visible(lines)), settings.date_label, path, above)
-    highlights.body_from(lines)
-    history.body_from(lines)
-    for section in (highlights, history):
+    for section in owned:
+        section.body_from(lines)
+    for section in owned:
         if section.start <= date_line.start < section.end:
             raise InputError(
                 f"the '{settings.date_label}：' line is inside the '{settings.hashes} {section.heading.title}' section,"
@@ -135,4 +139,16 @@ def locate(text: str, settings: Settings, path: str) -> Layout:
                 path=path,
                 line=date_line.number,
             )
-    return Layout(dominant_newline(text), date_line, span, highlights, history)
+    return Layout(dominant_newline(text), date_line, span, highlights, history, review)
+
+
+def _review_section(text: str, settings: Settings, path: str, all_headings: list[Heading]) -> Section | None:
+    """The look-back section when the readme_review setting is on; None when it is off."""
+    if not settings.review_on:
+        return None
+    title = normalize_title(settings.review_heading)
+    for name in ("highlights_heading", "history_heading"):
+        if normalize_title(getattr(settings, name)) == title:  # one section rewritten twice over
+            raise InputError(f"the settings 'review_heading' and '{name}' name the same section; give it another title")
+    what = "looking back, as readme_review is on; `dairly init` adds it"
+    return _one_section(text, settings.review_heading, path, what, all_headings, settings)

@@ -1,8 +1,8 @@
 """A three-way merge of README texts that never conflicts in the parts dairly owns.
 
 Two machines that each publish a note both rewrite the date line, the 今日要点 body and
-the 历史更新 tree, so git's line merge conflicts there every time, although those parts
-are only a function of the notes. Here each version's owned parts are first replaced by
+the 历史更新 tree (and the 回顾 list, when it is on), so git's line merge conflicts there
+every time, although those parts are only a function of the notes. Here each version's owned parts are first replaced by
 one fixed placeholder (`neutralise`), so a line merge of the three versions sees changes
 only in the hand-written text; then the owned parts are put back: regenerated from the
 merged notes when the caller knows them (`compute`, what `publish` writes), else taken
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from dairly.config import Settings
 from dairly.errors import InputError, NotesError
+from dairly.markdown import Section
 from dairly.readme.layout import Layout, locate
 from dairly.readme.plan import compute
 from dairly.tuples import Record
@@ -48,6 +49,7 @@ class Owned(Record):
     date: str  # the date line's value
     highlights: str | None  # the 今日要点 body from its first to its last non-blank line; None when blank
     history: str | None  # likewise for the 历史更新 body
+    review: str | None = None  # likewise for the 回顾 body; None too when the readme_review setting is off
 
 
 class Merged(Record):
@@ -69,7 +71,7 @@ def neutralise(text: str, settings: Settings, path: str) -> tuple[str, Owned]:
     bare = start == end and text[start - 1 : start] == ":"
     edits = [(start, end, " " + BARE_PLACEHOLDER if bare else PLACEHOLDER)]
     parts: list[str | None] = []
-    for section in (layout.highlights, layout.history):
+    for section in _sections(layout):
         span = section.content_span()
         if span is None:
             parts.append(None)
@@ -77,8 +79,13 @@ def neutralise(text: str, settings: Settings, path: str) -> tuple[str, Owned]:
         start, end, eol = span
         parts.append(text[start:end])
         edits.append((start, end, PLACEHOLDER + eol))
-    owned = Owned(text[layout.date_span[0] : layout.date_span[1]], parts[0], parts[1])
+    owned = Owned(text[layout.date_span[0] : layout.date_span[1]], *parts)
     return _splice(text, edits), owned
+
+
+def _sections(layout: Layout) -> list[Section]:
+    """The owned sections, in Owned's order: 今日要点, 历史更新, and 回顾 when it is on."""
+    return [layout.highlights, layout.history] + ([] if layout.review is None else [layout.review])
 
 
 def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -115,7 +122,7 @@ def placeholders(text: str, settings: Settings, path: str) -> Layout:
     _no_conflict_markers(text, layout, path)
     if text[layout.date_span[0] : layout.date_span[1]] not in (PLACEHOLDER, BARE_PLACEHOLDER):
         raise InputError(f"the merge changed the {settings.date_label} line's value", path=path)
-    for section in (layout.highlights, layout.history):
+    for section in _sections(layout):
         span = section.content_span()
         if span is not None and text[span[0] : span[1]] != PLACEHOLDER + span[2]:
             raise InputError(f"the merge mixed other text into the '## {section.heading.title}' section", path=path)
@@ -128,12 +135,11 @@ _CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|={7}$|\|{7})", re.M)
 def _no_conflict_markers(text: str, layout: Layout, path: str) -> None:
     """A conflict marker between the owned headings fails: GitHub reads `=======` as a setext
     underline, so the sections found may end at a marker instead of holding it."""
-    first = layout.highlights if layout.highlights.start < layout.history.start else layout.history
-    last = layout.history if first is layout.highlights else layout.highlights
-    m = _CONFLICT_MARKER.search(text, first.start, last.end)
+    sections = sorted(_sections(layout), key=lambda s: s.start)
+    m = _CONFLICT_MARKER.search(text, sections[0].start, sections[-1].end)
     if m is None:
         return
-    section = last if m.start() >= last.heading.top.start else first
+    section = next((s for s in reversed(sections) if s.heading.top.start <= m.start()), sections[0])
     raise InputError(f"the merge mixed other text into the '## {section.heading.title}' section", path=path)
 
 
@@ -144,7 +150,7 @@ def fill(text: str, owned: Owned, settings: Settings, path: str) -> str:
     if not owned.date and text[start:end] == BARE_PLACEHOLDER:
         start -= 1  # the space neutralise gave an empty value goes with it
     edits = [(start, end, owned.date)]
-    for section, part in ((layout.highlights, owned.highlights), (layout.history, owned.history)):
+    for section, part in zip(_sections(layout), (owned.highlights, owned.history, owned.review), strict=False):
         span = section.content_span()
         if span is None:
             if part is not None:  # nowhere to put it without inventing the section's spacing

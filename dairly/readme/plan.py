@@ -19,7 +19,7 @@ from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
 from dairly.notes.scan import Scan, newest, scan_notes
 from dairly.readme.layout import Layout, locate
-from dairly.readme.render import note_highlights, promoted_findings, render_history
+from dairly.readme.render import note_highlights, promoted_findings, render_history, render_review
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
@@ -37,13 +37,21 @@ class Plan(Record):
     highlights: str | None = None  # the promoted note's 今日要点 content, rebased
     history: str | None = None  # the history tree, rendered once: rewrite reuses it
     layout: Layout | None = None  # where the owned parts of `text` are
+    review: str | None = None  # the 回顾 list, when the readme_review setting is on
 
     def rewrite(self, other_text: str) -> str:
         """Another README text (say, the committed one) as publish would write it with
         these notes: two READMEs that rewrite alike differ only in the owned parts."""
         layout = locate(other_text, self.settings, self.readme_path)
         edits = plan_edits(
-            other_text, layout, self.scan.indexed, self.promoted, self.highlights, self.settings, self.history
+            other_text,
+            layout,
+            self.scan.indexed,
+            self.promoted,
+            self.highlights,
+            self.settings,
+            self.history,
+            self.review,
         )
         return edits.apply(other_text)
 
@@ -85,7 +93,8 @@ def compute(
         # the section would run on past a heading GitHub does not show.
         problems += promoted_findings(note_text, promoted, settings)
     history = render_history(scan.indexed, settings)
-    edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
+    review = None if layout.review is None else review_list(source, scan.indexed, settings)
+    edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history, review)
     new_text = edits.apply(readme_text)
     if new_text != readme_text and highlights is not None and promoted is not None:
         new_text = _keep_headings_shown(readme_text, new_text, edits, layout, promoted, settings)
@@ -101,11 +110,37 @@ def compute(
             promoted,
             settings,
             readme_path,
+            review_changed=edits.review_changed(readme_text),
         )
     if new_text != readme_text and not problems:
         # Guarantee: a README that differs is never reported as clean.
         problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))
-    return Plan(settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights, history, layout)
+    return Plan(
+        settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights, history, layout, review
+    )
+
+
+def review_list(source: NoteSource, indexed: Sequence[Note], settings: Settings) -> str:
+    """The 回顾 section's body: the notes readme_review_days days before the newest
+    note's date (never the clock's: the same notes give the same README on any day), the
+    nearest within review_window standing in (dairly.notes.lookback). Only those few notes
+    are read again, for their entries, from the source the scan read."""
+    from dairly.config import day_counts
+    from dairly.notes.lookback import by_interval
+    from dairly.notes.note import note_entries
+
+    last = newest(indexed)
+    if last is None:
+        return ""
+    by_date = {note.date: note for note in indexed}
+    intervals = day_counts(settings.readme_review_days)
+    shown = []
+    for pick in by_interval(by_date, last.date, intervals, int(settings.review_window)):
+        if pick.date is not None:
+            note = by_date[pick.date]
+            entries = note_entries(decode_note(source.read(note.path), note.path), settings)
+            shown.append((pick, note, entries))
+    return render_review(shown, settings)
 
 
 def _keep_headings_shown(
@@ -162,11 +197,12 @@ def _changes(text: str, edit: Edit | None) -> bool:
 
 
 class OwnedEdits(Record):
-    """The replacements for the three owned parts; applying them is `publish`."""
+    """The replacements for the owned parts; applying them is `publish`."""
 
     date: Edit | None
     highlights: Edit | None
     history: Edit | None
+    review: Edit | None = None  # only when the readme_review setting is on
 
     def highlights_changed(self, text: str) -> bool:
         return _changes(text, self.highlights)
@@ -174,12 +210,15 @@ class OwnedEdits(Record):
     def history_changed(self, text: str) -> bool:
         return _changes(text, self.history)
 
+    def review_changed(self, text: str) -> bool:
+        return _changes(text, self.review)
+
     def apply(self, text: str) -> str:
-        if not any(_changes(text, e) for e in (self.date, self.highlights, self.history)):
+        if not any(_changes(text, e) for e in self):
             return text  # in sync: no copy of a README that may be megabytes
         out = text
         # Right to left, so earlier offsets stay valid; plain slicing, no regex templates.
-        for start, end, new in sorted((e for e in (self.date, self.highlights, self.history) if e), reverse=True):
+        for start, end, new in sorted((e for e in self if e), reverse=True):
             out = out[:start] + new + out[end:]
         return out
 
@@ -201,14 +240,30 @@ def plan_edits(
     highlights: str | None,
     settings: Settings,
     history: str | None = None,
+    review: str | None = None,
 ) -> OwnedEdits:
     """What `publish` changes: owned parts regenerated from the notes, all else kept.
     Before the first note there is nothing to promote: the date line and 今日要点 stay.
-    `history` is the tree already rendered from `indexed`, if it is."""
+    `history` is the tree already rendered from `indexed`, if it is; `review` the 回顾
+    list, when the layout has that section."""
     if history is None:
         history = render_history(indexed, settings)
     return OwnedEdits(
         date=None if promoted is None else date_edit(text, layout.date_span, settings.date_text(promoted.date)),
         highlights=None if highlights is None else _section_edit(text, layout.highlights, highlights, layout.newline),
         history=_section_edit(text, layout.history, history, layout.newline),
+        review=None if layout.review is None or review is None else _review_edit(text, layout.review, review, layout),
     )
+
+
+def _review_edit(text: str, section: Section, review: str, layout: Layout) -> Edit | None:
+    """The 回顾 section's edit, with a blank line after the list when a line follows it
+    directly: an HTML block runs on to the next blank line, so GitHub would show the
+    heading under it as raw text."""
+    edit = _section_edit(text, section, review, layout.newline)
+    if edit is None or not review:
+        return edit
+    start, end, new = edit
+    if end < len(text) and text[end] not in "\r\n" and new.endswith(layout.newline):
+        return start, end, new + layout.newline
+    return edit

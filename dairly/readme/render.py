@@ -1,5 +1,6 @@
-"""What the README's owned parts should hold, rendered from the notes: the 历史更新 tree
-and the promoted note's 今日要点, its relative links rebased to the README's folder.
+"""What the README's owned parts should hold, rendered from the notes: the 历史更新 tree,
+the promoted note's 今日要点, its relative links rebased to the README's folder, and the
+回顾 list (looking back) when the readme_review setting is on.
 Pure: notes in, text out (LF line endings; the plan converts them to the README's).
 """
 
@@ -12,12 +13,17 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from itertools import groupby
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from dairly.config import Settings, format_date_template
 from dairly.errors import NotesError, Problem
-from dairly.links import rebase_links
+from dairly.links import rebase_links, rebase_target
 from dairly.markdown import iter_visible, unclosed_tags
 from dairly.notes.note import Note
+
+if TYPE_CHECKING:
+    from dairly.notes.entries import Entry
+    from dairly.notes.lookback import Pick
 
 
 def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
@@ -158,3 +164,41 @@ def _definitions_left_behind(note_body: str, content: str) -> list[str]:
             seen.add(_label(m.group(1)))
             found.append(line.strip() + "\n")
     return found
+
+
+# How the 回顾 list names an interval, in the preset's language: (the day itself, the
+# nearest note standing in for it, with its date). English counts one day apart.
+_REVIEW_LABELS = {
+    "zh": ("{days} 天前：", "约 {days} 天前（{date}）："),
+    "en": ("{days} day{s} earlier: ", "about {days} day{s} earlier ({date}): "),
+}
+
+
+def render_review(shown: Sequence[tuple[Pick, Note, list[Entry]]], settings: Settings) -> str:
+    """The 回顾 section's body: for each interval that found a note, its label and a link
+    to the note, then the note's entries, each linked to its article. One HTML block
+    without blank lines (as the tree), so no text from a note is read as Markdown, and
+    every value escaped; relative links are made relative to the README's folder."""
+    if not shown:
+        return ""
+    readme_dir = posixpath.dirname(settings.readme)
+    exact, near = _REVIEW_LABELS.get(settings.preset, _REVIEW_LABELS["en"])
+    lines = ["<ul>"]
+    for pick, note, entries in shown:
+        label = (near if pick.stand_in else exact).format(
+            days=pick.days, s="" if pick.days == 1 else "s", date=settings.date_text(note.date)
+        )
+        href = posixpath.relpath(note.path, readme_dir) if readme_dir else note.path
+        lines.append(f'<li>{escape(label)}<a href="{escape(href)}">{escape(note.title or note.path)}</a>')
+        if entries:
+            lines.append("<ol>")
+            for entry in entries:
+                title = escape(entry.title)
+                if entry.url:
+                    url = rebase_target(entry.url, note.folder, readme_dir)
+                    title = f'<a href="{escape(url)}">{title}</a>'
+                lines.append(f"<li>{title}</li>")
+            lines.append("</ol>")
+        lines.append("</li>")
+    lines.append("</ul>")
+    return "\n".join(lines) + "\n"

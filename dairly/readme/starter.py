@@ -1,5 +1,6 @@
 """The README `dairly init` starts a repository with, or the parts it adds to one a person
-already has: the date line and the two sections dairly keeps. Pure: text in, text out;
+already has: the date line and the two sections dairly keeps (three when the
+readme_review setting is on). Pure: text in, text out;
 an existing README only gets lines inserted, never a byte of it changed or removed.
 """
 
@@ -38,24 +39,30 @@ def new_readme(settings: Settings, name: str) -> str:
     """A README for a new repository called `name`: the title, the date line and the two
     sections dairly keeps, and nothing for the person to delete (no empty section of theirs)."""
     prefix = settings.heading_prefix
+    review = f"## {prefix}{settings.review_heading}\n\n" if settings.review_on else ""
     return (
         f"# {name}\n\n"
         f"{date_line(settings)}\n\n"
         f"## {prefix}{settings.highlights_heading}\n\n"
+        f"{review}"
         f"## {prefix}{settings.history_heading}\n"
     )
 
 
 def missing_parts(text: str, settings: Settings) -> list[str]:
-    """What the README lacks of "date line", "highlights" and "history"; a part it has twice
-    is an error (a person must choose which one to keep). The sections are found at the
-    settings' level (section_level); a date line counts above them only, as check reads it."""
+    """What the README lacks of "date line", "highlights", "history" and, when the
+    readme_review setting is on, "review"; a part it has twice is an error (a person must
+    choose which one to keep). The sections are found at the settings' level
+    (section_level); a date line counts above them only, as check reads it."""
     lines = split_lines(text)
     visible = list(iter_visible(lines))
     found = shown_headings(text)
     missing = []
     above = len(text)
-    for part, title in (("highlights", settings.highlights_heading), ("history", settings.history_heading)):
+    parts = [("highlights", settings.highlights_heading), ("history", settings.history_heading)]
+    if settings.review_on:
+        parts.append(("review", settings.review_heading))
+    for part, title in parts:
         sections = find_sections(text, title, settings.level, all_headings=found)
         if len(sections) > 1:
             numbers = " and ".join(str(s.heading.line.number) for s in sections)
@@ -119,6 +126,8 @@ def add_missing_parts(text: str, settings: Settings) -> str:
         tail.append(f"{settings.hashes} {prefix}{settings.highlights_heading}")
     if "history" in missing:
         tail.append(f"{settings.hashes} {prefix}{settings.history_heading}")
+    if "review" in missing:
+        tail.append(f"{settings.hashes} {prefix}{settings.review_heading}")
     if tail:
         if text and not text.endswith(("\n", "\r")):
             text += nl
