@@ -20,11 +20,15 @@ from dairly.markdown import iter_visible, unclosed_tags
 from dairly.notes.note import Note
 
 
-def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
+def _month_chunks(
+    notes: Sequence[Note], settings: Settings, base_dir: str | None = None, opened: bool = False
+) -> Iterator[str]:
     """The 历史更新 tree in pieces, one a month (the year's opening or closing tags with it),
     years and months ascending, numbering restarting each month; links are relative to
-    the README's folder and the summaries use the year and month labels."""
-    readme_dir = posixpath.dirname(settings.readme)
+    `base_dir` (the README's folder unless given) and the summaries use the year and month
+    labels. `opened`: every year and month shown open (a year's page)."""
+    readme_dir = posixpath.dirname(settings.readme) if base_dir is None else base_dir
+    details = "<details open>" if opened else "<details>"
     year = None
     for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
         in_month = list(group)
@@ -35,10 +39,10 @@ def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
         head = ""
         if y != year:
             label = escape(format_date_template(settings.year_label, datetime.date(y, month, 1)))
-            head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{label}</summary>\n"
+            head = ("</pre>\n" if year is not None else "") + f"<pre>{details}<summary>{label}</summary>\n"
             year = y
         label = escape(format_date_template(settings.month_label, datetime.date(y, month, 1)))
-        yield f"{head}<details><summary>{label}</summary>\n{items}</details>\n"
+        yield f"{head}{details}<summary>{label}</summary>\n{items}</details>\n"
     if year is not None:
         yield "</pre>\n"
 
@@ -50,6 +54,55 @@ def _month(note: Note) -> tuple[int, int]:
 def render_history(notes: Sequence[Note], settings: Settings) -> str:
     """The 历史更新 tree."""
     return "".join(_month_chunks(notes, settings))
+
+
+# Past years' pages: when the whole tree would take the README past its budget, the
+# oldest years each move to a page of their own, in this folder beside the README.
+HISTORY_DIR = "history"
+PAGE_MARK = "<!-- Written by `dairly publish` from the notes: edit the notes, not this page. -->"
+
+
+def history_page_path(settings: Settings, year: int) -> str:
+    """Where the page of a past year lives: history/YYYY.md in the README's folder."""
+    return posixpath.join(posixpath.dirname(settings.readme), HISTORY_DIR, f"{year:04d}.md")
+
+
+def years_of(notes: Sequence[Note]) -> dict[int, list[Note]]:
+    """The notes by year, years ascending."""
+    found: dict[int, list[Note]] = {}
+    for note in sorted(notes, key=attrgetter("date")):
+        found.setdefault(note.date.year, []).append(note)
+    return found
+
+
+def render_year(notes: Sequence[Note], settings: Settings) -> str:
+    """One year's part of the 历史更新 tree, as render_history writes it (the tree is
+    its years' parts one after another)."""
+    return "".join(_month_chunks(notes, settings))
+
+
+def render_folded_history(by_year: dict[int, list[Note]], folded: int, settings: Settings) -> str:
+    """The 历史更新 tree with its `folded` oldest years as one line each, linking each
+    year's page, and the rest in full."""
+    years = list(by_year)
+    readme_dir = posixpath.dirname(settings.readme)
+    lines = []
+    for year in years[:folded]:
+        href = escape(posixpath.relpath(history_page_path(settings, year), readme_dir or "."))
+        label = escape(format_date_template(settings.year_label, datetime.date(year, 1, 1)))
+        lines.append(f'<a href="{href}">{label}</a>\n')
+    index = "<pre>" + "".join(lines) + "</pre>\n" if lines else ""
+    return index + "".join(render_year(by_year[year], settings) for year in years[folded:])
+
+
+def render_year_page(notes: Sequence[Note], settings: Settings, year: int) -> str:
+    """The page of a past year: its notes' tree, open, linking from the page's folder."""
+    page = history_page_path(settings, year)
+    folder = posixpath.dirname(page)
+    label = format_date_template(settings.year_label, datetime.date(year, 1, 1))
+    back = posixpath.relpath(settings.readme, folder)
+    tree = "".join(_month_chunks(notes, settings, base_dir=folder, opened=True))
+    return f"{PAGE_MARK}\n# {escape(label)}\n\n[{escape(settings.readme)}]({back})\n\n{tree}"
 
 
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
