@@ -218,6 +218,8 @@ def _dry_run(ws: Workspace, today: datetime.date, date: datetime.date | None) ->
         output.diff(output.unified_diff(plan.text, plan.new_text, plan.readme_path))
     else:
         output.warn(f"{plan.readme_path} is already up to date", style="green")
+    for path in plan.stale_pages:
+        output.warn(f"would write {path}")
     return OK
 
 
