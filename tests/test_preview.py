@@ -109,6 +109,17 @@ def test_what_github_draws_is_shown_as_code_labelled():
     )
 
 
+def test_front_matter_shows_as_githubs_table():
+    html = html_of("---\ntitle: A <day>\ntags: [vision, llm]\n---\n# Note\n")
+    assert html == (
+        "<table><thead><tr><th>title</th><th>tags</th></tr></thead><tbody><tr><td><div>A &lt;day&gt;</div></td>"
+        "<td><table><tbody><tr><td><div>vision</div></td><td><div>llm</div></td></tr></tbody></table></td>"
+        "</tr></tbody></table>\n"
+        '<h1><a id="user-content-note" class="anchor" aria-hidden="true" href="#note"></a>Note</h1>\n'
+    )
+    assert html_of("---\n: [\n---\ntext\n").startswith("<hr>")  # not YAML: the Markdown it is
+
+
 def test_relative_targets_resolve_from_the_files_folder_and_the_missing_are_named():
     rendered = render_markdown(
         "[next](../202202/0227.md#top) [gone](0101.md) ![pic](../../assets/a%20b.png) ![none](x.png)"

@@ -257,6 +257,41 @@ class _Walk:
         self.out.append("".join(pieces))
 
 
+def _front_matter(text: str) -> tuple[str, str]:
+    """GitHub shows a file's YAML front matter as a table above it: (that table, the rest);
+    ("", text) when there is none, or when it is not a YAML mapping (then, as GitHub does
+    not, it shows as the Markdown it is)."""
+    from dairly.errors import InputError
+    from dairly.notes.note import parse_metadata, split_front_matter
+
+    block, start = split_front_matter(text)
+    if block is None:
+        return "", text
+    try:
+        meta = parse_metadata(block, "")
+    except InputError:
+        return "", text
+    if not meta:
+        return "", text
+    return _front_matter_table(dict(meta)) + "\n", text[start:]
+
+
+def _yaml_cell(value: object) -> str:
+    """A front-matter value as GitHub's table shows it: a list as a row of its own."""
+    if isinstance(value, list):
+        inner = "".join(f"<td>{_yaml_cell(item)}</td>" for item in value)
+        return f"<table><tbody><tr>{inner}</tr></tbody></table>"
+    if isinstance(value, dict):
+        return _front_matter_table(value)
+    return f"<div>{escape('' if value is None else str(value))}</div>"
+
+
+def _front_matter_table(meta: dict[object, object]) -> str:
+    heads = "".join(f"<th>{escape(str(key))}</th>" for key in meta)
+    cells = "".join(f"<td>{_yaml_cell(value)}</td>" for value in meta.values())
+    return f"<table><thead><tr>{heads}</tr></thead><tbody><tr>{cells}</tr></tbody></table>"
+
+
 def render_markdown(
     text: str,
     folder: str,
@@ -269,7 +304,8 @@ def render_markdown(
     from dairly.gfm import render
     from dairly.webview.emoji import shortcodes
 
-    html = sanitize(render(text, unsafe=True, footnotes=True))
+    table, text = _front_matter(text)
+    html = table + sanitize(render(text, unsafe=True, footnotes=True))
     walk = _Walk(folder, exists, href_for, shortcodes())
     pos = 0
     while pos < len(html):
