@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape, unescape
+from typing import Any
 from urllib.parse import unquote
 
 from dairly.links import link_target
@@ -273,7 +274,7 @@ def _front_matter(text: str) -> tuple[str, str]:
         return "", text
     if not meta:
         return "", text
-    return _front_matter_table(dict(meta)) + "\n", text[start:]
+    return _front_matter_table(meta) + "\n", text[start:]
 
 
 def _yaml_cell(value: object) -> str:
@@ -286,7 +287,7 @@ def _yaml_cell(value: object) -> str:
     return f"<div>{escape('' if value is None else str(value))}</div>"
 
 
-def _front_matter_table(meta: dict[object, object]) -> str:
+def _front_matter_table(meta: Mapping[Any, object]) -> str:
     heads = "".join(f"<th>{escape(str(key))}</th>" for key in meta)
     cells = "".join(f"<td>{_yaml_cell(value)}</td>" for value in meta.values())
     return f"<table><thead><tr>{heads}</tr></thead><tbody><tr>{cells}</tr></tbody></table>"
