@@ -307,6 +307,11 @@ def test_the_server_shows_pages_files_assets_and_times(served):
     assert get(server, "/notes/202201")[0] == 301
     assert b"0109.md" in get(server, "/notes/202201/")[1]
     assert get(server, "/_dairly/preview.css")[0] == 200
+    (root / "notes/202201/bad.md").write_bytes(b"# \xff\n")
+    assert get(server, "/notes/202201/bad.md")[:2] == (
+        422,
+        b"dairly: notes/202201/bad.md: is not UTF-8 (byte 0xff at offset 2)\n",
+    )
     stamp = get(server, "/_dairly/mtime?path=notes/202201/0109.md")[1]
     assert stamp == str(os.stat(root / "notes/202201/0109.md").st_mtime_ns).encode()
 

@@ -114,7 +114,7 @@ def compute(
             pages[history_page_path(settings, year)] = render_year_page(by_year[year], settings, year)
     stale, page_problems = _page_problems(source, pages, readme_path, settings)
     problems += page_problems
-    problems += _size_problems(new_text, readme_path, settings, folded, scan.indexed)
+    problems += _size_problems(new_text, readme_path, settings, folded, scan.indexed, promoted, highlights)
     if new_text != readme_text:
         from dairly.readme.drift import diagnose  # only a README that differs needs explaining
 
@@ -199,7 +199,13 @@ def _page_problems(
 
 
 def _size_problems(
-    new_text: str, readme_path: str, settings: Settings, folded: int, indexed: Sequence[Note]
+    new_text: str,
+    readme_path: str,
+    settings: Settings,
+    folded: int,
+    indexed: Sequence[Note],
+    promoted: Note | None,
+    highlights: str | None,
 ) -> list[Problem]:
     """The README past its budget (a warning) or past what GitHub shows (a failure): how
     big it is and the way out."""
@@ -207,7 +213,10 @@ def _size_problems(
     if size <= settings.readme_budget and size <= README_LIMIT:
         return []
     years = len(years_of(indexed))
-    if folded < years - 1 and settings.readme_budget >= size:
+    promoted_size = len(highlights.encode("utf-8")) if highlights else 0
+    if promoted is not None and promoted_size * 2 > size:  # most of it is the promoted note's
+        way = f"the {settings.highlights_heading} of {promoted.path} takes {promoted_size:,} of them; shorten it"
+    elif folded < years - 1 and settings.readme_budget >= size:
         way = f"lower readme_budget (now {settings.readme_budget:,}) so publish moves past years to pages of their own"
     elif years > 1:
         way = "the history tree keeps only the newest year already; move hand-written text out of the README"

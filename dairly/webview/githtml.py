@@ -141,8 +141,12 @@ def _attributes(raw: str) -> dict[str, str]:
     return {m.group(1): unescape(m.group(2) or "") for m in _ATTRIBUTE.finditer(raw)}
 
 
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
+
+
 def _tag(name: str, attributes: dict[str, str]) -> str:
-    return "<" + name + "".join(f' {key}="{escape(value)}"' for key, value in attributes.items()) + ">"
+    """An opening tag written as the sanitizer writes one (its escapes, double quotes)."""
+    return "<" + name + "".join(f' {k}="{v.translate(_ATTRIBUTE_ESCAPES)}"' for k, v in attributes.items()) + ">"
 
 
 class _Walk:
@@ -180,17 +184,19 @@ class _Walk:
         self.targets.append(path)
         return (self.href_for(path, url) if self.href_for else url), False
 
-    def open_tag(self, name: str, raw: str, source: str, end: int) -> int:
-        """Write an opening tag; returns where the walk goes on in `source`."""
+    def open_tag(self, name: str, raw: str, source: str, start: int, end: int) -> int:
+        """Write the opening tag at source[start:end]; returns where the walk goes on."""
         closing = f"</{name}>"
         attributes = _attributes(raw) if raw.strip() else {}
+        tag = source[start:end]  # the sanitizer's own, unless a target is rewritten or missing
         if name in ("a", "img") and (url := attributes.get("href" if name == "a" else "src")) is not None:
             new_url, missing = self.resolve("link" if name == "a" else "picture", url)
             attributes["href" if name == "a" else "src"] = new_url
             if missing:
                 attributes["class"] = MISSING_CLASS
                 attributes["title"] = "missing: " + unquote(url)
-        tag = _tag(name, attributes)
+            if missing or new_url != url:
+                tag = _tag(name, attributes)
         paragraph = False  # an alert's first paragraph, opened here after its title
         if name == "blockquote" and not self.stack and (alert := _ALERT.match(source, end)):
             kind = alert.group(1).lower()
@@ -321,7 +327,7 @@ def render_markdown(
         elif m.group(1):
             walk.close_tag(m.group(2).lower())
         else:
-            pos = walk.open_tag(m.group(2).lower(), m.group(3).rstrip("/"), html, pos)
+            pos = walk.open_tag(m.group(2).lower(), m.group(3).rstrip("/"), html, m.start(), pos)
     while walk.stack:
         walk.out.append(walk.stack.pop()[1])
     return Rendered("".join(walk.out), walk.title, walk.missing, walk.targets)

@@ -55,6 +55,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
+        from dairly.errors import DairlyError
+
+        try:
+            self._get()
+        except DairlyError as exc:  # a file it cannot show (not UTF-8, say): said on the page, as check says it
+            self._send(HTTPStatus.UNPROCESSABLE_ENTITY, f"dairly: {exc}\n".encode())
+        except OSError:
+            self._not_found()
+
+    def _get(self) -> None:
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
         if host not in (HOST, "localhost"):
             self._send(HTTPStatus.FORBIDDEN, b"dairly preview answers only 127.0.0.1\n")
