@@ -25,8 +25,8 @@ from dairly.readme.render import (
     note_highlights,
     render_folded_history,
     render_history,
-    render_year,
     render_year_page,
+    year_parts,
     years_of,
 )
 from dairly.tuples import Record
@@ -97,21 +97,21 @@ def compute(
     history = render_history(scan.indexed, settings)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
     new_text = edits.apply(readme_text)
-    if new_text != readme_text and highlights is not None and promoted is not None:
-        new_text = _keep_headings_shown(readme_text, new_text, edits, layout, promoted, settings)
     pages: dict[str, str] = {}
     folded = 0
-    if len(new_text.encode("utf-8")) > settings.readme_budget:  # below it, nothing changes
-        folded = _years_to_fold(new_text, history, layout.newline, scan.indexed, settings)
-    if folded:
+    size = len(new_text.encode("utf-8"))
+    if size > settings.readme_budget:  # below it, nothing changes
         by_year = years_of(scan.indexed)
-        history = render_folded_history(by_year, folded, settings)
-        edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
-        new_text = edits.apply(readme_text)
-        if new_text != readme_text and highlights is not None and promoted is not None:
-            new_text = _keep_headings_shown(readme_text, new_text, edits, layout, promoted, settings)
-        for year in list(by_year)[:folded]:
-            pages[history_page_path(settings, year)] = render_year_page(by_year[year], settings, year)
+        years, parts = list(by_year), year_parts(history)
+        folded = _years_to_fold(size, years, parts, layout.newline, settings)
+        if folded:
+            history = render_folded_history(years, parts, folded, settings)
+            edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history)
+            new_text = edits.apply(readme_text)
+            for year in years[:folded]:
+                pages[history_page_path(settings, year)] = render_year_page(by_year[year], settings, year)
+    if new_text != readme_text and highlights is not None and promoted is not None:
+        new_text = _keep_headings_shown(readme_text, new_text, edits, layout, promoted, settings)
     stale, page_problems = _page_problems(source, pages, readme_path, settings)
     problems += page_problems
     problems += _size_problems(new_text, readme_path, settings, folded, scan.indexed, promoted, highlights)
@@ -153,19 +153,18 @@ def _size(text: str, newline: str) -> int:
     return len(text.encode("utf-8")) + (len(newline) - 1) * text.count("\n")
 
 
-def _years_to_fold(new_text: str, history: str, newline: str, indexed: Sequence[Note], settings: Settings) -> int:
+def _years_to_fold(size: int, years: list[int], parts: list[str], newline: str, settings: Settings) -> int:
     """How many of the oldest years leave the tree for pages of their own: the fewest that
-    bring the README within its budget, and never the newest year."""
-    by_year = years_of(indexed)
-    years = list(by_year)
-    size = len(new_text.encode("utf-8"))
-    full = _size(history, newline)
-    kept = [_size(render_year(by_year[year], settings), newline) for year in years]
+    bring the README (`size` bytes with the whole tree, its `parts`) within its budget,
+    and never the newest year."""
+    costs = [_size(part, newline) for part in parts]
+    whole = sum(costs)
+    room = settings.readme_budget - len(newline)  # the blank line _keep_headings_shown may add
     for folded in range(1, len(years)):
-        lines = _size(render_folded_history({y: by_year[y] for y in years[:folded]}, folded, settings), newline)
-        if size - full + sum(kept[folded:]) + lines <= settings.readme_budget:
+        lines = _size(render_folded_history(years[:folded], [], folded, settings), newline)
+        if size - whole + sum(costs[folded:]) + lines <= room:
             return folded
-    return len(years) - 1
+    return max(len(years) - 1, 0)
 
 
 def _page_problems(

@@ -6,6 +6,7 @@ Pure: notes in, text out (LF line endings; the plan converts them to the README'
 from __future__ import annotations
 
 import datetime
+import functools
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
@@ -32,7 +33,7 @@ def _month_chunks(
     year = None
     for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
         in_month = list(group)
-        hrefs = [escape(posixpath.relpath(n.path, readme_dir) if readme_dir else n.path) for n in in_month]
+        hrefs = [escape(_relative(n.path, readme_dir)) for n in in_month]
         titles = [escape(n.title or "") for n in in_month]
         lines = zip(range(1, len(titles) + 1), hrefs, titles, strict=True)
         items = "".join([f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, href, title in lines])
@@ -45,6 +46,20 @@ def _month_chunks(
         yield f"{head}{details}<summary>{label}</summary>\n{items}</details>\n"
     if year is not None:
         yield "</pre>\n"
+
+
+def _relative(path: str, base: str) -> str:
+    """`path` relative to the folder `base` ("" for the top)."""
+    if not base:
+        return path
+    folder, _, name = path.rpartition("/")
+    return posixpath.join(_relative_folder(folder, base), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _relative_folder(folder: str, base: str) -> str:
+    """One relpath a month folder, not one a note (a year's page links hundreds)."""
+    return posixpath.relpath(folder or ".", base)
 
 
 def _month(note: Note) -> tuple[int, int]:
@@ -75,16 +90,19 @@ def years_of(notes: Sequence[Note]) -> dict[int, list[Note]]:
     return found
 
 
-def render_year(notes: Sequence[Note], settings: Settings) -> str:
-    """One year's part of the 历史更新 tree, as render_history writes it (the tree is
-    its years' parts one after another)."""
-    return "".join(_month_chunks(notes, settings))
+def year_parts(history: str) -> list[str]:
+    """The tree render_history wrote, split into its years' parts (each opens with
+    `<pre><details>` at the start of a line, which no escaped title can hold)."""
+    starts = [m.start() for m in _YEAR_START.finditer(history)]
+    return [history[a:b] for a, b in zip(starts, [*starts[1:], len(history)], strict=True)]
 
 
-def render_folded_history(by_year: dict[int, list[Note]], folded: int, settings: Settings) -> str:
+_YEAR_START = re.compile(r"^<pre><details>", re.MULTILINE)
+
+
+def render_folded_history(years: Sequence[int], parts: Sequence[str], folded: int, settings: Settings) -> str:
     """The 历史更新 tree with its `folded` oldest years as one line each, linking each
-    year's page, and the rest in full."""
-    years = list(by_year)
+    year's page, and the rest in full: `parts` are the whole tree's (year_parts)."""
     readme_dir = posixpath.dirname(settings.readme)
     lines = []
     for year in years[:folded]:
@@ -92,7 +110,7 @@ def render_folded_history(by_year: dict[int, list[Note]], folded: int, settings:
         label = escape(format_date_template(settings.year_label, datetime.date(year, 1, 1)))
         lines.append(f'<a href="{href}">{label}</a>\n')
     index = "<pre>" + "".join(lines) + "</pre>\n" if lines else ""
-    return index + "".join(render_year(by_year[year], settings) for year in years[folded:])
+    return index + "".join(parts[folded:])
 
 
 def render_year_page(notes: Sequence[Note], settings: Settings, year: int) -> str:
