@@ -535,6 +535,46 @@ def config(
     _finish(lambda: command.run(_workspace(ctx.obj), as_json=as_json))
 
 
+@app.command(cls=LabelledCommand)
+def preview(
+    ctx: typer.Context,
+    port: Annotated[
+        int, typer.Option("--port", metavar="N", help="Serve on this port (default: a free one).", show_default=False)
+    ] = 0,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+    output_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Write the pages as static files here instead of serving them.",
+            show_default=False,
+        ),
+    ] = None,
+    theme: Annotated[
+        str, typer.Option("--theme", metavar="system|light|dark", help="The colours: the system's choice, or one.")
+    ] = "system",
+) -> None:
+    """Show the README and every note as GitHub will, offline, on 127.0.0.1.
+
+    Renders each Markdown file with GitHub's engine and sanitizes it as GitHub does;
+    relative links and pictures resolve from the file's folder, and a missing one is
+    marked and listed under the page. A page reloads when its file changes. Nothing
+    is sent anywhere. --output writes the same pages as static files (the README as
+    index.html, a note as its path with .html) with the pictures they show.
+
+    Example: dairly preview --open
+    """
+    from dairly.commands import preview as command
+
+    _finish(
+        lambda: command.run(
+            _workspace(ctx.obj), port=port, open_browser=open_browser, output_dir=output_dir, theme=theme
+        )
+    )
+
+
 @app.command("merge-readme", cls=LabelledCommand)
 def merge_readme(
     ctx: typer.Context,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+from typing import Any
 
 from dairly.errors import InputError
 from dairly.notes.paths import DEFAULT_NOTE_PATH, NotePattern, PatternError, compile_pattern
@@ -104,6 +105,9 @@ class Settings(Record):
     readme_review: str = "off"  # "on": the README holds the review_heading section, which publish fills
     review_heading: str = "回顾"
     readme_review_days: str = "7, 30, 365"  # days before the newest note's date, never the clock
+    # Bytes the README may take before publish folds past years of the tree into pages of
+    # their own; GitHub shows only a README's first README_LIMIT bytes.
+    readme_budget: int = 400_000
 
     @property
     def level(self) -> int:
@@ -134,7 +138,7 @@ class Settings(Record):
         return user_day(self.timezone, self.day_starts_at, now)
 
 
-PRESETS: dict[str, dict[str, str]] = {
+PRESETS: dict[str, dict[str, Any]] = {
     "zh": {},
     "en": {
         "highlights_heading": "Today",
@@ -150,6 +154,8 @@ PRESETS: dict[str, dict[str, str]] = {
         "review_heading": "Looking back",
     },
 }
+README_LIMIT = 512_000  # what GitHub shows of a README, in bytes; the rest is cut without a word
+INT_KEYS = ("readme_budget",)
 TEMPLATE_KEYS = ("date_format", "year_label", "month_label", "title_template", "commit_message")
 PATH_KEYS = ("notes_dir", "readme")
 MAY_BE_EMPTY = ("heading_prefix", "timezone")
@@ -324,11 +330,16 @@ def _suggestion(name: str) -> str:
 def settings_from_mapping(data: dict[str, object], source: str) -> tuple[Settings, dict[str, str]]:
     """The settings a table asks for, and where each came from ("default", "preset en",
     or the file); unknown keys and bad values are errors naming the key."""
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
         if name not in Settings._fields:
             raise InputError(f"unknown setting '{key}'{_suggestion(name)}", path=source)
+        if name in INT_KEYS:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise InputError(f"setting '{key}' must be a number of bytes such as 400000", path=source)
+            values[name] = value
+            continue
         if name in NUMBERS and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or (not value.strip() and name not in MAY_BE_EMPTY):

@@ -45,9 +45,10 @@ class Block(Record):
     inner: str = ""  # a leaf's HTML, raw HTML omitted; "" for containers and HTML blocks
 
 
-def render(text: str, *, sourcepos: bool = False, unsafe: bool = False) -> str:
+def render(text: str, *, sourcepos: bool = False, unsafe: bool = False, footnotes: bool = False) -> str:
     """The HTML cmark-gfm writes for `text`, as GitHub's renderer configures it (before
-    GitHub's own sanitizer: `unsafe` keeps the author's HTML, tagfilter applied)."""
+    GitHub's own sanitizer: `unsafe` keeps the author's HTML, tagfilter applied;
+    `footnotes` reads `[^1]` as GitHub does in a Markdown file)."""
     from cmarkgfm import _cmark  # type: ignore[import-untyped]
 
     lib, ffi = _cmark.lib, _cmark.ffi
@@ -56,6 +57,8 @@ def render(text: str, *, sourcepos: bool = False, unsafe: bool = False) -> str:
         options |= lib.CMARK_OPT_SOURCEPOS
     if unsafe:
         options |= lib.CMARK_OPT_UNSAFE
+    if footnotes:
+        options |= lib.CMARK_OPT_FOOTNOTES
     # The steps of cmarkgfm's markdown_to_html_with_extensions, which never frees the
     # document tree nor the HTML it returns (a process rendering every note, as the first
     # index build does, would keep them all); here both go back to cmark-gfm's allocator.

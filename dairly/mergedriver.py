@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from dairly.errors import GitError
 from dairly.fsio import atomic_write, refusal
 from dairly.gitrepo import BlobNotes, NotesRepo, cat_blobs, dairly_command, listed_blobs, open_repo, run_git
+from dairly.readme.render import history_page_path
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
@@ -262,12 +263,18 @@ def register_merge_driver(ws: Workspace) -> list[str]:
             notes_repo.git("config", "--local", "--replace-all", key, value)
             changes.append(f"{key} in the local git config")
     readme = notes_repo.top_path(ws.settings.readme)
-    if _merge_attribute(notes_repo, readme) != MERGE_DRIVER:
-        if any(c.isspace() for c in readme):
-            raise GitError(f"cannot name {readme} in .gitattributes (it holds a space); add it there by hand")
+    # The past years' pages (history/YYYY.md beside the README) are kept like the README:
+    # regenerated from the merged notes. A year stands for them all in the check.
+    page = notes_repo.top_path(history_page_path(ws.settings, 2000))
+    for path, glob in ((readme, ""), (page, "*.md")):
+        if _merge_attribute(notes_repo, path) == MERGE_DRIVER:
+            continue
+        if any(c.isspace() for c in path):
+            raise GitError(f"cannot name {path} in .gitattributes (it holds a space); add it there by hand")
         # The leading slash anchors the pattern to the top: a bare README.md would match
         # the README of every folder.
-        pattern = _GLOB.sub(r"\\\1", readme)  # a literal path, not a glob
+        literal = path if not glob else path.rpartition("/")[0] + "/"
+        pattern = _GLOB.sub(r"\\\1", literal) + glob  # a literal path, not a glob (but the pages' *.md)
         line = f"/{pattern} merge={MERGE_DRIVER}"
         attributes = os.path.join(notes_repo.top, ".gitattributes")
         try:
@@ -281,10 +288,10 @@ def register_merge_driver(ws: Workspace) -> list[str]:
         separator = nl if old and not old.endswith(b"\n") else b""
         atomic_write(attributes, old + separator + line.encode("utf-8") + nl, ".gitattributes")
         changes.append(f"`{line}` in .gitattributes")
-        if _merge_attribute(notes_repo, readme) != MERGE_DRIVER:
+        if _merge_attribute(notes_repo, path) != MERGE_DRIVER:
             raise GitError(
                 f"added `{line}` to .gitattributes, but another attributes file (a folder's .gitattributes"
-                f" or .git/info/attributes) gives {readme} a different merge attribute; remove it there"
+                f" or .git/info/attributes) gives {path} a different merge attribute; remove it there"
             )
     return changes
 

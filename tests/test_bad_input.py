@@ -229,8 +229,19 @@ def test_huge_note_and_binary_files(tmp_path: Path, dairly):
     (tmp_path / "notes/202201/images").mkdir()
     (tmp_path / "notes/202201/images/photo.png").write_bytes(bytes(range(256)) * 100)
     assert os.path.getsize(tmp_path / "notes/202201/0110.md") > 3_000_000
-    assert dairly(tmp_path, "publish", "--no-commit").code == 0
-    assert dairly(tmp_path, "check").code == 0
+    # Read, rendered and measured whole; refused, since GitHub would show only its first
+    # 512,000 bytes (and check would fail on it): nothing written, one line saying why.
+    result = dairly(tmp_path, "publish", "--no-commit")
+    size = len(README_SKELETON.encode()) - len("old highlights\n") + len(big_body.encode())
+    assert result.code == 1
+    assert result.out.startswith("README.md: is ")
+    assert result.out.endswith(
+        f" bytes: GitHub shows only the first 512,000; the 今日要点 of notes/202201/0110.md takes"
+        f" {len(big_body.encode()):,} of them; shorten it\n"
+    )
+    assert int(result.out.split()[2].replace(",", "")) > size
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == README_SKELETON
+    assert dairly(tmp_path, "check").out.splitlines()[0] == result.out.splitlines()[0]
 
 
 def test_crlf_readme_and_notes_stay_crlf(tmp_path: Path, dairly):

@@ -374,24 +374,28 @@ def test_registration_is_idempotent_and_keeps_gitattributes_lines(tmp_path: Path
         "registered the README merge driver: merge.dairly-readme.name in the local git config",
         "registered the README merge driver: merge.dairly-readme.driver in the local git config",
         "registered the README merge driver: `/README.md merge=dairly-readme` in .gitattributes",
+        "registered the README merge driver: `/history/*.md merge=dairly-readme` in .gitattributes",
         "commit .gitattributes, so merges on every clone use the driver",
     ]
-    assert (tmp_path / ".gitattributes").read_bytes() == old + b"\n/README.md merge=dairly-readme\n"
+    lines = b"\n/README.md merge=dairly-readme\n/history/*.md merge=dairly-readme\n"
+    assert (tmp_path / ".gitattributes").read_bytes() == old + lines
     config = (tmp_path / ".git/config").read_bytes()
     assert git(tmp_path, "config", "--get-all", "merge.dairly-readme.driver").count("\n") == 1
     second = dairly(tmp_path, "hook", "install")
     assert second.code == 0, second.err
     assert second.out.splitlines()[1:] == ["the README merge driver is registered already"]
-    assert (tmp_path / ".gitattributes").read_bytes() == old + b"\n/README.md merge=dairly-readme\n"
+    assert (tmp_path / ".gitattributes").read_bytes() == old + lines
     assert (tmp_path / ".git/config").read_bytes() == config
 
 
 def test_an_equivalent_attribute_line_is_not_added_twice(tmp_path: Path, dairly, git):
     start(tmp_path, git, dairly, register=False)
-    (tmp_path / ".gitattributes").write_bytes(b"README.md merge=dairly-readme\n")
+    (tmp_path / ".gitattributes").write_bytes(b"README.md merge=dairly-readme\nhistory/*.md merge=dairly-readme\n")
     result = dairly(tmp_path, "hook", "install")
     assert result.code == 0, result.err
-    assert (tmp_path / ".gitattributes").read_bytes() == b"README.md merge=dairly-readme\n"
+    assert (tmp_path / ".gitattributes").read_bytes() == (
+        b"README.md merge=dairly-readme\nhistory/*.md merge=dairly-readme\n"
+    )
 
 
 @pytest.mark.parametrize("case", ["on PATH", "nowhere", "failing"])
@@ -445,7 +449,9 @@ def test_the_driver_works_for_a_notes_repository_in_a_subfolder(tmp_path: Path, 
     assert dairly(tmp_path, "--root", "journal", "publish").code == 0
     installed = dairly(tmp_path, "--root", "journal", "hook", "install")
     assert installed.code == 0, installed.err
-    assert (tmp_path / ".gitattributes").read_text() == "/journal/README.md merge=dairly-readme\n"
+    assert (tmp_path / ".gitattributes").read_text() == (
+        "/journal/README.md merge=dairly-readme\n/journal/history/*.md merge=dairly-readme\n"
+    )
     assert "--root journal merge-readme" in git(tmp_path, "config", "merge.dairly-readme.driver")
     git(tmp_path, "add", ".gitattributes")
     git(tmp_path, "commit", "-q", "-m", "merge driver")

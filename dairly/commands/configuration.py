@@ -13,15 +13,17 @@ from dairly.workspace import Workspace
 NOW = "DAIRLY_NOW"
 
 
-def _shown(value: str) -> str:
+def _shown(value: str | int) -> str:
     """A value on one line: a multi-line template shows its first line."""
+    if isinstance(value, int):
+        return str(value)
     first, newline, _rest = value.partition("\n")
     return repr(first) + (" ..." if newline else "")
 
 
 def run(ws: Workspace, *, as_json: bool = False) -> int:
     settings, sources = load_settings_with_sources(ws.root)
-    values: dict[str, str] = settings._asdict()
+    values: dict[str, str | int] = settings._asdict()
     fixed = fixed_now()  # a bad value is an error here too
     if fixed is not None:
         values[NOW] = os.environ[NOW]

@@ -19,6 +19,7 @@ import json
 import os
 import shlex
 import sys
+from typing import Any
 
 from dairly import output
 from dairly.config import PRESETS, Settings, load_settings_with_sources, settings_from_mapping
@@ -210,7 +211,8 @@ def _adopt(
         return settings
     mapping: dict[str, object] = dict(chosen)
     if own:  # dairly.toml: its own settings stand, with the level added
-        return settings._replace(**chosen)
+        levelled: dict[str, Any] = dict(chosen)  # str values, typed for _replace's mixed fields
+        return settings._replace(**levelled)
     return settings_from_mapping(mapping, "dairly.toml")[0]
 
 

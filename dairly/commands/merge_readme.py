@@ -46,6 +46,9 @@ def run(ws: Workspace, *, base: str, ours: str, theirs: str, path: str) -> int:
     labels = ("ours", "base", "theirs")
     merged: Merged | None = None
     unknown = why = ""  # why the merged notes are unknown; why dairly could not merge
+    year = _page_year(ws, notes_repo.relative(path) or "")
+    if year is not None:
+        return _merge_page(ws, notes_repo, versions, ours, path, year)
     if path != readme:
         why = f"is not the README of the notes repository at {notes_repo.prefix or '.'} ({readme})"
     else:
@@ -75,6 +78,44 @@ def run(ws: Workspace, *, base: str, ours: str, theirs: str, path: str) -> int:
             )
         elif not clean:
             output.warn(f"dairly: {path}: hand edits conflict; the parts dairly owns are merged already")
+    atomic_write(ours, data, path)
+    return OK if clean else PROBLEMS
+
+
+def _page_year(ws: Workspace, path: str) -> int | None:
+    """The year whose page (history/YYYY.md beside the README) `path` is, if it is one."""
+    from dairly.readme.render import history_page_path
+
+    name = path.rpartition("/")[2]
+    stem = name[:-3] if name.endswith(".md") else ""
+    if len(stem) != 4 or not stem.isdigit() or int(stem) == 0:
+        return None
+    return int(stem) if history_page_path(ws.settings, int(stem)) == path else None
+
+
+def _merge_page(ws: Workspace, notes_repo: NotesRepo, versions: list[bytes], ours: str, path: str, year: int) -> int:
+    """A past year's page is a function of that year's notes: written from the notes the
+    merge produces; merged as git does when they are unknown (the notes conflict)."""
+    from dairly import mergedriver
+    from dairly.notes.scan import scan_notes
+    from dairly.readme.render import render_year_page
+
+    page: str | None = None
+    try:
+        sides = mergedriver.merge_sides(notes_repo, path, *versions)
+        notes = None if sides is None else mergedriver.merged_notes(notes_repo, ws.settings.pattern, sides)
+        if notes is not None:
+            today = datetime.date.today()
+            in_year = [n for n in scan_notes(notes, ws.settings, today).indexed if n.date.year == year]
+            page = render_year_page(in_year, ws.settings, year) if in_year else None
+    except DairlyError as exc:
+        output.warn(f"dairly: {path}: {exc.message}; merged it as plain text, as git does")
+    if page is None:
+        data, clean = mergedriver.merge_file(
+            notes_repo, versions[1], versions[0], versions[2], ("ours", "base", "theirs")
+        )
+    else:
+        data, clean = page.encode("utf-8"), True
     atomic_write(ours, data, path)
     return OK if clean else PROBLEMS
 

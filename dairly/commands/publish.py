@@ -13,6 +13,7 @@ unwritable terminal cannot leave it half done.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shlex
@@ -32,7 +33,7 @@ def is_published(plan: Plan, path: str, readme_target: str) -> bool:
     """Whether a path (notes-repo relative) may be in the publish commit: the README (or
     the file it links to), and what is under notes/ but drafts, unfinished notes, and
     hidden or editor files (dairly.notes.scan's rule)."""
-    if path in (plan.readme_path, readme_target):
+    if path in (plan.readme_path, readme_target) or path in plan.pages:
         return True
     pattern = plan.settings.pattern
     if not pattern.holds(path) or any(is_hidden(part) for part in path[len(pattern.folder) :].split("/")):
@@ -56,8 +57,11 @@ def commit_paths(plan: Plan, source: WorkTree, changed: set[str], readme_target:
             paths.add(path)
         elif path not in seen and not os.path.lexists(source.prefix + path):
             paths.add(path)  # deleted: a path the scan did not see and that is still gone
+        elif path in plan.pages:
+            paths.add(path)
     if plan.changed:
         paths.add(readme_target)
+    paths.update(plan.stale_pages)  # the past years' pages publish writes
     return sorted(paths)
 
 
@@ -214,6 +218,8 @@ def _dry_run(ws: Workspace, today: datetime.date, date: datetime.date | None) ->
         output.diff(output.unified_diff(plan.text, plan.new_text, plan.readme_path))
     else:
         output.warn(f"{plan.readme_path} is already up to date", style="green")
+    for path in plan.stale_pages:
+        output.warn(f"would write {path}")
     return OK
 
 
@@ -241,7 +247,7 @@ def _publish(
         if not os.access(readme_file, os.W_OK):
             raise FileSystemError("is read-only; make it writable to publish", path=plan.readme_path)
     if not commit:
-        return _write(plan, readme_file), OK
+        return _write(plan, readme_file, ws.root), OK
 
     # The repository is looked at once, after the scan: the commit holds what the scan
     # read and decided, and nothing made since.
@@ -268,8 +274,9 @@ def _publish(
     before = plan.text.encode("utf-8")
     snapshot = gitrepo.IndexSnapshot(notes_repo)
     lines: Lines = []
+    pages_before: dict[str, bytes | None] = {}
     try:
-        lines = _write(plan, readme_file)
+        lines = _write(plan, readme_file, ws.root, pages_before)
         sha = gitrepo.commit(notes_repo, top_paths, text) if paths else None
     except BaseException as exc:
         # The point of no return is HEAD moving: before it, put everything back (the
@@ -277,6 +284,7 @@ def _publish(
         with _no_interrupts():
             now = _head_or_unknown(notes_repo)
             if now is None or now == (state.head or ""):
+                _put_pages_back(ws.root, pages_before)
                 _roll_back(plan, readme_file, before, snapshot, top_paths, exc)
         if now is None or now == (state.head or ""):
             raise
@@ -298,16 +306,28 @@ def _publish(
     return lines, OK
 
 
-def _write(plan: Plan, readme_file: str) -> Lines:
-    """Write the new README (when it changes); what to say about it."""
+def _write(plan: Plan, readme_file: str, root: str, before: dict[str, bytes | None] | None = None) -> Lines:
+    """Write the past years' pages that are not as they should be (what each held goes
+    into `before`, for a roll back), then the new README (when it changes); what to say."""
     assert plan.new_text is not None
+    pages: Lines = [(f"  wrote {path}", None) for path in plan.stale_pages]
+    for path in plan.stale_pages:
+        page = os.path.join(root, *path.split("/"))
+        if before is not None:
+            try:
+                with open(page, "rb") as f:
+                    before[path] = f.read()
+            except FileNotFoundError:
+                before[path] = None
+        os.makedirs(os.path.dirname(page), exist_ok=True)
+        atomic_write(page, plan.pages[path], path)
     if not plan.changed:
-        return [(f"{plan.readme_path} is already up to date", "green")]
+        return [(f"{plan.readme_path} is already up to date", "green"), *pages]
     atomic_write(readme_file, plan.new_text, plan.readme_path)
     what = f"published {plan.promoted.path}" if plan.promoted else "updated (no note to promote yet)"
     lines: Lines = [(f"{plan.readme_path}: {what}", "green")]
-    lines += [(f"  updated: {p}", None) for p in plan.problems if p.drift]
-    return lines + [(f"  replaced: {edit}", None) for edit in hand_edits(plan)]
+    lines += [(f"  updated: {p}", None) for p in plan.problems if p.drift and p.path not in plan.pages]
+    return lines + [(f"  replaced: {edit}", None) for edit in hand_edits(plan)] + pages
 
 
 def hand_edits(plan: Plan) -> list[str]:
@@ -327,6 +347,17 @@ def hand_edits(plan: Plan) -> list[str]:
         return []  # mostly other text: another version of the section, not an edit of this one
     where = f"{plan.readme_path}:{{}}: {{!r}} was not in {promoted.path}'s {promoted_name(plan.settings)}"
     return [where.format(ln.number, ln.text.strip()) for ln in edited[:3]]
+
+
+def _put_pages_back(root: str, before: dict[str, bytes | None]) -> None:
+    """The past years' pages as they were before a publish that failed."""
+    for path, data in before.items():
+        page = os.path.join(root, *path.split("/"))
+        if data is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(page)
+        else:
+            atomic_write(page, data, path)
 
 
 def _committed(lines: Lines, sha: str | None, text: str, paths: list[str]) -> Lines:

@@ -55,10 +55,12 @@ def diagnose(
     promoted: Note | None,
     settings: Settings,
     readme_path: str,
+    pages: dict[str, str] | None = None,
     *,
     review_changed: bool = False,
 ) -> list[Problem]:
-    """Every difference between the README and the expected one, as problems."""
+    """Every difference between the README and the expected one, as problems. `pages`:
+    the past years' pages the tree links instead of their notes."""
     problems: list[Problem] = []
     readme_dir = posixpath.dirname(readme_path)
 
@@ -99,14 +101,19 @@ def diagnose(
 
     if history_changed:
         before = len(problems)
-        problems.extend(_tree_problems(text, layout, scan, settings, readme_path, readme_dir))
+        problems.extend(_tree_problems(text, layout, scan, settings, readme_path, readme_dir, pages or {}))
         if len(problems) == before:
-            problems.append(
-                _drift(
-                    readme_path,
-                    f"the {settings.history_heading} tree is not in the generated format or order",
-                    layout.history.heading.line.number,
+            what = "is not in the generated format or order"
+            targets = {
+                posixpath.normpath(posixpath.join(readme_dir, h)) for _n, h, _t, _g in grouped_tree_links(layout)
+            }
+            if pages and not targets & pages.keys():  # the whole tree, which no longer fits
+                what = (
+                    f"would take the README past its budget of {settings.readme_budget:,} bytes (readme_budget):"
+                    f" {len(pages)} past {'year moves' if len(pages) == 1 else 'years move'} to pages of their own"
                 )
+            problems.append(
+                _drift(readme_path, f"the {settings.history_heading} tree {what}", layout.history.heading.line.number)
             )
     return problems
 
@@ -124,11 +131,13 @@ def _place(year: str, month: str) -> str:
 
 
 def _tree_problems(
-    text: str, layout: Layout, scan: Scan, settings: Settings, readme_path: str, readme_dir: str
+    text: str, layout: Layout, scan: Scan, settings: Settings, readme_path: str, readme_dir: str, pages: dict[str, str]
 ) -> list[Problem]:
+    from dairly.readme.render import history_page_path
+
     heading = settings.history_heading
     notes = {n.path: n for n in scan.notes}
-    indexed = {n.path for n in scan.indexed}
+    indexed = {n.path for n in scan.indexed if history_page_path(settings, n.date.year) not in pages}
     problems: list[Problem] = []
     linked: dict[str, int] = {}
     for line, href, title, (year, month) in grouped_tree_links(layout):
@@ -139,6 +148,8 @@ def _tree_problems(
             )
             continue
         linked[target] = line
+        if target in pages:  # a past year's page: check compares the page itself
+            continue
         note: Note | None = notes.get(target)
         if target not in scan.files:
             problems.append(_drift(readme_path, f"{heading} links to {target}, which does not exist", line))

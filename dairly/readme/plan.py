@@ -13,13 +13,24 @@ import posixpath
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from dairly.config import Settings
+from dairly.config import README_LIMIT, Settings
 from dairly.errors import NotesError, Problem
 from dairly.markdown import Section
 from dairly.notes.note import Note, decode_note
 from dairly.notes.scan import Scan, newest, scan_notes
 from dairly.readme.layout import Layout, locate
-from dairly.readme.render import note_highlights, promoted_findings, render_history, render_review
+from dairly.readme.render import (
+    PAGE_MARK,
+    history_page_path,
+    note_highlights,
+    promoted_findings,
+    render_folded_history,
+    render_history,
+    render_review,
+    render_year_page,
+    year_parts,
+    years_of,
+)
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
@@ -38,6 +49,10 @@ class Plan(Record):
     history: str | None = None  # the history tree, rendered once: rewrite reuses it
     layout: Layout | None = None  # where the owned parts of `text` are
     review: str | None = None  # the 回顾 list, when the readme_review setting is on
+    # The pages of the past years folded out of the tree (path -> text, LF endings), and
+    # those of them that are not so in the source yet: what publish writes beside the README.
+    pages: dict[str, str] = {}  # noqa: RUF012 (a Record's default, never mutated)
+    stale_pages: tuple[str, ...] = ()
 
     def rewrite(self, other_text: str) -> str:
         """Another README text (say, the committed one) as publish would write it with
@@ -96,8 +111,24 @@ def compute(
     review = None if layout.review is None else review_list(source, scan.indexed, settings)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history, review)
     new_text = edits.apply(readme_text)
+    pages: dict[str, str] = {}
+    folded = 0
+    size = len(new_text.encode("utf-8"))
+    if size > settings.readme_budget:  # below it, nothing changes
+        by_year = years_of(scan.indexed)
+        years, parts = list(by_year), year_parts(history)
+        folded = _years_to_fold(size, years, parts, layout.newline, settings)
+        if folded:
+            history = render_folded_history(years, parts, folded, settings)
+            edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history, review)
+            new_text = edits.apply(readme_text)
+            for year in years[:folded]:
+                pages[history_page_path(settings, year)] = render_year_page(by_year[year], settings, year)
     if new_text != readme_text and highlights is not None and promoted is not None:
         new_text = _keep_headings_shown(readme_text, new_text, edits, layout, promoted, settings)
+    stale, page_problems = _page_problems(source, pages, readme_path, settings)
+    problems += page_problems
+    problems += _size_problems(new_text, readme_path, settings, folded, scan.indexed, promoted, highlights)
     if new_text != readme_text:
         from dairly.readme.drift import diagnose  # only a README that differs needs explaining
 
@@ -110,13 +141,26 @@ def compute(
             promoted,
             settings,
             readme_path,
+            pages,
             review_changed=edits.review_changed(readme_text),
         )
     if new_text != readme_text and not problems:
         # Guarantee: a README that differs is never reported as clean.
         problems.append(Problem(readme_path, "differs from what `dairly publish` writes", drift=True))
     return Plan(
-        settings, readme_path, readme_text, new_text, promoted, scan, problems, highlights, history, layout, review
+        settings,
+        readme_path,
+        readme_text,
+        new_text,
+        promoted,
+        scan,
+        problems,
+        highlights,
+        history,
+        layout,
+        review,
+        pages,
+        stale,
     )
 
 
@@ -141,6 +185,85 @@ def review_list(source: NoteSource, indexed: Sequence[Note], settings: Settings)
             entries = note_entries(decode_note(source.read(note.path), note.path), settings)
             shown.append((pick, note, entries))
     return render_review(shown, settings)
+
+
+def _size(text: str, newline: str) -> int:
+    """The UTF-8 size of `text` once its LF line ends are `newline`."""
+    return len(text.encode("utf-8")) + (len(newline) - 1) * text.count("\n")
+
+
+def _years_to_fold(size: int, years: list[int], parts: list[str], newline: str, settings: Settings) -> int:
+    """How many of the oldest years leave the tree for pages of their own: the fewest that
+    bring the README (`size` bytes with the whole tree, its `parts`) within its budget,
+    and never the newest year."""
+    costs = [_size(part, newline) for part in parts]
+    whole = sum(costs)
+    room = settings.readme_budget - len(newline)  # the blank line _keep_headings_shown may add
+    for folded in range(1, len(years)):
+        lines = _size(render_folded_history(years[:folded], [], folded, settings), newline)
+        if size - whole + sum(costs[folded:]) + lines <= room:
+            return folded
+    return max(len(years) - 1, 0)
+
+
+def _page_problems(
+    source: NoteSource, pages: dict[str, str], readme_path: str, settings: Settings
+) -> tuple[tuple[str, ...], list[Problem]]:
+    """The pages that are not as publish writes them, and what check says of each: missing
+    or stale is what publish fixes; a file dairly did not write there needs a person."""
+    from dairly.fsio import decode_utf8
+
+    stale = []
+    problems = []
+    for path, page in pages.items():
+        try:
+            current = decode_utf8(source.read(path), path)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            current = None
+        if current == page:
+            continue
+        stale.append(path)
+        if current is None:
+            year = posixpath.basename(path)[:-3]
+            moved = f"the {settings.history_heading} tree moves {year} here to keep {readme_path} within readme_budget"
+            problems.append(Problem(path, f"is missing: {moved}", drift=True))
+        elif current.startswith(PAGE_MARK):
+            problems.append(Problem(path, "differs from what `dairly publish` writes", drift=True))
+        else:
+            problems.append(
+                Problem(path, "is not a page dairly wrote, but a past year of the history tree goes there; move it")
+            )
+    return tuple(stale), problems
+
+
+def _size_problems(
+    new_text: str,
+    readme_path: str,
+    settings: Settings,
+    folded: int,
+    indexed: Sequence[Note],
+    promoted: Note | None,
+    highlights: str | None,
+) -> list[Problem]:
+    """The README past its budget (a warning) or past what GitHub shows (a failure): how
+    big it is and the way out."""
+    size = len(new_text.encode("utf-8"))
+    if size <= settings.readme_budget and size <= README_LIMIT:
+        return []
+    years = len(years_of(indexed))
+    promoted_size = len(highlights.encode("utf-8")) if highlights else 0
+    if promoted is not None and promoted_size * 2 > size:  # most of it is the promoted note's
+        way = f"the {settings.highlights_heading} of {promoted.path} takes {promoted_size:,} of them; shorten it"
+    elif folded < years - 1 and settings.readme_budget >= size:
+        way = f"lower readme_budget (now {settings.readme_budget:,}) so publish moves past years to pages of their own"
+    elif years > 1:
+        way = "the history tree keeps only the newest year already; move hand-written text out of the README"
+    else:
+        way = "the history tree holds one year, which stays; move hand-written text out of the README"
+    if size > README_LIMIT:
+        return [Problem(readme_path, f"is {size:,} bytes: GitHub shows only the first {README_LIMIT:,}; {way}")]
+    budget = f"its budget of {settings.readme_budget:,} bytes (readme_budget)"
+    return [Problem(readme_path, f"is {size:,} bytes, past {budget}; {way}", warning=True)]
 
 
 def _keep_headings_shown(

@@ -7,6 +7,7 @@ Pure: notes in, text out (LF line endings; the plan converts them to the README'
 from __future__ import annotations
 
 import datetime
+import functools
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
@@ -26,27 +27,45 @@ if TYPE_CHECKING:
     from dairly.notes.lookback import Pick
 
 
-def _month_chunks(notes: Sequence[Note], settings: Settings) -> Iterator[str]:
+def _month_chunks(
+    notes: Sequence[Note], settings: Settings, base_dir: str | None = None, opened: bool = False
+) -> Iterator[str]:
     """The 历史更新 tree in pieces, one a month (the year's opening or closing tags with it),
     years and months ascending, numbering restarting each month; links are relative to
-    the README's folder and the summaries use the year and month labels."""
-    readme_dir = posixpath.dirname(settings.readme)
+    `base_dir` (the README's folder unless given) and the summaries use the year and month
+    labels. `opened`: every year and month shown open (a year's page)."""
+    readme_dir = posixpath.dirname(settings.readme) if base_dir is None else base_dir
+    details = "<details open>" if opened else "<details>"
     year = None
     for (y, month), group in groupby(sorted(notes, key=attrgetter("date")), key=_month):
         in_month = list(group)
-        hrefs = [escape(posixpath.relpath(n.path, readme_dir) if readme_dir else n.path) for n in in_month]
+        hrefs = [escape(_relative(n.path, readme_dir)) for n in in_month]
         titles = [escape(n.title or "") for n in in_month]
         lines = zip(range(1, len(titles) + 1), hrefs, titles, strict=True)
         items = "".join([f'    {n}. <a href="{href}" target="_blank">{title}</a>\n' for n, href, title in lines])
         head = ""
         if y != year:
             label = escape(format_date_template(settings.year_label, datetime.date(y, month, 1)))
-            head = ("</pre>\n" if year is not None else "") + f"<pre><details><summary>{label}</summary>\n"
+            head = ("</pre>\n" if year is not None else "") + f"<pre>{details}<summary>{label}</summary>\n"
             year = y
         label = escape(format_date_template(settings.month_label, datetime.date(y, month, 1)))
-        yield f"{head}<details><summary>{label}</summary>\n{items}</details>\n"
+        yield f"{head}{details}<summary>{label}</summary>\n{items}</details>\n"
     if year is not None:
         yield "</pre>\n"
+
+
+def _relative(path: str, base: str) -> str:
+    """`path` relative to the folder `base` ("" for the top)."""
+    if not base:
+        return path
+    folder, _, name = path.rpartition("/")
+    return posixpath.join(_relative_folder(folder, base), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _relative_folder(folder: str, base: str) -> str:
+    """One relpath a month folder, not one a note (a year's page links hundreds)."""
+    return posixpath.relpath(folder or ".", base)
 
 
 def _month(note: Note) -> tuple[int, int]:
@@ -56,6 +75,58 @@ def _month(note: Note) -> tuple[int, int]:
 def render_history(notes: Sequence[Note], settings: Settings) -> str:
     """The 历史更新 tree."""
     return "".join(_month_chunks(notes, settings))
+
+
+# Past years' pages: when the whole tree would take the README past its budget, the
+# oldest years each move to a page of their own, in this folder beside the README.
+HISTORY_DIR = "history"
+PAGE_MARK = "<!-- Written by `dairly publish` from the notes: edit the notes, not this page. -->"
+
+
+def history_page_path(settings: Settings, year: int) -> str:
+    """Where the page of a past year lives: history/YYYY.md in the README's folder."""
+    return posixpath.join(posixpath.dirname(settings.readme), HISTORY_DIR, f"{year:04d}.md")
+
+
+def years_of(notes: Sequence[Note]) -> dict[int, list[Note]]:
+    """The notes by year, years ascending."""
+    found: dict[int, list[Note]] = {}
+    for note in sorted(notes, key=attrgetter("date")):
+        found.setdefault(note.date.year, []).append(note)
+    return found
+
+
+def year_parts(history: str) -> list[str]:
+    """The tree render_history wrote, split into its years' parts (each opens with
+    `<pre><details>` at the start of a line, which no escaped title can hold)."""
+    starts = [m.start() for m in _YEAR_START.finditer(history)]
+    return [history[a:b] for a, b in zip(starts, [*starts[1:], len(history)], strict=True)]
+
+
+_YEAR_START = re.compile(r"^<pre><details>", re.MULTILINE)
+
+
+def render_folded_history(years: Sequence[int], parts: Sequence[str], folded: int, settings: Settings) -> str:
+    """The 历史更新 tree with its `folded` oldest years as one line each, linking each
+    year's page, and the rest in full: `parts` are the whole tree's (year_parts)."""
+    readme_dir = posixpath.dirname(settings.readme)
+    lines = []
+    for year in years[:folded]:
+        href = escape(posixpath.relpath(history_page_path(settings, year), readme_dir or "."))
+        label = escape(format_date_template(settings.year_label, datetime.date(year, 1, 1)))
+        lines.append(f'<a href="{href}">{label}</a>\n')
+    index = "<pre>" + "".join(lines) + "</pre>\n" if lines else ""
+    return index + "".join(parts[folded:])
+
+
+def render_year_page(notes: Sequence[Note], settings: Settings, year: int) -> str:
+    """The page of a past year: its notes' tree, open, linking from the page's folder."""
+    page = history_page_path(settings, year)
+    folder = posixpath.dirname(page)
+    label = format_date_template(settings.year_label, datetime.date(year, 1, 1))
+    back = posixpath.relpath(settings.readme, folder)
+    tree = "".join(_month_chunks(notes, settings, base_dir=folder, opened=True))
+    return f"{PAGE_MARK}\n# {escape(label)}\n\n[{escape(settings.readme)}]({back})\n\n{tree}"
 
 
 def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: str) -> str:
