@@ -183,14 +183,20 @@ def test_a_readme_matching_no_preset_is_asked_about_on_a_terminal(tmp_path: Path
     )
 
 
-def test_off_a_terminal_a_readme_matching_no_preset_is_told_the_way_to_another(tmp_path: Path, dairly, git) -> None:
+def test_off_a_terminal_a_readme_matching_no_preset_is_an_error_naming_both(tmp_path: Path, dairly, git) -> None:
     root = _repo(tmp_path / "r", git, MINE)
     result = dairly(root, "init", "--no-hook")
-    assert result.code == 0
-    assert result.out.startswith(
-        "README.md has none of dairly's headings: adding the zh preset's; for another, run `dairly init --undo`,"
-        " then `dairly init --preset en`\n"
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "dairly: error: README.md has none of dairly's headings, so which language to add them in is unknown;"
+        " run `dairly init --preset zh` or `dairly init --preset en`\n"
     )
+    assert (root / "README.md").read_text(encoding="utf-8") == MINE  # nothing written
+    assert not (root / "dairly.toml").exists() and not (root / ".gitattributes").exists()
+    assert git(root, "status", "--porcelain") == ""
+    chosen = dairly(root, "init", "--no-hook", "--preset", "en")
+    assert chosen.code == 0, chosen.err
+    assert (root / "README.md").read_text(encoding="utf-8").endswith("## Today\n\n## History\n")
 
 
 def test_publish_says_what_hand_edit_in_the_promoted_section_it_replaced(tmp_path: Path, dairly) -> None:
@@ -217,3 +223,17 @@ def test_an_owned_heading_at_another_level_is_named_with_the_setting(tmp_path: P
         " a level-3 heading, not level 2; write '## :paperclip:  历史更新'"
         ' or set section_level = "3" in dairly.toml\n'
     )
+
+
+def test_a_readme_without_headings_takes_the_language_of_the_notes_headings(tmp_path: Path, dairly, git) -> None:
+    note = "# March 5\n\n## Today\n\n1. [Read](https://e.com/r)\n"
+    root = _repo(tmp_path / "r", git, MINE, **{"notes/202403/0305.md": note})
+    result = dairly(root, "init", "--no-hook")
+    assert result.code == 0, result.err
+    assert result.out.startswith(
+        "README.md has none of dairly's headings; the notes' headings match the en preset\n"
+        'wrote dairly.toml (preset = "en")\n'
+    )
+    assert (root / "README.md").read_text(encoding="utf-8").endswith("## Today\n\n## History\n")
+    assert dairly(root, "publish").code == 0
+    assert dairly(root, "check").code == 0

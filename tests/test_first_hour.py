@@ -55,7 +55,7 @@ def test_init_leaves_a_readme_with_uncommitted_edits_and_says_what_to_commit(tmp
     git(root, "add", "README.md")
     git(root, "commit", "-q", "-m", "mine")
     write(root, "README.md", "# mine\n\nan edit not committed yet\n")
-    result = dairly(root, "init", "--no-hook")
+    result = dairly(root, "init", "--preset", "zh", "--no-hook")
     assert result.code == 0, result.err
     assert "committed" in result.out and "'dairly init': .gitattributes\n" in result.out
     assert result.out.endswith(
@@ -106,7 +106,7 @@ def test_publish_right_after_adopting_needs_no_force(tmp_path: Path, dairly, git
     write(root, "notes/202403/0305.md", "# Day one\n\n## 今日要点\n\n1. [Read](https://example.com/r)\n")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "mine")
-    assert dairly(root, "init", "--no-hook").code == 0
+    assert dairly(root, "init", "--preset", "zh", "--no-hook").code == 0
     publish = dairly(root, "publish")
     assert publish.code == 0, publish.err
     assert git(root, "status", "--porcelain") == ""

@@ -290,7 +290,7 @@ def test_check_never_passes_while_dated_notes_go_unlisted(tmp_path: Path, dairly
     """Notes kept as YYYY/MM/DD.md with the default settings: not "in sync with 0 notes"."""
     root = tmp_path / "r"
     write(root, "README.md", "# Notes\n")
-    assert dairly(root, "init", "--no-hook").code == 0  # nothing dated yet: the default layout
+    assert dairly(root, "init", "--preset", "zh", "--no-hook").code == 0  # nothing dated yet: the default layout
     for day in (1, 2, 3, 4):
         write(root, f"2024/01/{day:02d}.md", _note(f"Day {day}"))
     check = dairly(root, "check")

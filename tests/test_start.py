@@ -67,7 +67,7 @@ def test_init_adopts_an_existing_readme_keeping_every_byte(tmp_path: Path, dairl
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "mine")
-    result = dairly(tmp_path, "init", "--no-hook")
+    result = dairly(tmp_path, "init", "--preset", "zh", "--no-hook")
     assert result.code == 0, result.err
     assert "added the missing parts to README.md\n" in result.out
     text = (tmp_path / "README.md").read_bytes().decode("utf-8")

@@ -26,7 +26,8 @@ from dairly.config import PRESETS, Settings, load_settings_with_sources, setting
 from dairly.conflicts import refuse_conflicts
 from dairly.errors import OK, GitError, InputError
 from dairly.fsio import atomic_write, decode_utf8, refusal
-from dairly.readme.starter import add_missing_parts, new_readme, read_adopted
+from dairly.notes.paths import NotePattern, compile_pattern
+from dairly.readme.starter import add_missing_parts, new_readme, preset_of_notes, read_adopted
 from dairly.workspace import Workspace
 
 COMMIT_MESSAGE = "dairly init"
@@ -71,7 +72,9 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
             raise InputError(f"the notes follow another layout; set {line} in [tool.dairly] of {own[0]}")
         chosen["note_path"] = note_path
     if text is not None:
-        settings = _adopt(text, settings, chosen, own, choose=preset is None and not own, ask=ask, said=done)
+        choose = preset is None and not own
+        note_texts = _newest_notes(ws, compile_pattern(chosen.get("note_path", settings.note_path))) if choose else []
+        settings = _adopt(text, settings, chosen, own, choose=choose, ask=ask, said=done, notes=note_texts)
     if chosen:
         written.append(_write_settings(ws, chosen, own, done))
         # What was written, read back as every command will read it (note_path moves notes_dir).
@@ -181,24 +184,31 @@ def _adopt(
     choose: bool,
     ask: bool | None,
     said: list[str],
+    notes: list[str],
 ) -> Settings:
     """The settings for the README a person already has: the preset its headings match
-    (when no --preset nor settings file chose one), asked on a terminal when they match
-    none, and the level of its own sections; `chosen` gets what must be written."""
+    (when no --preset nor settings file chose one), else the one the notes' own headings
+    match, else asked on a terminal, and the level of its own sections; `chosen` gets what
+    must be written."""
     adoption = read_adopted(text, settings, choose_preset=choose)
     said.extend(adoption.said)
+    by_notes = preset_of_notes(notes) if choose and adoption.preset is None else None
     if adoption.preset is not None and adoption.preset != settings.preset:
         chosen["preset"] = adoption.preset
+    elif by_notes is not None:
+        if by_notes != settings.preset:
+            chosen["preset"] = by_notes
+        said.append(f"{settings.readme} has none of dairly's headings; the notes' headings match the {by_notes} preset")
     elif choose and adoption.preset is None:
         if sys.stdin.isatty() if ask is None else ask:
             answer = _ask_preset(settings.readme)
             if answer != settings.preset:
                 chosen["preset"] = answer
-        else:  # no one to ask: the default, said with the way to the other
-            others = " or ".join(f"`dairly init --preset {name}`" for name in PRESETS if name != settings.preset)
-            said.append(
-                f"{settings.readme} has none of dairly's headings: adding the {settings.preset} preset's;"
-                f" for another, run `dairly init --undo`, then {others}"
+        else:  # no one to ask, and the headings of a language the person may not read are no default
+            ways = " or ".join(f"`dairly init --preset {name}`" for name in PRESETS)
+            raise InputError(
+                f"{settings.readme} has none of dairly's headings, so which language to add them in is"
+                f" unknown; run {ways}"
             )
     if adoption.level is not None and adoption.level != settings.level:
         if own and own[0] != "dairly.toml":
@@ -214,6 +224,21 @@ def _adopt(
         levelled: dict[str, Any] = dict(chosen)  # str values, typed for _replace's mixed fields
         return settings._replace(**levelled)
     return settings_from_mapping(mapping, "dairly.toml")[0]
+
+
+def _newest_notes(ws: Workspace, pattern: NotePattern, count: int = 20) -> list[str]:
+    """The text of the newest notes already there (a few are enough to tell their language)."""
+    from dairly.notes.scan import WorkTree
+
+    dated = sorted((p for p in WorkTree(ws.root).markdown() if not isinstance(pattern.date(p), str)), reverse=True)
+    texts = []
+    for path in dated[:count]:
+        try:
+            with open(ws.file(path), "rb") as f:
+                texts.append(f.read().decode("utf-8", "replace"))
+        except OSError:
+            continue  # a note init cannot read tells nothing; check names it
+    return texts
 
 
 def _ask_preset(readme: str) -> str:

@@ -208,3 +208,18 @@ def read_adopted(text: str, settings: Settings, *, choose_preset: bool) -> Adopt
     if level is not None and level != settings.level:
         said.append(f"adopted {settings.readme}'s own level-{level} sections in place (section_level = {level})")
     return Adoption(preset, level, said)
+
+
+def preset_of_notes(texts: list[str]) -> str | None:
+    """The preset whose highlights title the notes' own headings carry (any level, any case,
+    with or without the emoji: `## :paperclip:  今日要点`, `## Today`), when just one does:
+    the language a README without dairly's headings is to get them in."""
+    from dairly.config import PRESETS
+
+    titles = {
+        name: normalize_title(Settings()._replace(**values).highlights_heading).casefold()
+        for name, values in PRESETS.items()
+    }
+    seen = {h.title.casefold() for text in texts for h in shown_headings(text)}
+    matching = [name for name, title in titles.items() if title in seen]
+    return matching[0] if len(matching) == 1 else None
