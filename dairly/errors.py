@@ -62,6 +62,13 @@ class BusyError(DairlyError):
     exit_code = BUSY
 
 
+class ChangedError(DairlyError):
+    """Another program changed a file while dairly worked on it: dairly leaves it as that
+    program wrote it."""
+
+    exit_code = BUSY
+
+
 class FileSystemError(DairlyError):
     """The operating system refused to read or write one of the user's files."""
 

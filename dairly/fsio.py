@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 
-from dairly.errors import FileSystemError, InputError
+from dairly.errors import ChangedError, FileSystemError, InputError
 
 TEMP_PREFIX = ".dairly-tmp-"
 
@@ -54,11 +54,16 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | None = None) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes, shown: str | None = None, *, expect: bytes | None = None
+) -> None:
     """Replace `path` with `data` (text is written as UTF-8) atomically.
 
-    An existing file keeps its permissions; a new one gets the usual umask permissions
-    (mkstemp's 0600 would hide a feed or an image from a web server)."""
+    `expect`: the bytes the file was read as. It is replaced only if it still holds them
+    when the new file is ready (compare and swap): an editor's save made meanwhile is
+    kept, and a ChangedError says so. An existing file keeps its permissions; a new one
+    gets the usual umask permissions (mkstemp's 0600 would hide a feed or an image from
+    a web server)."""
     path = os.fspath(path)
     shown = shown or path
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -81,6 +86,9 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | N
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
+        if expect is not None and _current(path) != expect:
+            _remove_quietly(tmp)
+            raise ChangedError("changed on disk while dairly worked on it; left as it is now", path=shown)
         os.replace(tmp, path)
     except OSError as exc:
         _remove_quietly(tmp)
@@ -89,6 +97,15 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | N
         _remove_quietly(tmp)
         raise
     _fsync_dir(folder)
+
+
+def _current(path: str) -> bytes | None:
+    """What a file holds now; None when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _remove_quietly(path: str) -> None:

@@ -88,35 +88,33 @@ def test_an_interrupt_before_the_commit_puts_everything_back(tmp_path: Path, env
 
 
 def failing_commit(fault):
-    """A commit that stages for real, then meets `fault` and fails as a hook would."""
+    """The real commit, with `fault` met just before it."""
+    real = gitrepo.commit
 
-    def commit(notes_repo: gitrepo.NotesRepo, paths: list[str], message: str) -> str | None:
-        notes_repo.git("add", "--all", "--", *paths)
+    def commit(notes_repo: gitrepo.NotesRepo, staged: gitrepo.Staged, message: str) -> str | None:
         fault(notes_repo)
-        raise GitError("git commit failed: a hook said no")
+        return real(notes_repo, staged, message)
 
     return commit
 
 
-def test_a_held_index_lock_during_the_rollback_is_said_and_the_readme_is_back(
-    tmp_path: Path, git, hermetic, monkeypatch
-):
+def test_a_held_index_lock_after_the_commit_is_said_with_the_commit(tmp_path: Path, git, dairly):
     root = committed_repo(tmp_path / "r", git)
     add_note(root, "2022-01-10")
-    readme = (root / "README.md").read_bytes()
     lock = root / ".git/index.lock"
-    monkeypatch.setattr(gitrepo, "commit", failing_commit(lambda _repo: lock.write_bytes(b"")))
-    with pytest.raises(GitError) as raised:
-        publish.run(Workspace.open(root), today=TODAY)
-    assert str(raised.value) == (
-        "git commit failed: a hook said no; README.md is back as it was, but the git index could not be put back"
-        f" ({lock} exists: another git command holds the index): README.md notes/202201/0110.md may be left"
-        f" staged; when no git command is running (remove {lock} if it is left over) and .git is writable,"
-        " run `git reset --quiet -- README.md notes/202201/0110.md`"
+    # Another git command takes git's index between the commit and publish's update of it.
+    result = dairly(root, "publish", env_extra=racing_git(tmp_path, root, "rev-list", f"touch {lock}"))
+    sha = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    assert result.code == 3
+    assert result.out.endswith(f"committed {sha} '20220110': README.md, notes/202201/0110.md\n")
+    assert result.err.startswith(f"dairly: error: committed {sha}, but git's index could not be updated (")
+    assert result.err.endswith(
+        "): it may show the committed files as staged to be undone; run"
+        " `git reset --quiet -- README.md notes/202201/0110.md`\n"
     )
-    assert raised.value.exit_code == 3
-    assert (root / "README.md").read_bytes() == readme
-    assert lock.exists()  # another process's lock is never ours to remove
+    lock.unlink()
+    git(root, "reset", "--quiet", "--", "README.md", NOTE)
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
 
 
 def mount(*args: str) -> None:
@@ -125,10 +123,10 @@ def mount(*args: str) -> None:
         pytest.skip(f"cannot mount here ({result.stderr.strip() or 'mount failed'}); needs root in a mount namespace")
 
 
-def test_a_read_only_git_folder_during_the_rollback_is_said(tmp_path: Path, git, hermetic, monkeypatch):
+def test_a_read_only_git_folder_at_the_commit_puts_the_readme_back(tmp_path: Path, git, hermetic, monkeypatch, capsys):
     root = committed_repo(tmp_path / "r", git)
     add_note(root, "2022-01-10")
-    readme = (root / "README.md").read_bytes()
+    before = state(root, git)
     dot_git = str(root / ".git")
     mounted: list[str] = []
 
@@ -144,34 +142,30 @@ def test_a_read_only_git_folder_during_the_rollback_is_said(tmp_path: Path, git,
     finally:
         for folder in mounted:
             subprocess.run(["umount", folder], check=True)
-    assert "the git index could not be put back (Read-only file system)" in str(raised.value)
-    assert "run `git reset --quiet -- README.md notes/202201/0110.md`" in str(raised.value)
-    assert (root / "README.md").read_bytes() == readme
+    left = f"{dot_git}/dairly-commit.index"
+    assert str(raised.value).startswith("git commit failed: ") and "Read-only file system" in str(raised.value)
+    assert capsys.readouterr().err == f"{left} is left over from the commit publish did not make: remove it\n"
+    assert state(root, git) == before
+    assert os.path.exists(left)
 
 
-def test_a_full_disk_during_the_rollback_is_said_and_the_readme_is_back(tmp_path: Path, git, hermetic, monkeypatch):
+def test_a_full_disk_at_the_commit_never_tears_the_readme(tmp_path: Path, git, dairly):
     disk = tmp_path / "disk"
     disk.mkdir()
-    mount("-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk))
+    mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk))
     try:
-        root = committed_repo(disk / "r", git)
+        root = make_repo(disk / "r", ["2022-01-09"])
+        with (root / "README.md").open("a") as f:  # long hand-written parts: 240 KB
+            f.write("".join(f"- 第 {i} 行，手写的内容不能丢。\n" for i in range(8000)))
+        commit_all(root, git)
         add_note(root, "2022-01-10")
-        readme = (root / "README.md").read_bytes()
-
-        def fill(_repo: gitrepo.NotesRepo) -> None:
-            with open(disk / "filler", "wb") as f:
-                try:
-                    while True:
-                        f.write(b"\0" * 4096)
-                        f.flush()
-                except OSError:
-                    pass
-
-        monkeypatch.setattr(gitrepo, "commit", failing_commit(fill))
-        with pytest.raises(GitError) as raised:
-            publish.run(Workspace.open(root), today=TODAY)
-        assert "the git index could not be put back (No space left on device)" in str(raised.value)
-        assert (root / "README.md").read_bytes() == readme
+        before = state(root, git)
+        fill = f"head -c 2000000 /dev/zero > {disk}/filler 2>/dev/null; true"
+        result = dairly(root, "publish", env_extra=racing_git(tmp_path, root, "commit", fill))
+        assert result.code == 3, result
+        assert result.err.startswith("dairly: error: git commit failed: ")
+        (disk / "filler").unlink()
+        assert state(root, git) == before
     finally:
         subprocess.run(["umount", str(disk)], check=True)
 

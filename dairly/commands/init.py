@@ -50,7 +50,8 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
 
         notes_repo = gitrepo.open_repo(ws, purpose="init needs a usable git repository")
         wanted = [notes_repo.top_path(settings.readme), ".gitattributes", notes_repo.top_path("dairly.toml")]
-        changed = gitrepo.status(notes_repo).changed
+        state = gitrepo.status(notes_repo)
+        changed = state.changed
         dirty = {path for path in wanted if path in changed}
         unstaged = {path for path in [notes_repo.top_path("dairly.toml")] if path in changed}
     readme = ws.readme_file
@@ -123,7 +124,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
                 left.append(top_path)
         if to_commit:
             try:
-                sha = gitrepo.commit(notes_repo, to_commit, COMMIT_MESSAGE)
+                sha = gitrepo.commit(notes_repo, gitrepo.stage_files(notes_repo, state, to_commit), COMMIT_MESSAGE)
             except GitError as exc:
                 done.append(f"not committed: {exc}")
                 left += to_commit

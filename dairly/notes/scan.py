@@ -91,8 +91,11 @@ if TYPE_CHECKING:
 class WorkTree:
     """Notes as they are on disk."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, *, keep: bool = False) -> None:
         self.prefix = os.path.join(root, "")
+        # `keep`: every file's bytes as read, by path (publish commits these, never what
+        # the file holds by the time git runs).
+        self.kept: dict[str, bytes] | None = {} if keep else None
         # The regular files under notes/ that are not notes (pictures and the like), as
         # the last listing saw them: publish commits these and no file created after it.
         self.attachments: list[str] = []
@@ -199,7 +202,10 @@ class WorkTree:
                 chunks.append(os.read(fd, _FIRST_READ))
         finally:
             os.close(fd)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if self.kept is not None:
+            self.kept[path] = data
+        return data
 
 
 class Scan:
