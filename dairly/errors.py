@@ -75,6 +75,15 @@ class FileSystemError(DairlyError):
     exit_code = FILESYSTEM
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is (cleanup runs, the outcome is put back or
+    reported); the exit code is the shell's for that signal, 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 class Problem(Record):
     """One thing wrong, printed as `path:line: message`."""
 

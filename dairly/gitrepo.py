@@ -125,6 +125,7 @@ class Status:
         self.staged: list[str] = []  # work-tree paths whose index entry differs from HEAD
         self.changed: set[str] = set()  # ... that differ from HEAD anywhere, or are untracked
         self.ignored: list[str] = []  # untracked ignored paths (folders end in "/")
+        self.untracked: set[str] = set()  # untracked paths, not ignored
         self.modes: dict[str, str] = {}  # tracked paths' modes, as HEAD (else the index) has them
         for record in out.decode("utf-8", "surrogateescape").split("\0"):
             kind, _, rest = record.partition(" ")
@@ -146,6 +147,7 @@ class Status:
                 self.changed.add(path)
             elif kind == "?":
                 self.changed.add(rest)
+                self.untracked.add(rest)
             elif kind == "!":
                 self.ignored.append(rest)
 
@@ -642,20 +644,20 @@ def _finish(repo: git.Repo, args: list[str], whole: bool = False, env: dict[str,
     handle = repo.git.execute(["git", *args], as_process=True, env=env)  # kept: dropping it kills git
     proc = handle.proc
     assert proc is not None  # as_process: the running git
-    interrupted: KeyboardInterrupt | None = None
-    while True:
-        try:
-            out, err = proc.communicate()
-            break
-        except KeyboardInterrupt as exc:
-            if interrupted is None:
-                import signal
+    try:
+        out, err = proc.communicate()
+    except KeyboardInterrupt as exc:
+        import signal
 
-                interrupted = exc
-                with contextlib.suppress(OSError):
-                    proc.send_signal(getattr(exc, "signum", signal.SIGINT))
-    if interrupted is not None:
-        raise interrupted
+        with contextlib.suppress(OSError):
+            proc.send_signal(getattr(exc, "signum", signal.SIGINT))
+        while True:  # for git itself, not the output a hook it started may hold open
+            try:
+                proc.wait()
+                break
+            except KeyboardInterrupt:
+                continue
+        raise
     if proc.returncode:
         raise GitError(f"git {args[0]} failed: {_reason(out, err, proc.returncode, whole)}")
 

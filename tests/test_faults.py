@@ -41,8 +41,10 @@ def hook(root: Path, name: str, body: str) -> None:
     path.chmod(0o755)
 
 
-def interrupted_publish(root: Path, env: dict[str, str], marker: Path, *, group: bool) -> subprocess.CompletedProcess:
-    """`dairly publish`, sent SIGINT once a hook has touched `marker`: to dairly alone, or
+def interrupted_publish(
+    root: Path, env: dict[str, str], marker: Path, *, group: bool, sig: int = signal.SIGINT
+) -> subprocess.CompletedProcess:
+    """`dairly publish`, sent `sig` once a hook has touched `marker`: to dairly alone, or
     (`group`) to its whole process group, as a terminal's Ctrl-C is."""
     assert DAIRLY
     proc = subprocess.Popen(
@@ -54,9 +56,9 @@ def interrupted_publish(root: Path, env: dict[str, str], marker: Path, *, group:
         time.sleep(0.02)
     assert marker.exists(), proc.communicate()
     if group:
-        os.killpg(proc.pid, signal.SIGINT)
+        os.killpg(proc.pid, sig)
     else:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
@@ -85,6 +87,19 @@ def test_an_interrupt_before_the_commit_puts_everything_back(tmp_path: Path, env
     assert result.returncode == 130, result
     assert (result.stdout, result.stderr) == ("", "")
     assert state(root, git) == before
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_before_the_commit_put_everything_back_as_ctrl_c_does(tmp_path: Path, env, git, sig):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    marker = tmp_path / "pre-commit-ran"
+    hook(root, "pre-commit", f"touch {marker}\nsleep 30")  # `timeout 1 dairly publish` with a slow hook
+    before = state(root, git)
+    result = interrupted_publish(root, env, marker, group=False, sig=sig)  # to dairly alone, as `timeout` sends
+    assert (result.returncode, result.stdout, result.stderr) == (128 + sig, "", "")
+    assert state(root, git) == before
+    assert list((root / ".git").glob("dairly-*")) == [] and list(root.glob(".dairly-*")) == []
 
 
 def failing_commit(fault):
@@ -319,3 +334,27 @@ def test_the_index_stamps_skip_links_hidden_files_and_case_variants(tmp_path: Pa
     write(root, "notes/.hidden/0101.md", note_text("x"))
     write(root, "notes/202201/0110.MD", note_text("x"))
     assert [path for path, _stamp in WorkTree(str(root)).note_stamps(Settings().pattern)] == ["notes/202201/0109.md"]
+
+
+def test_an_init_stopped_before_its_commit_is_named_by_the_next_init(tmp_path: Path, env, git, dairly):
+    assert DAIRLY
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    marker = tmp_path / "pre-commit-ran"
+    hook(root, "pre-commit", f"touch {marker}\nsleep 30")
+    proc = subprocess.Popen([DAIRLY, "init", "--preset", "en", "--no-hook"], cwd=root, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    assert git(root, "status", "--porcelain") == "?? .gitattributes\n?? README.md\n?? dairly.toml\n"
+    (root / ".git/hooks/pre-commit").unlink()
+    again = dairly(root, "init", "--no-hook")
+    assert again.code == 0, again
+    assert again.out.endswith(
+        "commit what init wrote, so that clones and CI read it too:"
+        " git add README.md dairly.toml .gitattributes && git commit -m 'dairly init'\n"
+    )

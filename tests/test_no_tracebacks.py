@@ -185,3 +185,26 @@ def test_a_bug_is_reported_as_one_with_the_version_and_no_traceback(capsys, monk
     monkeypatch.setenv("DAIRLY_DEBUG", "1")
     assert run_guarded(lambda: {}["missing"]) == CRASH
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_an_interrupt_while_dairly_starts_shows_no_traceback(tmp_path: Path, env):
+    """Ctrl-C in the first milliseconds (dairly loading the command, Typer's import): a
+    quiet exit, as one later is; the merge driver's command line too. (One that comes
+    while Python itself starts, before any of dairly runs, is Python's to report.)"""
+    import signal
+    import subprocess
+    import time
+
+    from .conftest import DAIRLY
+
+    assert DAIRLY
+    seen = []
+    for step in range(12):
+        args = [DAIRLY, "merge-readme", "a", "b", "c"] if step % 2 else [DAIRLY, "stats"]
+        proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.025 * step)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+        seen.append((proc.returncode, err))
+    package = str(Path(__file__).parent.parent / "dairly") + "/"
+    assert [err for _code, err in seen if package in err] == []

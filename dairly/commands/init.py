@@ -113,7 +113,8 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         left = [p for p in ours if p in dirty]
         # Written by an earlier init outside git (then `git init`): never committed yet,
         # so a clone would lack them; they are left for the person to commit, named below.
-        for path in (settings.readme, "dairly.toml"):
+        # (An init stopped before its commit leaves them so too, .gitattributes with them.)
+        for path in (settings.readme, "dairly.toml", *([] if notes_repo.prefix else [".gitattributes"])):
             top_path = notes_repo.top_path(path)
             if (
                 top_path not in ours

@@ -453,14 +453,16 @@ def _committed(lines: Lines, sha: str | None, text: str, paths: list[str]) -> Li
 
 
 class _no_interrupts:
-    """Defer SIGINT while the outcome is decided and put back (a second Ctrl-C must not
-    stop a rollback half way); it is raised when the block ends, if it came."""
+    """Defer SIGINT, SIGTERM and SIGHUP while the outcome is decided and put back (a second
+    Ctrl-C must not stop a rollback half way); one is raised when the block ends, if it came."""
 
     def __enter__(self) -> None:
         import signal
 
         self.old = (
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+            if hasattr(signal, "pthread_sigmask")
+            else None
         )
 
     def __exit__(self, *exc: object) -> None:
