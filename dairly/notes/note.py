@@ -32,6 +32,8 @@ from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
+    from frontmatter.default_handlers import BaseHandler
+
     from dairly.links import Link
     from dairly.notes.entries import Entry
 
@@ -76,17 +78,17 @@ def parse_metadata(block: str, path: str) -> dict[str, object]:
 
 
 @cache
-def _no_alias_handler() -> object:
+def _no_alias_handler() -> BaseHandler:
     """python-frontmatter's YAML handler, with a loader that stops at the first alias."""
-    import yaml
+    import yaml  # type: ignore[import-untyped]
     from frontmatter.default_handlers import YAMLHandler
 
-    class NoAliasLoader(yaml.SafeLoader):
+    class NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc]
         def compose_node(self, parent: object, index: object) -> object:
             if self.check_event(yaml.AliasEvent):
                 line = self.peek_event().start_mark.line + 1  # the note's line (frontmatter keeps the first newline)
                 raise yaml.YAMLError(f"line {line}: aliases (*name) are not allowed in front matter")
-            return super().compose_node(parent, index)  # type: ignore[arg-type]
+            return super().compose_node(parent, index)
 
     class Handler(YAMLHandler):
         def load(self, fm: str, **kwargs: object) -> object:
