@@ -91,8 +91,9 @@ def _no_alias_handler() -> BaseHandler:
             return super().compose_node(parent, index)
 
     class Handler(YAMLHandler):
-        def load(self, fm: str, **kwargs: object) -> object:
-            return yaml.load(fm, Loader=NoAliasLoader)
+        def load(self, fm: str, **kwargs: object) -> dict[str, object]:
+            loaded: dict[str, object] = yaml.load(fm, Loader=NoAliasLoader)  # a safe loader, with no aliases
+            return loaded
 
     return Handler()
 
