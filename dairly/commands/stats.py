@@ -164,13 +164,12 @@ def heatmap_weeks(stats: Stats, weeks: int = HEATMAP_WEEKS) -> list[list[datetim
     """Columns of Monday..Sunday for the `weeks` weeks ending with the last note's week."""
     if stats.last_day is None:
         return []
-    end = stats.last_day + datetime.timedelta(days=6 - stats.last_day.weekday())
-    start = end - datetime.timedelta(days=7 * weeks - 1)
-    columns = []
-    for w in range(weeks):
-        monday = start + datetime.timedelta(days=7 * w)
-        columns.append([d if d <= stats.last_day else None for d in (monday + DAY * i for i in range(7))])
-    return columns
+    # Counted in day numbers: the weeks around year 1's first day or year 9999's last hold
+    # days the calendar has not, shown empty.
+    last = stats.last_day.toordinal()
+    start = last + 6 - stats.last_day.weekday() - (7 * weeks - 1)
+    days = [datetime.date.fromordinal(n) if 1 <= n <= last else None for n in range(start, start + 7 * weeks)]
+    return [days[w * 7 : w * 7 + 7] for w in range(weeks)]
 
 
 def heatmap_svg(stats: Stats, weeks: int = HEATMAP_WEEKS) -> str:
