@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 
 from dairly.errors import ChangedError, FileSystemError, InputError
 
@@ -97,6 +98,42 @@ def atomic_write(
         _remove_quietly(tmp)
         raise
     _fsync_dir(folder)
+
+
+def special_target(path: str, shown: str) -> bool:
+    """Whether an output path names (through links) a FIFO or a device: such a file is
+    written into, never replaced (a FIFO's reader would wait forever on a file renamed
+    over it, and /dev/full or /dev/stdout must stay what they are). A socket is refused."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise refusal(exc, shown) from None
+    if stat.S_ISSOCK(mode):
+        raise InputError("is a socket; name a file to write", path=shown)
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+
+
+def write_into(path: str, chunks: Iterable[bytes], shown: str) -> None:
+    """Write into a FIFO or a device as it is (not atomic: it holds no file to replace)."""
+    try:
+        with open(path, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+    except OSError as exc:
+        raise refusal(exc, shown) from None
+
+
+def write_output(path: str, data: str | bytes, shown: str | None = None) -> None:
+    """An output option's file (`feed -o`, `stats --svg`): a regular file replaced
+    atomically, a FIFO or a device written into."""
+    shown = shown or path
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if special_target(path, shown):
+        write_into(path, [payload], shown)
+    else:
+        atomic_write(path, payload, shown)
 
 
 def _current(path: str) -> bytes | None:

@@ -12,7 +12,7 @@ import sys
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS, Problem
-from dairly.fsio import atomic_write
+from dairly.fsio import write_output
 from dairly.notes.index import open_index
 from dairly.notes.scan import path_problems
 from dairly.tuples import Record
@@ -265,7 +265,7 @@ def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str 
     # stderr, after the numbers), and the exit status says the numbers leave it out.
     not_notes = path_problems(ws.root, ws.settings)
     if svg is not None:
-        atomic_write(svg, heatmap_svg(stats))
+        write_output(svg, heatmap_svg(stats))
     if as_json:
         output.print_json(stats.to_json())
         return _not_counted(not_notes)

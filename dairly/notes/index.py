@@ -295,15 +295,20 @@ class NotesIndex:
     def export(self, target: str) -> None:
         """A standalone copy of the index at `target`: the data tables and full-text search,
         without the bookkeeping. Written beside it under another name, then renamed over
-        it, so a previous export stays whole until the new one is complete."""
+        it, so a previous export stays whole until the new one is complete; a FIFO or a
+        device is written into, once the copy is whole, never replaced."""
         import tempfile
 
         from dairly.errors import FileSystemError
+        from dairly.fsio import special_target, write_into
 
         folder = os.path.dirname(os.path.abspath(target))
-        if os.path.isdir(target):
+        special = special_target(target, target)  # a FIFO or a device: the database is written into it
+        if special:
+            folder = tempfile.gettempdir()
+        elif os.path.isdir(target):
             raise InputError(f"invalid --sqlite {target!r}: it is a folder; name the database file to write")
-        if not os.path.isdir(folder):
+        if not special and not os.path.isdir(folder):
             raise InputError(f"invalid --sqlite {target!r}: there is no folder {os.path.dirname(target) or folder!r}")
         try:
             fd, temporary = tempfile.mkstemp(prefix=".dairly-tmp-", suffix=".sqlite3", dir=folder)
@@ -325,7 +330,11 @@ class NotesIndex:
                 copy.execute("VACUUM")
             finally:
                 copy.close()
-            os.replace(temporary, target)
+            if special:
+                with open(temporary, "rb") as f:
+                    write_into(target, iter(lambda: f.read(1 << 16), b""), target)
+            else:
+                os.replace(temporary, target)
         except OSError as exc:
             raise refusal(exc, target) from None
         except sqlite3.Error as exc:  # the disk filled up, most likely
