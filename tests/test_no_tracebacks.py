@@ -208,3 +208,16 @@ def test_an_interrupt_while_dairly_starts_shows_no_traceback(tmp_path: Path, env
         seen.append((proc.returncode, err))
     package = str(Path(__file__).parent.parent / "dairly") + "/"
     assert [err for _code, err in seen if package in err] == []
+
+
+def test_control_characters_in_paths_and_titles_are_printed_escaped(tmp_path: Path, dairly):
+    from .conftest import make_repo, note_text, write
+
+    root = make_repo(tmp_path / "r", ["2022-01-09"])
+    write(root, "notes/202201/a\x1b[31mb\nc.md", "x")
+    write(root, "notes/202201/0110.md", note_text("title", "1. [x\x00y\x1bz](https://x.org)\n"))
+    check = dairly(root, "check")
+    assert "notes/202201/a\\x1b[31mb\\nc.md: is not a note path" in check.out
+    search = dairly(root, "search", "x")
+    assert "\x00" not in search.out and "\x1b" not in search.out
+    assert "notes/202201/0110.md:9: x\\x00y\\x1bz (title, url) https://x.org\n" in search.out
