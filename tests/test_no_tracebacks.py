@@ -221,3 +221,24 @@ def test_control_characters_in_paths_and_titles_are_printed_escaped(tmp_path: Pa
     search = dairly(root, "search", "x")
     assert "\x00" not in search.out and "\x1b" not in search.out
     assert "notes/202201/0110.md:9: x\\x00y\\x1bz (title, url) https://x.org\n" in search.out
+
+
+def test_an_unreadable_note_is_the_filesystem_exit_in_every_command(tmp_path: Path, dairly, monkeypatch):
+    """Exit 5, as the README's table gives for "permission denied": check and publish
+    said 5, lint, stats, search, feed and export said 2."""
+    from dairly.notes.scan import WorkTree
+
+    from .conftest import make_repo
+
+    root = make_repo(tmp_path / "r", ["2022-01-09"])
+    real = WorkTree.read
+
+    def read(self, path: str) -> bytes:
+        if path.endswith("0109.md"):
+            raise PermissionError(13, "Permission denied")
+        return real(self, path)
+
+    monkeypatch.setattr(WorkTree, "read", read)
+    for command in (["check"], ["publish", "--no-commit"], ["lint"], ["stats"], ["search", "a"], ["export"]):
+        result = dairly(root, *command)
+        assert (result.code, result.err) == (5, "dairly: error: notes/202201/0109.md: permission denied\n"), command

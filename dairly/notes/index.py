@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from dairly import __version__
 from dairly.config import Settings
-from dairly.errors import DairlyError, InputError, Problem
+from dairly.errors import FILESYSTEM, DairlyError, FileSystemError, InputError, Problem
 from dairly.fsio import refusal
 from dairly.links import Link, link_target
 from dairly.notes.entries import Entry, Field
@@ -662,7 +662,7 @@ def _write(index: NotesIndex, parsed: list[Rows]) -> None:
 Job = tuple[str, str, "Stamp"]  # a note to parse: (path, iso date, stamp)
 Parsed = tuple[str, str, "Stamp", Rows]  # (path, blob id, stamp, rows)
 # What parsing one note gives, as plain values that marshal carries back from a worker:
-# (True, blob id, the rows as a tuple) or (False, an InputError's message, path, line).
+# (True, blob id, the rows as a tuple) or (False, an error's message, path, line, exit code).
 Outcome = tuple[Any, ...]
 
 
@@ -676,7 +676,7 @@ def _parse_one(root: str, job: Job, settings: Settings) -> Outcome:
         text = decode_note(data, path)
         record = parse_note(path, datetime.date.fromisoformat(iso), text, settings)
     except DairlyError as exc:
-        return False, exc.message, exc.path or path, exc.line
+        return False, exc.message, exc.path or path, exc.line, exc.exit_code
     return True, git_blob_id(data), tuple(note_rows(record, note_problems(record, settings, text)))
 
 
@@ -687,7 +687,8 @@ def _parse_range(root: str, jobs: list[Job], settings: Settings, first: int, end
 
 def _parse_batches(workers: _Workers) -> Iterator[list[Parsed]]:
     """The parsed notes, a batch at a time, in no particular order; the first note (in the
-    jobs' order) that cannot be parsed is raised at the end, as an InputError, as one
+    jobs' order) that cannot be parsed is raised at the end, as the error it met (a file
+    the system would not read is a FileSystemError, anything else an InputError), as one
     process parsing them in order would."""
     failed: tuple[int, Outcome] | None = None
     for first, outcomes in workers.batches():
@@ -700,8 +701,8 @@ def _parse_batches(workers: _Workers) -> Iterator[list[Parsed]]:
                 failed = (i, outcome)
         yield batch
     if failed is not None:
-        _ok, message, path, line = failed[1]
-        raise InputError(message, path=path, line=line)
+        _ok, message, path, line, code = failed[1]
+        raise (FileSystemError if code == FILESYSTEM else InputError)(message, path=path, line=line)
 
 
 def worker_count(jobs: int) -> int:
