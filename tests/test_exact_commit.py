@@ -115,3 +115,13 @@ def test_a_readme_saved_while_publish_runs_is_kept_and_nothing_is_committed(tmp_
     assert git(root, "log", "--format=%s") == "start\n"
     assert git(root, "status", "--porcelain", "--untracked-files=all") == f" M README.md\n?? {NOTE}\n"
     assert list(root.glob(".dairly-*")) == [] and list((root / ".git").glob("dairly-*")) == []
+
+
+def test_a_stash_between_the_scan_and_git_status_still_commits_the_note_the_readme_shows(tmp_path: Path, git, dairly):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    result = dairly(root, "publish", env_extra=racing(tmp_path, root, "status", "git stash -q -u"))
+    assert result.code == 0, result
+    assert git(root, "show", "--name-status", "--format=", "HEAD") == f"M\tREADME.md\nA\t{NOTE}\n"
+    assert result.err == f"{NOTE}: {MOVED} read, and the file is left as it is now\n"
+    head_passes_check(tmp_path, root, git, dairly)

@@ -24,7 +24,7 @@ from dairly.config import format_date_template
 from dairly.errors import OK, PROBLEMS, ChangedError, DairlyError, FileSystemError, GitError, InputError, NotesError
 from dairly.fsio import TEMP_PREFIX, atomic_write, refusal, remove_stale_temp_files
 from dairly.notes.note import promoted_name
-from dairly.notes.scan import WorkTree, is_hidden
+from dairly.notes.scan import WorkTree, is_hidden, stamp_now
 from dairly.readme.plan import Plan, compute
 from dairly.workspace import Workspace
 
@@ -59,6 +59,9 @@ def commit_paths(plan: Plan, source: WorkTree, changed: set[str], readme_target:
             paths.add(path)  # deleted: a path the scan did not see and that is still gone
         elif path in plan.pages:
             paths.add(path)
+    for path in notes - paths:  # unchanged as git saw them: but changed or gone since the scan read them?
+        if path in source.stamps and stamp_now(source.prefix + path) != source.stamps[path]:
+            paths.add(path)  # committed as the scan read it (git stash -u, reset --hard meanwhile)
     if plan.changed:
         paths.add(readme_target)
     paths.update(plan.stale_pages)  # the past years' pages publish writes
