@@ -35,6 +35,7 @@ COMMIT_MESSAGE = "dairly init"
 def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = None, here: str | None = None) -> int:
     """`ask`: whether to offer the hook with a question (default: when stdin is a terminal).
     `here`: the folder init was run in when no --root named the repository."""
+    ws.refuse_bare()
     if here is not None:
         refuse_subfolder(ws, here)
     done: list[str] = []
