@@ -544,8 +544,11 @@ def commit(notes_repo: NotesRepo, staged: Staged, message: str) -> str | None:
     it is raised, with `staged.sha` set when the commit was made."""
     import git  # GitPython: the library dairly commits with, loaded on this path only
 
-    # A work tree whose git directory is elsewhere (GIT_DIR) has no .git: open the git dir.
-    repo = git.Repo(notes_repo.top if os.path.exists(os.path.join(notes_repo.top, ".git")) else notes_repo.git_dir)
+    # The git directory dairly found, as git finds it: GIT_DIR's when it is set (GitPython
+    # points git at the repository it opened, so opening the work tree's .git there would
+    # commit into another repository than the one staged in), else the work tree's .git.
+    here = os.path.join(notes_repo.top, ".git")
+    repo = git.Repo(notes_repo.git_dir if os.environ.get("GIT_DIR") or not os.path.exists(here) else notes_repo.top)
     try:
         return _commit(repo, staged, message)
     finally:

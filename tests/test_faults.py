@@ -358,3 +358,15 @@ def test_an_init_stopped_before_its_commit_is_named_by_the_next_init(tmp_path: P
         "commit what init wrote, so that clones and CI read it too:"
         " git add README.md dairly.toml .gitattributes && git commit -m 'dairly init'\n"
     )
+
+
+def test_git_dir_naming_another_repository_is_the_one_read_staged_and_committed(tmp_path: Path, git, dairly):
+    here = committed_repo(tmp_path / "here", git)
+    there = tmp_path / "there"
+    git(tmp_path, "clone", "-q", str(here), str(there))
+    add_note(here, "2022-01-10")
+    result = dairly(here, "publish", env_extra={"GIT_DIR": str(there / ".git")})  # as `git commit` here would
+    assert result.code == 0, result
+    assert git(here, "log", "--format=%s") == "start\n"
+    assert git(there, "log", "--format=%s") == "20220110\nstart\n"
+    assert git(there, "show", "--name-only", "--format=", "HEAD") == f"README.md\n{NOTE}\n"
