@@ -628,7 +628,7 @@ def test_an_output_fifo_or_device_is_written_into_never_replaced(tmp_path: Path,
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
     reader.start()
     result = dairly(root, *command, str(fifo), env_extra={"DAIRLY_NOW": "2022-01-10"})
-    reader.join(timeout=30)
+    reader.join(timeout=60)
     assert result.code == 0, result
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert got and got[0].startswith((b"<?xml", b"<svg", b"SQLite format 3\0"))
