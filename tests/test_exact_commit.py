@@ -125,3 +125,16 @@ def test_a_stash_between_the_scan_and_git_status_still_commits_the_note_the_read
     assert git(root, "show", "--name-status", "--format=", "HEAD") == f"M\tREADME.md\nA\t{NOTE}\n"
     assert result.err == f"{NOTE}: {MOVED} read, and the file is left as it is now\n"
     head_passes_check(tmp_path, root, git, dairly)
+
+
+def test_a_file_read_twice_while_publish_decides_is_the_same_version_both_times(tmp_path: Path):
+    from dairly.notes.scan import WorkTree
+
+    note = tmp_path / "notes/202201/0110.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("# first\n")
+    source = WorkTree(str(tmp_path), keep=True)
+    assert source.read("notes/202201/0110.md") == b"# first\n"
+    note.write_text("# saved meanwhile\n")  # the header read one, the highlights read the other
+    assert source.read("notes/202201/0110.md") == b"# first\n"
+    assert WorkTree(str(tmp_path)).read("notes/202201/0110.md") == b"# saved meanwhile\n"

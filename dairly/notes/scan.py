@@ -197,6 +197,8 @@ class WorkTree:
         return sorted(found)
 
     def read(self, path: str) -> bytes:
+        if self.kept is not None and path in self.kept:  # one version of a file for the whole decision
+            return self.kept[path]
         fd = os.open(self.prefix + path, os.O_RDONLY)
         try:
             chunks = [os.read(fd, _FIRST_READ)]
