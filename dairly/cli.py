@@ -13,16 +13,31 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
 
-from dairly.guard import exit_now, run_guarded
+# Until main runs, Ctrl-C ends the process as the signal does, without a traceback from
+# the middle of an import; main puts Python's KeyboardInterrupt back.
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+from dairly.guard import exit_now, interrupt_on_termination, run_guarded  # noqa: E402
 
 HOOK_FORMS = (["check"], ["check", "--staged"])  # what the pre-commit hooks run, exactly
 PUBLISH_FORMS = (["publish"], ["publish", "--no-commit"])
 
 
 def main() -> None:
-    """The `dairly` executable."""
+    """The `dairly` executable. An interrupt before a command runs (while Python loads
+    it) ends the process quietly, as one during it does: 128 + the signal's number."""
+    try:
+        _main()
+    except KeyboardInterrupt as exc:
+        exit_now(128 + getattr(exc, "signum", 2))
+
+
+def _main() -> None:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupt_on_termination()
     _open_standard_streams()
     for stream in (sys.stdout, sys.stderr):  # printing never fails: what a terminal cannot show is escaped
         if isinstance(stream, io.TextIOWrapper):

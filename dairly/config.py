@@ -228,16 +228,24 @@ def seconds_from_env(name: str, default: float) -> float:
 
 
 def user_day(timezone: str, day_starts_at: str, now: datetime.datetime | None = None) -> datetime.date:
+    """The user's day at `now` (DAIRLY_NOW, else the clock); a time whose day in the user's
+    timezone is outside the calendar (before year 1, after year 9999) is an input error."""
     if now is None:
         now = fixed_now() or datetime.datetime.now(datetime.timezone.utc)
-    if timezone:
-        from zoneinfo import ZoneInfo
-
-        now = now.astimezone(ZoneInfo(timezone))
-    elif now.tzinfo is not None:
-        now = now.astimezone()  # the computer's own zone
     hours, _, minutes = day_starts_at.partition(":")
-    return (now - datetime.timedelta(hours=int(hours), minutes=int(minutes))).date()
+    try:
+        if timezone:
+            from zoneinfo import ZoneInfo
+
+            now = now.astimezone(ZoneInfo(timezone))
+        elif now.tzinfo is not None:
+            now = now.astimezone()  # the computer's own zone
+        return (now - datetime.timedelta(hours=int(hours), minutes=int(minutes))).date()
+    except OverflowError:
+        raise InputError(
+            f"DAIRLY_NOW={os.environ.get('DAIRLY_NOW', '')!r} is outside the calendar in your timezone"
+            " (years 1 to 9999); use a time within it"
+        ) from None
 
 
 INTERVAL_KEYS = ("review_days", "readme_review_days")

@@ -20,6 +20,12 @@ CRASH = 70  # a bug in dairly (EX_SOFTWARE): reported with the version and where
 CLOSED_PIPE = 141  # stdout was closed early (`dairly export | head`), as a shell reports SIGPIPE
 
 
+def shown_path(path: str) -> str:
+    """A path as printed, one line whatever its name: a line break or tab in it escaped
+    (dairly.output escapes the other control characters of everything printed)."""
+    return path.replace("\n", "\\n").replace("\t", "\\t") if "\n" in path or "\t" in path else path
+
+
 class DairlyError(Exception):
     """A problem with the user's input or repository, reported as one line."""
 
@@ -34,7 +40,7 @@ class DairlyError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        where = shown_path(self.path) if self.line is None else f"{shown_path(self.path)}:{self.line}"
         return f"{where}: {self.message}"
 
 
@@ -62,10 +68,26 @@ class BusyError(DairlyError):
     exit_code = BUSY
 
 
+class ChangedError(DairlyError):
+    """Another program changed a file while dairly worked on it: dairly leaves it as that
+    program wrote it."""
+
+    exit_code = BUSY
+
+
 class FileSystemError(DairlyError):
     """The operating system refused to read or write one of the user's files."""
 
     exit_code = FILESYSTEM
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is (cleanup runs, the outcome is put back or
+    reported); the exit code is the shell's for that signal, 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 class Problem(Record):
@@ -78,6 +100,6 @@ class Problem(Record):
     drift: bool = False  # the README is out of date here; `publish` fixes it
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        where = shown_path(self.path) if self.line is None else f"{shown_path(self.path)}:{self.line}"
         prefix = "warning: " if self.warning else ""
         return f"{where}: {prefix}{self.message}"

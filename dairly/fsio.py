@@ -13,8 +13,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 
-from dairly.errors import FileSystemError, InputError
+from dairly.errors import ChangedError, FileSystemError, InputError
 
 TEMP_PREFIX = ".dairly-tmp-"
 
@@ -54,11 +55,16 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | None = None) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes, shown: str | None = None, *, expect: bytes | None = None
+) -> None:
     """Replace `path` with `data` (text is written as UTF-8) atomically.
 
-    An existing file keeps its permissions; a new one gets the usual umask permissions
-    (mkstemp's 0600 would hide a feed or an image from a web server)."""
+    `expect`: the bytes the file was read as. It is replaced only if it still holds them
+    when the new file is ready (compare and swap): an editor's save made meanwhile is
+    kept, and a ChangedError says so. An existing file keeps its permissions; a new one
+    gets the usual umask permissions (mkstemp's 0600 would hide a feed or an image from
+    a web server)."""
     path = os.fspath(path)
     shown = shown or path
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -81,6 +87,9 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | N
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
+        if expect is not None and _current(path) != expect:
+            _remove_quietly(tmp)
+            raise ChangedError("changed on disk while dairly worked on it; left as it is now", path=shown)
         os.replace(tmp, path)
     except OSError as exc:
         _remove_quietly(tmp)
@@ -89,6 +98,51 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, shown: str | N
         _remove_quietly(tmp)
         raise
     _fsync_dir(folder)
+
+
+def special_target(path: str, shown: str) -> bool:
+    """Whether an output path names (through links) a FIFO or a device: such a file is
+    written into, never replaced (a FIFO's reader would wait forever on a file renamed
+    over it, and /dev/full or /dev/stdout must stay what they are). A socket is refused."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise refusal(exc, shown) from None
+    if stat.S_ISSOCK(mode):
+        raise InputError("is a socket; name a file to write", path=shown)
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+
+
+def write_into(path: str, chunks: Iterable[bytes], shown: str) -> None:
+    """Write into a FIFO or a device as it is (not atomic: it holds no file to replace)."""
+    try:
+        with open(path, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+    except OSError as exc:
+        raise refusal(exc, shown) from None
+
+
+def write_output(path: str, data: str | bytes, shown: str | None = None) -> None:
+    """An output option's file (`feed -o`, `stats --svg`): a regular file replaced
+    atomically, a FIFO or a device written into."""
+    shown = shown or path
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if special_target(path, shown):
+        write_into(path, [payload], shown)
+    else:
+        atomic_write(path, payload, shown)
+
+
+def _current(path: str) -> bytes | None:
+    """What a file holds now; None when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _remove_quietly(path: str) -> None:

@@ -10,6 +10,7 @@ lives in dairly.mergedriver.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
@@ -29,13 +30,26 @@ if TYPE_CHECKING:
 
 
 def run_git(
-    args: list[str], cwd: str, *, stdin: bytes | None = None, ok: tuple[int, ...] = (0,), whole: bool = False
+    args: list[str],
+    cwd: str,
+    *,
+    stdin: bytes | None = None,
+    ok: tuple[int, ...] = (0,),
+    whole: bool = False,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, bytes]:
-    """(exit status, stdout) of `git ARGS` run in `cwd`. An exit status outside `ok` is a
-    GitError with git's first line of output, or all of it (`whole`: a hook's reason is
-    rarely on its first line)."""
+    """(exit status, stdout) of `git ARGS` run in `cwd`, with `env` added to the
+    environment. An exit status outside `ok` is a GitError with git's first line of
+    output, or all of it (`whole`: a hook's reason is rarely on its first line)."""
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            env={**os.environ, **env} if env else None,
+        )
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
     if proc.returncode not in ok:
@@ -63,8 +77,15 @@ class NotesRepo:
         self.git_dir = git_dir
         self.prefix = prefix  # the notes repository's folder relative to the top, "" at the top
 
-    def git(self, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,), whole: bool = False) -> bytes:
-        return run_git(list(args), self.top, stdin=stdin, ok=ok, whole=whole)[1]
+    def git(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        ok: tuple[int, ...] = (0,),
+        whole: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> bytes:
+        return run_git(list(args), self.top, stdin=stdin, ok=ok, whole=whole, env=env)[1]
 
     def top_path(self, path: str) -> str:
         return f"{self.prefix}/{path}" if self.prefix else path
@@ -104,6 +125,8 @@ class Status:
         self.staged: list[str] = []  # work-tree paths whose index entry differs from HEAD
         self.changed: set[str] = set()  # ... that differ from HEAD anywhere, or are untracked
         self.ignored: list[str] = []  # untracked ignored paths (folders end in "/")
+        self.untracked: set[str] = set()  # untracked paths, not ignored
+        self.modes: dict[str, str] = {}  # tracked paths' modes, as HEAD (else the index) has them
         for record in out.decode("utf-8", "surrogateescape").split("\0"):
             kind, _, rest = record.partition(" ")
             if kind == "#":
@@ -117,11 +140,14 @@ class Status:
             elif kind in ("1", "u"):  # "1 XY sub mH mI mW hH hI path", "u XY sub m1 m2 m3 mW h1 h2 h3 path"
                 fields = rest.split(" ", 7 if kind == "1" else 9)
                 path = fields[-1]
+                if kind == "1":
+                    self.modes[path] = fields[2] if fields[2] != "000000" else fields[3]
                 if fields[0][0] != "." or kind == "u":
                     self.staged.append(path)
                 self.changed.add(path)
             elif kind == "?":
                 self.changed.add(rest)
+                self.untracked.add(rest)
             elif kind == "!":
                 self.ignored.append(rest)
 
@@ -417,95 +443,226 @@ def listed_blobs(notes_repo: NotesRepo, out: bytes, sha_field: int) -> dict[str,
 # --- the commit --------------------------------------------------------------------------
 
 
-def commit(notes_repo: NotesRepo, paths: list[str], message: str) -> str | None:
-    """Stage exactly `paths` (work-tree relative) and commit only them; returns the new sha,
-    or None when the commit would change nothing (the index already held them, or another
-    `git commit` took them first).
+class Staged:
+    """What a commit will hold, staged by content in an index file of dairly's own (git's
+    index is never touched before the commit): the base commit's tree, with each path's
+    blob as written from the bytes given, and the removed paths gone. A git command, an
+    editor or a stash changing the work tree or git's index meanwhile changes nothing
+    in it. `sha` is the commit made from it, once HEAD is that commit."""
 
-    An interrupt (Ctrl-C) while git runs waits for git to end before it is raised, so the
-    caller can tell from HEAD whether the commit was made."""
+    def __init__(self, notes_repo: NotesRepo, base: str | None, entries: list[tuple[str, str, str]]) -> None:
+        self.notes_repo = notes_repo
+        self.base = base  # the commit the index starts from, which must still be HEAD
+        self.entries = entries  # (mode, object id, work-tree path); mode "0" removes the path
+        self.index = os.path.join(os.path.abspath(notes_repo.git_dir), "dairly-commit.index")
+        self.env = {"GIT_INDEX_FILE": self.index}
+        self.sha: str | None = None
+
+    def git(self, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> bytes:
+        """git run on this index."""
+        return self.notes_repo.git(*args, stdin=stdin, ok=ok, env=self.env)
+
+    def discard(self) -> str | None:
+        """Remove the index file; the file left behind (named for the user) if it cannot be."""
+        for path in (self.index, self.index + ".lock"):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return self.index
+        return None
+
+
+def stage(
+    notes_repo: NotesRepo,
+    base: str | None,
+    contents: dict[str, bytes],
+    removed: list[str],
+    modes: dict[str, str],
+) -> Staged:
+    """Stage `contents` (work-tree path -> bytes) and the removal of `removed` on top of the
+    commit `base` (None on an unborn branch), in an index of dairly's own. Each content
+    is written as the blob `git add` makes of it at its path (its clean filter and line
+    ending rules applied: `hash-object --path`, one git process a content); a path keeps
+    the mode `modes` gives (git's), a new one is a plain file."""
+    entries = []
+    for path, data in contents.items():
+        sha = notes_repo.git("hash-object", "-w", "--stdin", f"--path={path}", stdin=data).decode("ascii").strip()
+        entries.append((modes.get(path, "100644"), sha, path))
+    zeros = "0" * (len(base) if base else 40)  # an object id of the repository's hash's length
+    entries += [("0", zeros, path) for path in removed]
+    staged = Staged(notes_repo, base, entries)
+    staged.discard()  # one a killed run left
+    try:
+        if base is not None:
+            # git's own index (when there is one) first, for its files' stat data: the
+            # commit then hashes again only the files that changed; the tree is base's.
+            import shutil
+
+            try:
+                shutil.copyfile(os.path.join(notes_repo.git_dir, "index"), staged.index)
+            except OSError:
+                staged.discard()
+            staged.git("read-tree", "--reset", base)  # --reset: whatever the index staged, base's tree
+        records = "".join(f"{mode} {sha}\t{path}\0" for mode, sha, path in entries)
+        staged.git("update-index", "-z", "--index-info", stdin=records.encode("utf-8", "surrogateescape"))
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def stage_files(notes_repo: NotesRepo, state: Status, paths: list[str]) -> Staged:
+    """The files at these work-tree paths as they are now (a symbolic link as a link, a
+    missing file removed), staged on the HEAD `state` saw: what init commits."""
+    contents: dict[str, bytes] = {}
+    modes = dict(state.modes)
+    removed = []
+    for path in paths:
+        full = os.path.join(notes_repo.top, path)
+        try:
+            if os.path.islink(full):
+                contents[path], modes[path] = os.fsencode(os.readlink(full)), "120000"
+            else:
+                contents[path] = _read_file(full)
+        except FileNotFoundError:
+            removed.append(path)
+        except OSError as exc:
+            raise GitError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return stage(notes_repo, state.head, contents, removed, modes)
+
+
+def commit(notes_repo: NotesRepo, staged: Staged, message: str) -> str | None:
+    """Commit what `staged` holds, with `git commit` run on its index (hooks see that index),
+    and put those entries into git's index too; returns the new sha, or None when HEAD
+    already holds exactly that.
+
+    The commit must be made on `staged.base`: made on a HEAD another git command moved
+    meanwhile it would undo that command's work, so it is taken back (a GitError). An
+    interrupt (Ctrl-C, SIGTERM) while git runs stops git and waits for it to end before
+    it is raised, with `staged.sha` set when the commit was made."""
     import git  # GitPython: the library dairly commits with, loaded on this path only
 
-    # A work tree whose git directory is elsewhere (GIT_DIR) has no .git: open the git dir.
-    repo = git.Repo(notes_repo.top if os.path.exists(os.path.join(notes_repo.top, ".git")) else notes_repo.git_dir)
-    _finish(repo, ["add", "--all", "--", *paths])
+    # The git directory dairly found, as git finds it: GIT_DIR's when it is set (GitPython
+    # points git at the repository it opened, so opening the work tree's .git there would
+    # commit into another repository than the one staged in), else the work tree's .git.
+    here = os.path.join(notes_repo.top, ".git")
+    repo = git.Repo(notes_repo.git_dir if os.environ.get("GIT_DIR") or not os.path.exists(here) else notes_repo.top)
     try:
-        _finish(repo, ["commit", "--quiet", "-m", message, "--", *paths], whole=True)
+        return _commit(repo, staged, message)
+    finally:
+        staged.discard()
+
+
+def _commit(repo: git.Repo, staged: Staged, message: str) -> str | None:
+    notes_repo = staged.notes_repo
+    try:
+        _finish(repo, ["commit", "--quiet", "-m", message], whole=True, env=staged.env)
+    except KeyboardInterrupt:
+        staged.sha = _made(staged)
+        if staged.sha is not None:
+            _update_index(staged)
+        raise
     except GitError as exc:
         if "Please tell me who you are" in exc.message or "empty ident" in exc.message:
             raise GitError(
                 "git has no user identity; set it with `git config user.name` and `git config user.email`"
             ) from None
-        if not differs_from_head(notes_repo, paths):  # a concurrent commit took them: they are in
-            return None
+        if staged.base is not None and head(notes_repo) == staged.base and _in_base(staged):
+            _update_index(staged)
+            return None  # HEAD holds it already
         raise
-    from git.refs.symbolic import SymbolicReference
-
-    sha: str = SymbolicReference.dereference_recursive(repo, "HEAD")  # read from .git: no process
+    sha, *parents = notes_repo.git("rev-list", "--parents", "-n", "1", "HEAD").decode("ascii").split()
+    if parents != ([staged.base] if staged.base else []):
+        _take_back(notes_repo, sha, parents)
+    staged.sha = sha
+    _update_index(staged)
     return sha
 
 
-def _finish(repo: git.Repo, args: list[str], whole: bool = False) -> None:
-    """Run git through GitPython and wait for it to end, through interrupts too."""
-    handle = repo.git.execute(["git", *args], as_process=True)  # kept: dropping it kills git
+def _update_index(staged: Staged) -> None:
+    """Put the staged entries into git's own index, as `git commit PATHS` leaves it."""
+    records = "".join(f"{mode} {sha}\t{path}\0" for mode, sha, path in staged.entries)
+    try:
+        staged.notes_repo.git("update-index", "-z", "--index-info", stdin=records.encode("utf-8", "surrogateescape"))
+    except GitError as exc:
+        shown = " ".join(shlex.quote(path) for _mode, _sha, path in staged.entries)
+        done = f"committed {staged.sha[:7]}" if staged.sha else "nothing to commit"
+        raise GitError(
+            f"{done}, but git's index could not be updated ({exc.message}): it may show the committed files as"
+            f" staged to be undone; run `git reset --quiet -- {shown}`"
+        ) from None
+
+
+def _in_base(staged: Staged) -> bool:
+    """Whether the base commit holds every staged entry already (and none removed)."""
+    paths = [path for _mode, _sha, path in staged.entries]
+    out = staged.notes_repo.git("ls-tree", "-z", staged.base or "HEAD", "--", *paths)
+    found = {}
+    for record in out.decode("utf-8", "surrogateescape").split("\0"):
+        meta, _, path = record.partition("\t")
+        if meta:
+            mode, _type, sha = meta.split()
+            found[path] = (mode, sha)
+    return all(found.get(path) == ((mode, sha) if mode != "0" else None) for mode, sha, path in staged.entries)
+
+
+def _made(staged: Staged) -> str | None:
+    """HEAD, when it is the commit made from `staged` (on its base, with its tree)."""
+    try:
+        out = staged.notes_repo.git("rev-list", "--parents", "-n", "1", "HEAD", ok=(0, 128)).decode("ascii").split()
+        if not out or out[1:] != ([staged.base] if staged.base else []):
+            return None
+        tree = staged.git("write-tree").strip()
+        committed = staged.notes_repo.git("rev-parse", "HEAD^{tree}").strip()
+    except GitError:
+        return None
+    return out[0] if tree == committed else None
+
+
+def _take_back(notes_repo: NotesRepo, sha: str, parents: list[str]) -> None:
+    """Put HEAD back on the commit another git command made, off the one made on it."""
+    where = parents[0] if parents else None
+    try:
+        if where is None:
+            notes_repo.git("update-ref", "-d", "HEAD", sha)
+        else:
+            notes_repo.git("update-ref", "-m", "dairly: take back a commit made on a moved HEAD", "HEAD", where, sha)
+    except GitError as exc:
+        raise GitError(
+            f"HEAD moved while the commit was made, and the commit made on it ({sha[:7]}) could not be"
+            f" taken back ({exc.message}); it undoes what that commit did: run `git reset --soft HEAD~` and"
+            " publish again"
+        ) from None
+    raise GitError(
+        f"HEAD moved while the commit was made (another git command committed {where[:7] if where else 'nothing'});"
+        f" the commit made on it ({sha[:7]}) would undo that, so it was taken back; publish again"
+    )
+
+
+def _finish(repo: git.Repo, args: list[str], whole: bool = False, env: dict[str, str] | None = None) -> None:
+    """Run git through GitPython and wait for it to end. An interrupt stops git (with the
+    same signal, which a terminal's Ctrl-C sent it already) and waits for it, then is raised."""
+    handle = repo.git.execute(["git", *args], as_process=True, env=env)  # kept: dropping it kills git
     proc = handle.proc
     assert proc is not None  # as_process: the running git
-    interrupted = False
-    while True:
-        try:
-            out, err = proc.communicate()
-            break
-        except KeyboardInterrupt:  # git had the signal too when it came from the terminal
-            interrupted = True
-    if interrupted:
-        raise KeyboardInterrupt
+    try:
+        out, err = proc.communicate()
+    except KeyboardInterrupt as exc:
+        import signal
+
+        with contextlib.suppress(OSError):
+            proc.send_signal(getattr(exc, "signum", signal.SIGINT))
+        while True:  # for git itself, not the output a hook it started may hold open
+            try:
+                proc.wait()
+                break
+            except KeyboardInterrupt:
+                continue
+        raise
     if proc.returncode:
         raise GitError(f"git {args[0]} failed: {_reason(out, err, proc.returncode, whole)}")
-
-
-def differs_from_head(notes_repo: NotesRepo, paths: list[str]) -> bool:
-    """Whether these paths differ from HEAD (always, on an unborn branch)."""
-    return run_git(["diff", "--quiet", "HEAD", "--", *paths], notes_repo.top, ok=(0, 1, 128))[0] != 0
-
-
-class IndexSnapshot:
-    """The git index's bytes before publish stages anything, to put back if the commit
-    fails: the paths the user had staged stay staged, exactly as they were."""
-
-    def __init__(self, notes_repo: NotesRepo) -> None:
-        self.path = os.path.join(notes_repo.git_dir, "index")
-        try:
-            with open(self.path, "rb") as f:
-                self.data: bytes | None = f.read()
-        except FileNotFoundError:
-            self.data = None
-
-    def changed(self) -> bool:
-        try:
-            with open(self.path, "rb") as f:
-                return f.read() != self.data
-        except FileNotFoundError:
-            return self.data is not None
-
-    def restore(self) -> None:
-        """Write the saved index back the way git writes it: through index.lock (an
-        OSError when another git process holds it, or .git cannot be written)."""
-        lock = self.path + ".lock"
-        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(self.data or b"")
-                f.flush()
-                os.fsync(f.fileno())
-            if self.data is None:
-                os.unlink(self.path)
-                os.unlink(lock)
-            else:
-                os.replace(lock, self.path)
-        except BaseException:
-            if os.path.exists(lock):
-                os.unlink(lock)
-            raise
 
 
 def push(notes_repo: NotesRepo, state: Status) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from dairly import __version__, output
-from dairly.errors import CLOSED_PIPE, CRASH, DairlyError
+from dairly.errors import CLOSED_PIPE, CRASH, DairlyError, Interrupted
 
 ISSUES_URL = "https://github.com/dairly/dairly/issues"
 
@@ -30,8 +30,8 @@ def run_guarded(call: Callable[[], int]) -> int:
     except BrokenPipeError:  # `dairly export | head`: the reader has all it wanted
         _silence(sys.stdout)
         return CLOSED_PIPE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        return 128 + getattr(exc, "signum", 2)  # 130 for Ctrl-C (SIGINT is 2 everywhere)
     except Exception as exc:
         if os.environ.get("DAIRLY_DEBUG") == "1":
             import traceback
@@ -44,6 +44,21 @@ def run_guarded(call: Callable[[], int]) -> int:
             " with this message; DAIRLY_DEBUG=1 shows the traceback."
         )
         return CRASH
+
+
+def interrupt_on_termination() -> None:
+    """SIGTERM and SIGHUP (`timeout`, a closed terminal, a service manager) stop a command
+    as Ctrl-C does: an Interrupted is raised where it runs, so what it wrote is put back
+    or its commit reported, instead of the process ending mid-write."""
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, stop)
 
 
 def _flush(stream: object) -> None:

@@ -33,7 +33,14 @@ def _console(stderr: bool) -> Console:
     return _make_console(stderr=stderr, soft_wrap=True)
 
 
+# Control characters (but the line breaks and tabs dairly prints itself) as Python writes
+# them in a string: a file name or a title holding ESC, a carriage return or NUL shows as
+# `\x1b`, never as a terminal command or a cut line.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (0x09, 0x0A)}
+
+
 def _emit(stderr: bool, text: str, style: str | None) -> None:
+    text = text.translate(_CONTROLS)
     stream = sys.stderr if stderr else sys.stdout
     if not stream.isatty():
         stream.write(text + "\n")

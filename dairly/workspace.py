@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from dairly.config import Settings, load_settings
 from dairly.conflicts import refuse_conflicts
-from dairly.errors import InputError
+from dairly.errors import GitError, InputError
 from dairly.fsio import decode_utf8, refusal
 from dairly.tuples import Record
 
@@ -121,6 +121,24 @@ class Workspace(Record):
                 " run `dairly init`",
                 path=self.root,
             )
+
+    def refuse_bare(self) -> None:
+        """Refuse to write notes into a bare git repository (a git directory, with no work
+        tree), or a folder inside one: what a command writes there would sit among git's
+        own files and never be committed."""
+        if self.work_tree is not None:
+            return
+        folder = self.root
+        while True:
+            if all(os.path.exists(os.path.join(folder, name)) for name in ("HEAD", "objects", "refs")):
+                raise GitError(
+                    f"{folder} is a bare git repository: it has no work tree to keep notes in;"
+                    " clone it (`git clone` it elsewhere) and run dairly in the clone"
+                )
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return
+            folder = parent
 
     def private_dir(self) -> str | None:
         """Where dairly keeps its own files for this repository (lock, index): inside the

@@ -17,6 +17,13 @@ from .conftest import README_SKELETON, make_repo, note_text, write
 NOTE = "notes/202201/0109.md"
 GOOD_README = README_SKELETON
 
+# A 300-byte alias bomb expands to 10^9 strings; a circular alias holds itself.
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+)
+YAML_ALIASES = {"bomb": (BOMB, 3), "circular": ("a: &a [*a]\n", 2)}  # and the line of the first alias
+ALIASES = "notes/202201/0109.md: invalid front matter: line {}: aliases (*name) are not allowed in front matter"
+
 CASES = [
     # README structure
     (
@@ -79,6 +86,11 @@ CASES = [
     ),
     ("binary-note", {"notes/202201/0110.md": bytes(range(256))}, "check", 2, "notes/202201/0110.md: is not UTF-8"),
     ("bad-front-matter", {NOTE: "---\n: [\n---\n# T\n"}, "publish", 2, "notes/202201/0109.md: invalid front matter"),
+    *(
+        (f"yaml-{kind}-{command.split()[0]}", {NOTE: f"---\n{yaml}---\n# T\n"}, command, 2, ALIASES.format(line))
+        for kind, (yaml, line) in YAML_ALIASES.items()
+        for command in ("check", "publish", "lint", "stats", "search a", "feed --base-url https://x.org", "export")
+    ),
     (
         "bad-name-05010",
         {"notes/202105/05010.md": note_text("x")},

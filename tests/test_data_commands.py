@@ -9,6 +9,8 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -608,3 +610,33 @@ def test_a_note_titled_with_control_characters_alone_is_named_by_its_path_in_the
     result = dairly(tmp_path, "feed", "--base-url", "https://example.com/notes/")
     assert (result.code, result.err) == (0, "")
     assert "<title>notes/202203/0307.md</title>" in result.out
+
+
+@pytest.mark.parametrize(
+    "command", [["feed", "--base-url", "https://x.org/", "-o"], ["stats", "--svg"], ["export", "--sqlite"]]
+)
+def test_an_output_fifo_or_device_is_written_into_never_replaced(tmp_path: Path, dairly, command):
+    import stat
+    import threading
+
+    from .conftest import make_repo
+
+    root = make_repo(tmp_path / "r", ["2022-01-09"])
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = dairly(root, *command, str(fifo), env_extra={"DAIRLY_NOW": "2022-01-10"})
+    reader.join(timeout=60)
+    assert result.code == 0, result
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert got and got[0].startswith((b"<?xml", b"<svg", b"SQLite format 3\0"))
+    link = tmp_path / "null"
+    link.symlink_to(os.devnull)
+    assert dairly(root, *command, str(link), env_extra={"DAIRLY_NOW": "2022-01-10"}).code == 0
+    assert os.readlink(link) == os.devnull and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    if os.path.exists("/dev/full"):
+        full = dairly(root, *command, "/dev/full", env_extra={"DAIRLY_NOW": "2022-01-10"})
+        assert (full.code, full.err) == (5, "dairly: error: /dev/full: the disk is full\n")
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)

@@ -41,8 +41,10 @@ def hook(root: Path, name: str, body: str) -> None:
     path.chmod(0o755)
 
 
-def interrupted_publish(root: Path, env: dict[str, str], marker: Path, *, group: bool) -> subprocess.CompletedProcess:
-    """`dairly publish`, sent SIGINT once a hook has touched `marker`: to dairly alone, or
+def interrupted_publish(
+    root: Path, env: dict[str, str], marker: Path, *, group: bool, sig: int = signal.SIGINT
+) -> subprocess.CompletedProcess:
+    """`dairly publish`, sent `sig` once a hook has touched `marker`: to dairly alone, or
     (`group`) to its whole process group, as a terminal's Ctrl-C is."""
     assert DAIRLY
     proc = subprocess.Popen(
@@ -54,9 +56,9 @@ def interrupted_publish(root: Path, env: dict[str, str], marker: Path, *, group:
         time.sleep(0.02)
     assert marker.exists(), proc.communicate()
     if group:
-        os.killpg(proc.pid, signal.SIGINT)
+        os.killpg(proc.pid, sig)
     else:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
@@ -87,36 +89,47 @@ def test_an_interrupt_before_the_commit_puts_everything_back(tmp_path: Path, env
     assert state(root, git) == before
 
 
-def failing_commit(fault):
-    """A commit that stages for real, then meets `fault` and fails as a hook would."""
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_before_the_commit_put_everything_back_as_ctrl_c_does(tmp_path: Path, env, git, sig):
+    root = committed_repo(tmp_path / "r", git)
+    add_note(root, "2022-01-10")
+    marker = tmp_path / "pre-commit-ran"
+    hook(root, "pre-commit", f"touch {marker}\nsleep 30")  # `timeout 1 dairly publish` with a slow hook
+    before = state(root, git)
+    result = interrupted_publish(root, env, marker, group=False, sig=sig)  # to dairly alone, as `timeout` sends
+    assert (result.returncode, result.stdout, result.stderr) == (128 + sig, "", "")
+    assert state(root, git) == before
+    assert list((root / ".git").glob("dairly-*")) == [] and list(root.glob(".dairly-*")) == []
 
-    def commit(notes_repo: gitrepo.NotesRepo, paths: list[str], message: str) -> str | None:
-        notes_repo.git("add", "--all", "--", *paths)
+
+def failing_commit(fault):
+    """The real commit, with `fault` met just before it."""
+    real = gitrepo.commit
+
+    def commit(notes_repo: gitrepo.NotesRepo, staged: gitrepo.Staged, message: str) -> str | None:
         fault(notes_repo)
-        raise GitError("git commit failed: a hook said no")
+        return real(notes_repo, staged, message)
 
     return commit
 
 
-def test_a_held_index_lock_during_the_rollback_is_said_and_the_readme_is_back(
-    tmp_path: Path, git, hermetic, monkeypatch
-):
+def test_a_held_index_lock_after_the_commit_is_said_with_the_commit(tmp_path: Path, git, dairly):
     root = committed_repo(tmp_path / "r", git)
     add_note(root, "2022-01-10")
-    readme = (root / "README.md").read_bytes()
     lock = root / ".git/index.lock"
-    monkeypatch.setattr(gitrepo, "commit", failing_commit(lambda _repo: lock.write_bytes(b"")))
-    with pytest.raises(GitError) as raised:
-        publish.run(Workspace.open(root), today=TODAY)
-    assert str(raised.value) == (
-        "git commit failed: a hook said no; README.md is back as it was, but the git index could not be put back"
-        f" ({lock} exists: another git command holds the index): README.md notes/202201/0110.md may be left"
-        f" staged; when no git command is running (remove {lock} if it is left over) and .git is writable,"
-        " run `git reset --quiet -- README.md notes/202201/0110.md`"
+    # Another git command takes git's index between the commit and publish's update of it.
+    result = dairly(root, "publish", env_extra=racing_git(tmp_path, root, "rev-list", f"touch {lock}"))
+    sha = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    assert result.code == 3
+    assert result.out.endswith(f"committed {sha} '20220110': README.md, notes/202201/0110.md\n")
+    assert result.err.startswith(f"dairly: error: committed {sha}, but git's index could not be updated (")
+    assert result.err.endswith(
+        "): it may show the committed files as staged to be undone; run"
+        " `git reset --quiet -- README.md notes/202201/0110.md`\n"
     )
-    assert raised.value.exit_code == 3
-    assert (root / "README.md").read_bytes() == readme
-    assert lock.exists()  # another process's lock is never ours to remove
+    lock.unlink()
+    git(root, "reset", "--quiet", "--", "README.md", NOTE)
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
 
 
 def mount(*args: str) -> None:
@@ -125,10 +138,10 @@ def mount(*args: str) -> None:
         pytest.skip(f"cannot mount here ({result.stderr.strip() or 'mount failed'}); needs root in a mount namespace")
 
 
-def test_a_read_only_git_folder_during_the_rollback_is_said(tmp_path: Path, git, hermetic, monkeypatch):
+def test_a_read_only_git_folder_at_the_commit_puts_the_readme_back(tmp_path: Path, git, hermetic, monkeypatch, capsys):
     root = committed_repo(tmp_path / "r", git)
     add_note(root, "2022-01-10")
-    readme = (root / "README.md").read_bytes()
+    before = state(root, git)
     dot_git = str(root / ".git")
     mounted: list[str] = []
 
@@ -144,34 +157,30 @@ def test_a_read_only_git_folder_during_the_rollback_is_said(tmp_path: Path, git,
     finally:
         for folder in mounted:
             subprocess.run(["umount", folder], check=True)
-    assert "the git index could not be put back (Read-only file system)" in str(raised.value)
-    assert "run `git reset --quiet -- README.md notes/202201/0110.md`" in str(raised.value)
-    assert (root / "README.md").read_bytes() == readme
+    left = f"{dot_git}/dairly-commit.index"
+    assert str(raised.value).startswith("git commit failed: ") and "Read-only file system" in str(raised.value)
+    assert capsys.readouterr().err == f"{left} is left over from the commit publish did not make: remove it\n"
+    assert state(root, git) == before
+    assert os.path.exists(left)
 
 
-def test_a_full_disk_during_the_rollback_is_said_and_the_readme_is_back(tmp_path: Path, git, hermetic, monkeypatch):
+def test_a_full_disk_at_the_commit_never_tears_the_readme(tmp_path: Path, git, dairly):
     disk = tmp_path / "disk"
     disk.mkdir()
-    mount("-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk))
+    mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk))
     try:
-        root = committed_repo(disk / "r", git)
+        root = make_repo(disk / "r", ["2022-01-09"])
+        with (root / "README.md").open("a") as f:  # long hand-written parts: 240 KB
+            f.write("".join(f"- 第 {i} 行，手写的内容不能丢。\n" for i in range(8000)))
+        commit_all(root, git)
         add_note(root, "2022-01-10")
-        readme = (root / "README.md").read_bytes()
-
-        def fill(_repo: gitrepo.NotesRepo) -> None:
-            with open(disk / "filler", "wb") as f:
-                try:
-                    while True:
-                        f.write(b"\0" * 4096)
-                        f.flush()
-                except OSError:
-                    pass
-
-        monkeypatch.setattr(gitrepo, "commit", failing_commit(fill))
-        with pytest.raises(GitError) as raised:
-            publish.run(Workspace.open(root), today=TODAY)
-        assert "the git index could not be put back (No space left on device)" in str(raised.value)
-        assert (root / "README.md").read_bytes() == readme
+        before = state(root, git)
+        fill = f"head -c 2000000 /dev/zero > {disk}/filler 2>/dev/null; true"
+        result = dairly(root, "publish", env_extra=racing_git(tmp_path, root, "commit", fill))
+        assert result.code == 3, result
+        assert result.err.startswith("dairly: error: git commit failed: ")
+        (disk / "filler").unlink()
+        assert state(root, git) == before
     finally:
         subprocess.run(["umount", str(disk)], check=True)
 
@@ -325,3 +334,39 @@ def test_the_index_stamps_skip_links_hidden_files_and_case_variants(tmp_path: Pa
     write(root, "notes/.hidden/0101.md", note_text("x"))
     write(root, "notes/202201/0110.MD", note_text("x"))
     assert [path for path, _stamp in WorkTree(str(root)).note_stamps(Settings().pattern)] == ["notes/202201/0109.md"]
+
+
+def test_an_init_stopped_before_its_commit_is_named_by_the_next_init(tmp_path: Path, env, git, dairly):
+    assert DAIRLY
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    marker = tmp_path / "pre-commit-ran"
+    hook(root, "pre-commit", f"touch {marker}\nsleep 30")
+    proc = subprocess.Popen([DAIRLY, "init", "--preset", "en", "--no-hook"], cwd=root, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    assert git(root, "status", "--porcelain") == "?? .gitattributes\n?? README.md\n?? dairly.toml\n"
+    (root / ".git/hooks/pre-commit").unlink()
+    again = dairly(root, "init", "--no-hook")
+    assert again.code == 0, again
+    assert again.out.endswith(
+        "commit what init wrote, so that clones and CI read it too:"
+        " git add README.md dairly.toml .gitattributes && git commit -m 'dairly init'\n"
+    )
+
+
+def test_git_dir_naming_another_repository_is_the_one_read_staged_and_committed(tmp_path: Path, git, dairly):
+    here = committed_repo(tmp_path / "here", git)
+    there = tmp_path / "there"
+    git(tmp_path, "clone", "-q", str(here), str(there))
+    add_note(here, "2022-01-10")
+    result = dairly(here, "publish", env_extra={"GIT_DIR": str(there / ".git")})  # as `git commit` here would
+    assert result.code == 0, result
+    assert git(here, "log", "--format=%s") == "start\n"
+    assert git(there, "log", "--format=%s") == "20220110\nstart\n"
+    assert git(there, "show", "--name-only", "--format=", "HEAD") == f"README.md\n{NOTE}\n"

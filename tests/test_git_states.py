@@ -224,3 +224,17 @@ def test_hook_respects_core_hooks_path_and_foreign_hooks(tmp_path: Path, dairly,
     assert not_ours.code == 1 and "was not written by dairly; left alone" in not_ours.err
     assert dairly(tmp_path, "hook", "install", "--force").code == 0
     assert "dairly-hook" in (tmp_path / "my-hooks/pre-commit").read_text()
+
+
+def test_init_and_new_in_a_bare_repository_write_nothing(tmp_path, git, dairly):
+    bare = tmp_path / "notes.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    before = sorted(p.name for p in bare.iterdir())
+    for command in (["init", "--no-hook"], ["new"]):
+        result = dairly(bare, *command)
+        assert (result.code, result.out) == (3, ""), command
+        assert result.err == (
+            f"dairly: error: {bare} is a bare git repository: it has no work tree to keep notes in;"
+            " clone it (`git clone` it elsewhere) and run dairly in the clone\n"
+        )
+    assert sorted(p.name for p in bare.iterdir()) == before

@@ -185,3 +185,60 @@ def test_a_bug_is_reported_as_one_with_the_version_and_no_traceback(capsys, monk
     monkeypatch.setenv("DAIRLY_DEBUG", "1")
     assert run_guarded(lambda: {}["missing"]) == CRASH
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_an_interrupt_while_dairly_starts_shows_no_traceback(tmp_path: Path, env):
+    """Ctrl-C in the first milliseconds (dairly loading the command, Typer's import): a
+    quiet exit, as one later is; the merge driver's command line too. (One that comes
+    while Python itself starts, before any of dairly runs, is Python's to report.)"""
+    import signal
+    import subprocess
+    import time
+
+    from .conftest import DAIRLY
+
+    assert DAIRLY
+    seen = []
+    for step in range(12):
+        args = [DAIRLY, "merge-readme", "a", "b", "c"] if step % 2 else [DAIRLY, "stats"]
+        proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.025 * step)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+        seen.append((proc.returncode, err))
+    package = str(Path(__file__).parent.parent / "dairly") + "/"
+    assert [err for _code, err in seen if package in err] == []
+
+
+def test_control_characters_in_paths_and_titles_are_printed_escaped(tmp_path: Path, dairly):
+    from .conftest import make_repo, note_text, write
+
+    root = make_repo(tmp_path / "r", ["2022-01-09"])
+    write(root, "notes/202201/a\x1b[31mb\nc.md", "x")
+    write(root, "notes/202201/0110.md", note_text("title", "1. [x\x00y\x1bz](https://x.org)\n"))
+    check = dairly(root, "check")
+    assert "notes/202201/a\\x1b[31mb\\nc.md: is not a note path" in check.out
+    search = dairly(root, "search", "x")
+    assert "\x00" not in search.out and "\x1b" not in search.out
+    assert "notes/202201/0110.md:9: x\\x00y\\x1bz (title, url) https://x.org\n" in search.out
+
+
+def test_an_unreadable_note_is_the_filesystem_exit_in_every_command(tmp_path: Path, dairly, monkeypatch):
+    """Exit 5, as the README's table gives for "permission denied": check and publish
+    said 5, lint, stats, search, feed and export said 2."""
+    from dairly.notes.scan import WorkTree
+
+    from .conftest import make_repo
+
+    root = make_repo(tmp_path / "r", ["2022-01-09"])
+    real = WorkTree.read
+
+    def read(self, path: str) -> bytes:
+        if path.endswith("0109.md"):
+            raise PermissionError(13, "Permission denied")
+        return real(self, path)
+
+    monkeypatch.setattr(WorkTree, "read", read)
+    for command in (["check"], ["publish", "--no-commit"], ["lint"], ["stats"], ["search", "a"], ["export"]):
+        result = dairly(root, *command)
+        assert (result.code, result.err) == (5, "dairly: error: notes/202201/0109.md: permission denied\n"), command

@@ -72,3 +72,26 @@ def test_streaks_gaps_and_months_are_those_of_date_arithmetic(
         if len(per_day) > 1
         else [float(next(iter(per_day.values())))] * 3
     )
+
+
+def test_the_calendar_edges_are_clean_errors_or_answers(tmp_path, dairly) -> None:
+    """DAIRLY_NOW whose day in its zone is before year 1 or after 9999 is an input error
+    in every command; notes on the calendar's first and last days are counted and drawn."""
+    from .conftest import make_repo, note_text, write
+
+    root = make_repo(tmp_path / "r", ["2022-01-09"])
+    for now in ("9999-12-31T23:59-12:00", "0001-01-01T00:00+14:00"):
+        for command in (["check"], ["stats"], ["new"], ["publish"]):
+            result = dairly(root, *command, env_extra={"DAIRLY_NOW": now, "TZ": "UTC"})
+            assert (result.code, result.err) == (
+                2,
+                f"dairly: error: DAIRLY_NOW={now!r} is outside the calendar in your timezone (years 1 to 9999);"
+                " use a time within it\n",
+            ), command
+    write(root, "notes/999912/1231.md", note_text("最后一天"))
+    write(root, "notes/000101/0101.md", note_text("第一天"))
+    svg = tmp_path / "heatmap.svg"
+    result = dairly(root, "stats", "--json", "--svg", str(svg), env_extra={"DAIRLY_NOW": "2022-01-10T12:00+00:00"})
+    assert result.code == 0, result
+    assert '"first_day": "0001-01-01"' in result.out and '"last_day": "9999-12-31"' in result.out
+    assert "<title>9999-12-31: 1 entry</title>" in svg.read_text()

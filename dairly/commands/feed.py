@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from dairly import output
 from dairly.commands.review import Group, look_back
 from dairly.errors import OK, InputError
-from dairly.fsio import atomic_write
+from dairly.fsio import write_output
 from dairly.links import link_target
 from dairly.notes.index import open_index
 from dairly.notes.note import NoteRecord, decode_note, find_title, split_front_matter
@@ -231,6 +231,6 @@ def run(
     if output_path is None:
         sys.stdout.buffer.write(data)
     else:
-        atomic_write(output_path, data)
+        write_output(output_path, data)
         output.say(f"wrote {output_path}")
     return OK

@@ -36,6 +36,7 @@ COMMIT_MESSAGE = "dairly init"
 def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = None, here: str | None = None) -> int:
     """`ask`: whether to offer the hook with a question (default: when stdin is a terminal).
     `here`: the folder init was run in when no --root named the repository."""
+    ws.refuse_bare()
     if here is not None:
         refuse_subfolder(ws, here)
     done: list[str] = []
@@ -51,7 +52,8 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
 
         notes_repo = gitrepo.open_repo(ws, purpose="init needs a usable git repository")
         wanted = [notes_repo.top_path(settings.readme), ".gitattributes", notes_repo.top_path("dairly.toml")]
-        changed = gitrepo.status(notes_repo).changed
+        state = gitrepo.status(notes_repo)
+        changed = state.changed
         dirty = {path for path in wanted if path in changed}
         unstaged = {path for path in [notes_repo.top_path("dairly.toml")] if path in changed}
     readme = ws.readme_file
@@ -115,7 +117,8 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
         left = [p for p in ours if p in dirty]
         # Written by an earlier init outside git (then `git init`): never committed yet,
         # so a clone would lack them; they are left for the person to commit, named below.
-        for path in (settings.readme, "dairly.toml"):
+        # (An init stopped before its commit leaves them so too, .gitattributes with them.)
+        for path in (settings.readme, "dairly.toml", *([] if notes_repo.prefix else [".gitattributes"])):
             top_path = notes_repo.top_path(path)
             if (
                 top_path not in ours
@@ -126,7 +129,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
                 left.append(top_path)
         if to_commit:
             try:
-                sha = gitrepo.commit(notes_repo, to_commit, COMMIT_MESSAGE)
+                sha = gitrepo.commit(notes_repo, gitrepo.stage_files(notes_repo, state, to_commit), COMMIT_MESSAGE)
             except GitError as exc:
                 done.append(f"not committed: {exc}")
                 left += to_commit

@@ -38,7 +38,9 @@ def find_problems(ws: Workspace, index: NotesIndex) -> list[Problem]:
 
 def fix_notes(ws: Workspace, index: NotesIndex) -> list[tuple[str, Fixed]]:
     """Apply the mechanical fixes to the notes, under the repository lock; returns what
-    changed, as (note, change), in path order."""
+    changed, as (note, change), in path order. A note is replaced only if it still holds
+    the bytes the fixes were made from: one an editor saved meanwhile is left as saved."""
+    from dairly.errors import ChangedError
     from dairly.fsio import atomic_write, decode_utf8, refusal
     from dairly.lock import repository_lock
     from dairly.markdown import BOM
@@ -56,14 +58,19 @@ def fix_notes(ws: Workspace, index: NotesIndex) -> list[tuple[str, Fixed]]:
             full = ws.file(path)
             try:
                 with open(full, "rb") as f:
-                    text = decode_utf8(f.read(), path)
+                    data = f.read()
+                text = decode_utf8(data, path)
             except OSError as exc:
                 raise refusal(exc, path) from None
             bom = BOM if text.startswith(BOM) else ""
             fixed_text, fixed = fix_note(text[len(bom) :], web_links.get(path, ()), entry_numbers.get(path))
             if not fixed:
                 continue
-            atomic_write(full, bom + fixed_text, shown=path)
+            try:
+                atomic_write(full, bom + fixed_text, shown=path, expect=data)
+            except ChangedError:
+                output.warn(f"{path}: changed on disk while lint --fix worked on it; left as it is now, not fixed")
+                continue
             changes.extend((path, change) for change in fixed)
     return changes
 

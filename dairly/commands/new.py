@@ -17,6 +17,7 @@ from dairly.workspace import Workspace
 def run(ws: Workspace, *, date: datetime.date, edit: bool = False) -> int:
     # Notes need no git, but a notes repository: a `dairly new` in the wrong folder would
     # start one there, unseen.
+    ws.refuse_bare()
     ws.refuse_uninitialised()
     rel = ws.settings.pattern.path(date)
     path = ws.file(rel)

@@ -21,10 +21,10 @@ from operator import attrgetter
 
 from dairly import gitrepo, output
 from dairly.config import format_date_template
-from dairly.errors import OK, PROBLEMS, DairlyError, FileSystemError, GitError, InputError, NotesError
-from dairly.fsio import atomic_write, refusal, remove_stale_temp_files
+from dairly.errors import OK, PROBLEMS, ChangedError, DairlyError, FileSystemError, GitError, InputError, NotesError
+from dairly.fsio import TEMP_PREFIX, atomic_write, refusal, remove_stale_temp_files
 from dairly.notes.note import promoted_name
-from dairly.notes.scan import WorkTree, is_hidden
+from dairly.notes.scan import WorkTree, is_hidden, stamp_now
 from dairly.readme.plan import Plan, compute
 from dairly.workspace import Workspace
 
@@ -59,6 +59,9 @@ def commit_paths(plan: Plan, source: WorkTree, changed: set[str], readme_target:
             paths.add(path)  # deleted: a path the scan did not see and that is still gone
         elif path in plan.pages:
             paths.add(path)
+    for path in notes - paths:  # unchanged as git saw them: but changed or gone since the scan read them?
+        if path in source.stamps and stamp_now(source.prefix + path) != source.stamps[path]:
+            paths.add(path)  # committed as the scan read it (git stash -u, reset --hard meanwhile)
     if plan.changed:
         paths.add(readme_target)
     paths.update(plan.stale_pages)  # the past years' pages publish writes
@@ -189,10 +192,12 @@ def run(
     return code
 
 
-def _plan(ws: Workspace, today: datetime.date, date: datetime.date | None) -> tuple[Plan | None, WorkTree]:
+def _plan(
+    ws: Workspace, today: datetime.date, date: datetime.date | None, *, keep: bool = False
+) -> tuple[Plan | None, WorkTree]:
     """The plan, or None (with the problems printed) when the notes need a human first;
-    and the work tree as the scan listed it."""
-    source = WorkTree(ws.root)
+    and the work tree as the scan listed it (`keep`: with the bytes it read)."""
+    source = WorkTree(ws.root, keep=keep)
     plan = compute(source, ws.read_readme(source), ws.settings, today)
     if not plan.blocking:  # a refusal is the headline: the warnings would only repeat its note
         refuse_older_promotion(plan, date)
@@ -236,7 +241,7 @@ def _publish(
     push: bool,
     force: bool,
 ) -> tuple[Lines, int]:
-    plan, source = _plan(ws, today, date)
+    plan, source = _plan(ws, today, date, keep=commit)
     if plan is None:
         return [], PROBLEMS
     assert plan.new_text is not None
@@ -271,29 +276,51 @@ def _publish(
     # Named after the note shown, never after a day with no note published.
     named = format_date_template(plan.settings.commit_message, plan.promoted.date) if plan.promoted else None
     text = message or named or "dairly publish: no note published yet"
-    before = plan.text.encode("utf-8")
-    snapshot = gitrepo.IndexSnapshot(notes_repo)
+    contents, removed, gone = decided(plan, source, paths, readme_target)
+    committed = [p for p in paths if p not in gone]
+    if not committed:
+        return [*_write(plan, readme_file, ws.root), ("nothing to commit", None)], OK
+    keeper = _Keeper(plan, readme_file, source.prefix, readme_target)
+    staged: gitrepo.Staged | None = None
     lines: Lines = []
     pages_before: dict[str, bytes | None] = {}
     try:
-        lines = _write(plan, readme_file, ws.root, pages_before)
-        sha = gitrepo.commit(notes_repo, top_paths, text) if paths else None
+        # Staged by content before the README is written: the commit holds these bytes
+        # whatever happens to the files from here on, and a git that cannot stage them
+        # (a read-only .git, a full disk) stops publish with nothing written.
+        staged = gitrepo.stage(
+            notes_repo,
+            state.head,
+            {notes_repo.top_path(p): data for p, data in contents.items()},
+            [notes_repo.top_path(p) for p in removed],
+            state.modes,
+        )
+        keeper.keep()
+        try:
+            lines = _write(plan, readme_file, ws.root, pages_before)
+        except ChangedError:  # refused: the README is another program's, never written
+            keeper.drop()
+            raise
+        sha = gitrepo.commit(notes_repo, staged, text)
     except BaseException as exc:
-        # The point of no return is HEAD moving: before it, put everything back (the
-        # README first, the user's file); after it, the commit stands and is reported.
-        with _no_interrupts():
-            now = _head_or_unknown(notes_repo)
-            if now is None or now == (state.head or ""):
+        # The point of no return is HEAD being the commit made: before it, the README
+        # goes back (git's index was never touched); after it, the commit stands.
+        if staged is None or staged.sha is None:
+            with _no_interrupts():
                 _put_pages_back(ws.root, pages_before)
-                _roll_back(plan, readme_file, before, snapshot, top_paths, exc)
-        if now is None or now == (state.head or ""):
+                keeper.put_back(exc, staged.discard() if staged is not None else None)
             raise
         if not lines:
             lines = [(f"{plan.readme_path}: published", "green")]
-        for line, style in _committed(lines, now, text, paths):
+        for line, style in _committed(lines, staged.sha, text, committed):
             output.say(line, style)
+        _after_commit(staged, keeper, contents, gone)
         raise
-    lines = _committed(lines, sha, text, paths)
+    lines = _committed(lines, sha, text, committed)
+    if sha is not None:
+        _after_commit(staged, keeper, contents, gone)
+    else:
+        keeper.drop()
     if push:
         try:
             lines.append((f"pushed to {gitrepo.push(notes_repo, state)}", None))
@@ -304,6 +331,68 @@ def _publish(
                 raise GitError(f"committed {sha[:7]}, but did not push it: {exc.message}") from None
             raise
     return lines, OK
+
+
+def decided(
+    plan: Plan, source: WorkTree, paths: list[str], readme_target: str
+) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """What the commit holds for each path (notes-repo relative): the bytes (the README as
+    publish writes it, each note as the scan read it, a picture as it is now), the paths
+    removed (tracked files the scan no longer saw), and the pictures gone since the
+    scan listed them (left as HEAD has them)."""
+    kept = source.kept or {}
+    readme = plan.new_text.encode("utf-8") if plan.changed and plan.new_text is not None else kept.get(plan.readme_path)
+    contents: dict[str, bytes] = {}
+    removed: list[str] = []
+    gone: list[str] = []
+    attachments = set(source.attachments)
+    for path in paths:
+        if path == readme_target and readme is not None:
+            contents[path] = readme
+        elif path in plan.pages:  # a past year's page, as publish writes it
+            contents[path] = plan.pages[path].encode("utf-8")
+        elif path in kept:
+            contents[path] = kept[path]
+        elif path in attachments or path == plan.readme_path:
+            try:
+                contents[path] = _read_now(source.prefix + path)
+            except FileNotFoundError:
+                gone.append(path)
+            except OSError as exc:
+                raise refusal(exc, path) from None
+        else:
+            removed.append(path)
+    return contents, removed, gone
+
+
+def _read_now(path: str) -> bytes:
+    """A file's bytes, or a symbolic link's target (as git stores a link)."""
+    if os.path.islink(path):
+        return os.fsencode(os.readlink(path))
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _after_commit(staged: gitrepo.Staged, keeper: _Keeper, contents: dict[str, bytes], gone: list[str]) -> None:
+    """Once the commit is made: the files that changed on disk since publish read or
+    wrote them are named, with what the commit holds."""
+    keeper.drop()
+    for path, data in contents.items():
+        if _bytes_or_none(keeper.prefix + path) != data:
+            what = "wrote" if path == keeper.target and keeper.plan.changed else "read"
+            output.warn(
+                f"{path}: changed on disk while publish ran; the commit holds the version publish {what},"
+                " and the file is left as it is now"
+            )
+    for path in gone:
+        output.warn(f"{path}: removed while publish ran; not committed (the commit keeps it as it was)")
+
+
+def _bytes_or_none(path: str) -> bytes | None:
+    try:
+        return _read_now(path)
+    except OSError:
+        return None
 
 
 def _write(plan: Plan, readme_file: str, root: str, before: dict[str, bytes | None] | None = None) -> Lines:
@@ -323,7 +412,7 @@ def _write(plan: Plan, readme_file: str, root: str, before: dict[str, bytes | No
         atomic_write(page, plan.pages[path], path)
     if not plan.changed:
         return [(f"{plan.readme_path} is already up to date", "green"), *pages]
-    atomic_write(readme_file, plan.new_text, plan.readme_path)
+    atomic_write(readme_file, plan.new_text, plan.readme_path, expect=plan.text.encode("utf-8"))
     what = f"published {plan.promoted.path}" if plan.promoted else "updated (no note to promote yet)"
     lines: Lines = [(f"{plan.readme_path}: {what}", "green")]
     lines += [(f"  updated: {p}", None) for p in plan.problems if p.drift and p.path not in plan.pages]
@@ -366,23 +455,17 @@ def _committed(lines: Lines, sha: str | None, text: str, paths: list[str]) -> Li
     return [*lines, (f"committed {sha[:7]} {text!r}: {', '.join(paths)}", None)]
 
 
-def _head_or_unknown(notes_repo: gitrepo.NotesRepo) -> str | None:
-    """HEAD now; None when it cannot be read, which counts as "not moved"."""
-    try:
-        return gitrepo.head(notes_repo) or ""
-    except DairlyError:
-        return None
-
-
 class _no_interrupts:
-    """Defer SIGINT while the outcome is decided and put back (a second Ctrl-C must not
-    stop a rollback half way); it is raised when the block ends, if it came."""
+    """Defer SIGINT, SIGTERM and SIGHUP while the outcome is decided and put back (a second
+    Ctrl-C must not stop a rollback half way); one is raised when the block ends, if it came."""
 
     def __enter__(self) -> None:
         import signal
 
         self.old = (
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+            if hasattr(signal, "pthread_sigmask")
+            else None
         )
 
     def __exit__(self, *exc: object) -> None:
@@ -392,45 +475,88 @@ class _no_interrupts:
             signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
 
 
-def _roll_back(
-    plan: Plan, readme_file: str, before: bytes, snapshot: gitrepo.IndexSnapshot, paths: list[str], exc: BaseException
-) -> None:
-    """Put the README back, then the git index; a failure to put the index back is said
-    as such, with what the user must do (the README is back either way)."""
-    try:
-        with open(readme_file, "rb") as f:
-            written = f.read() != before
-    except OSError:
-        written = True
-    if written:
+class _Keeper:
+    """The README as it was, kept beside it until the commit is made (a hard link, which
+    needs no room on the disk, or else a copy, made before anything is written): putting
+    it back is a rename, which a full disk allows, so a failed commit never leaves it
+    torn."""
+
+    def __init__(self, plan: Plan, readme_file: str, prefix: str, target: str) -> None:
+        self.plan = plan
+        self.file = readme_file
+        self.prefix = prefix  # the notes repository's folder, with a trailing separator
+        self.target = target  # the README's path in the notes repository, through a link
+        self.before = plan.text.encode("utf-8")
+        folder, name = os.path.split(readme_file)
+        self.kept = os.path.join(folder, f"{TEMP_PREFIX}kept-{name}")
+        self.written = False
+
+    def keep(self) -> None:
+        if not self.plan.changed:
+            return
+        _remove(self.kept)
         try:
-            atomic_write(readme_file, before, plan.readme_path)
-        except DairlyError:
+            os.link(self.file, self.kept)
+        except OSError:  # a file system without hard links: a copy
             try:
-                with open(readme_file, "wb") as f:  # a full disk has no room for a new file: in place
-                    f.write(before)
-            except OSError as err:
-                raise refusal(err, plan.readme_path) from None
-    if not snapshot.changed():
-        return
+                fd = os.open(self.kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(self.before)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                _remove(self.kept)
+                raise refusal(exc, self.plan.readme_path) from None
+        self.written = True  # from here on, put_back decides by the README's bytes
+
+    def drop(self) -> None:
+        self.written = False
+        _remove(self.kept)
+
+    def put_back(self, exc: BaseException, index_left: str | None) -> None:
+        """Put the README back as it was when publish wrote it and nothing has written it
+        since; say what is left where when that cannot be done."""
+        if not self.written:
+            return
+        now = _bytes_or_none(self.file)
+        cause = _cause(exc)
+        shown = self.plan.readme_path
+        also = f"; {index_left} is left over: remove it" if index_left else ""
+        if now == self.before or self.plan.new_text is None:
+            self.drop()  # not written: the write failed, was refused or was not reached
+            return
+        if now != self.plan.new_text.encode("utf-8"):
+            aside = os.path.join(os.path.dirname(self.file), f"{os.path.basename(self.file)}.before-publish")
+            try:
+                os.replace(self.kept, aside)
+            except OSError:
+                aside = self.kept
+            raise FileSystemError(
+                f"{cause}; another program wrote {shown} while publish ran, so it is left as that program"
+                f" wrote it; the README as it was before publish is in {aside}{also}"
+            )
+        try:
+            os.replace(self.kept, self.file)
+        except OSError as err:
+            raise FileSystemError(
+                f"{cause}; {shown} could not be put back ({refusal(err, shown).message}): it holds what publish"
+                f" wrote, and the README as it was before publish is in {self.kept}; move it back with"
+                f" `mv {shlex.quote(self.kept)} {shlex.quote(self.file)}`{also}"
+            ) from None
+        if index_left:
+            output.warn(f"{index_left} is left over from the commit publish did not make: remove it")
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, DairlyError):
+        return exc.message if exc.path is None else str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return repr(exc)
+
+
+def _remove(path: str) -> None:
     try:
-        snapshot.restore()
-    except OSError as err:
-        lock = snapshot.path + ".lock"
-        if isinstance(err, FileExistsError):
-            why = f"{lock} exists: another git command holds the index"
-        else:
-            why = f"{err.strerror or err}"
-        cause = (
-            exc.message
-            if isinstance(exc, DairlyError)
-            else "interrupted"
-            if isinstance(exc, KeyboardInterrupt)
-            else repr(exc)
-        )
-        shown = " ".join(shlex.quote(p) for p in paths)
-        raise GitError(
-            f"{cause}; {plan.readme_path} is back as it was, but the git index could not be put back ({why}):"
-            f" {shown} may be left staged; when no git command is running (remove {lock} if it is left"
-            f" over) and .git is writable, run `git reset --quiet -- {shown}`"
-        ) from None
+        os.unlink(path)
+    except OSError:
+        return

@@ -12,7 +12,7 @@ import sys
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS, Problem
-from dairly.fsio import atomic_write
+from dairly.fsio import write_output
 from dairly.notes.index import open_index
 from dairly.notes.scan import path_problems
 from dairly.tuples import Record
@@ -164,13 +164,12 @@ def heatmap_weeks(stats: Stats, weeks: int = HEATMAP_WEEKS) -> list[list[datetim
     """Columns of Monday..Sunday for the `weeks` weeks ending with the last note's week."""
     if stats.last_day is None:
         return []
-    end = stats.last_day + datetime.timedelta(days=6 - stats.last_day.weekday())
-    start = end - datetime.timedelta(days=7 * weeks - 1)
-    columns = []
-    for w in range(weeks):
-        monday = start + datetime.timedelta(days=7 * w)
-        columns.append([d if d <= stats.last_day else None for d in (monday + DAY * i for i in range(7))])
-    return columns
+    # Counted in day numbers: the weeks around year 1's first day or year 9999's last hold
+    # days the calendar has not, shown empty.
+    last = stats.last_day.toordinal()
+    start = last + 6 - stats.last_day.weekday() - (7 * weeks - 1)
+    days = [datetime.date.fromordinal(n) if 1 <= n <= last else None for n in range(start, start + 7 * weeks)]
+    return [days[w * 7 : w * 7 + 7] for w in range(weeks)]
 
 
 def heatmap_svg(stats: Stats, weeks: int = HEATMAP_WEEKS) -> str:
@@ -266,7 +265,7 @@ def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str 
     # stderr, after the numbers), and the exit status says the numbers leave it out.
     not_notes = path_problems(ws.root, ws.settings)
     if svg is not None:
-        atomic_write(svg, heatmap_svg(stats))
+        write_output(svg, heatmap_svg(stats))
     if as_json:
         output.print_json(stats.to_json())
         return _not_counted(not_notes)

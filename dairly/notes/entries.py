@@ -12,6 +12,7 @@ as raw HTML; `dairly lint` tells the author where it does (dairly.notes.github).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dairly.links import LINK_TEXT
@@ -37,9 +38,15 @@ _LINK = re.compile(
     r"\([ \t]*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:[ \t]+[^)]*)?\)"  # (target "title")
 )
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->")
-_STRONG = re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+# The spans below are what these patterns match, found in linear time by _spans (as
+# regular expressions, a run of openers with no closer, `*a *a *a`, costs the square of
+# its length); tests/test_hostile_text.py holds _spans equal to them:
+#   HTML tags and comments   </?[A-Za-z][^<>]*>|<!--.*?-->
+#   strong, strikethrough    (\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1
+#   emphasis                 (?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_STRONG = ("**", "__", "~~")
+_EMPHASIS = ("*", "_")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ESCAPED = re.compile("\ue000(\\d+)\ue001")
 
@@ -72,11 +79,99 @@ def _plain(text: str) -> str:
         text = _LINK.sub(lambda m: m.group(1), text)
     if "<" in text:
         text = _AUTOLINK.sub(lambda m: m.group(1), text)
-        text = _TAG.sub("", text)
+        text = _without_tags(text)
     if "*" in text or "_" in text or "~" in text:
-        text = _STRONG.sub(lambda m: m.group(2), text)
-        text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _spans(text, _STRONG, _strong_opens, _strong_closes)
+        text = _spans(text, _EMPHASIS, _emphasis_opens, _emphasis_closes)
     return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text) if escaped else text
+
+
+def _without_tags(text: str) -> str:
+    """The text without its HTML tags and comments (an unclosed comment stays)."""
+    out = []
+    pos = at = 0
+    closers = True  # whether a `-->` may still close a comment: once none does, none will
+    while (at := text.find("<", at)) >= 0:
+        tag = _TAG.match(text, at)
+        end = tag.end() if tag is not None else -1
+        if tag is None and closers and text.startswith("<!--", at):
+            close = text.find("-->", at + 4)
+            closers = close >= 0
+            if closers and text.find("\n", at, close) < 0:  # `.` stops at a line's end
+                end = close + 3
+        if end < 0:
+            at += 1
+            continue
+        out.append(text[pos:at])
+        pos = at = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _word(c: str) -> bool:
+    return c.isalnum() or c == "_"  # a regular expression's \w
+
+
+def _strong_opens(text: str, at: int, mark: str) -> bool:
+    after = at + len(mark)
+    return after < len(text) and not text[after].isspace()
+
+
+def _strong_closes(text: str, at: int, mark: str) -> bool:
+    return at > 0 and not text[at - 1].isspace()
+
+
+def _emphasis_opens(text: str, at: int, mark: str) -> bool:
+    before = text[at - 1] if at else ""
+    return not (before and (_word(before) or before == mark)) and _strong_opens(text, at, mark)
+
+
+def _emphasis_closes(text: str, at: int, mark: str) -> bool:
+    after = text[at + 1] if at + 1 < len(text) else ""
+    return _strong_closes(text, at, mark) and not (after and (_word(after) or after == mark))
+
+
+def _spans(
+    text: str, marks: tuple[str, ...], opens: Callable[[str, int, str], bool], closes: Callable[[str, int, str], bool]
+) -> str:
+    """Each span a mark opens and the same mark closes, on one line, replaced by its inner
+    text; as re.sub with `MARK(.+?)MARK` would, the opener checked by `opens` and the
+    first closer after it that `closes` accepts taken, in linear time: every mark's
+    closers are found once, and an opener looks its first one up."""
+    from bisect import bisect_left
+
+    found: dict[str, list[int]] = {}
+    openers: list[tuple[int, str]] = []
+    for mark in marks:
+        at = text.find(mark)
+        while at >= 0:
+            openers.append((at, mark))
+            if closes(text, at, mark):
+                found.setdefault(mark, []).append(at)
+            at = text.find(mark, at + 1)
+    if not found:
+        return text
+    openers.sort()
+    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+    out = []
+    pos = 0
+    for at, mark in openers:
+        if at < pos or mark not in found or not opens(text, at, mark):
+            continue
+        start = at + len(mark)
+        closers = found[mark]
+        k = bisect_left(closers, start + 1)  # at least one character inside
+        if k == len(closers):
+            continue
+        end = closers[k]
+        n = bisect_left(newlines, start)
+        if n < len(newlines) and newlines[n] < end:
+            continue  # `.` stops at a line's end
+        out.append(text[pos:at])
+        out.append(text[start:end])
+        pos = end + len(mark)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 class Field(Record):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from dairly import __version__
 from dairly.config import Settings
-from dairly.errors import DairlyError, InputError, Problem
+from dairly.errors import FILESYSTEM, DairlyError, FileSystemError, InputError, Problem
 from dairly.fsio import refusal
 from dairly.links import Link, link_target
 from dairly.notes.entries import Entry, Field
@@ -295,15 +295,20 @@ class NotesIndex:
     def export(self, target: str) -> None:
         """A standalone copy of the index at `target`: the data tables and full-text search,
         without the bookkeeping. Written beside it under another name, then renamed over
-        it, so a previous export stays whole until the new one is complete."""
+        it, so a previous export stays whole until the new one is complete; a FIFO or a
+        device is written into, once the copy is whole, never replaced."""
         import tempfile
 
         from dairly.errors import FileSystemError
+        from dairly.fsio import special_target, write_into
 
         folder = os.path.dirname(os.path.abspath(target))
-        if os.path.isdir(target):
+        special = special_target(target, target)  # a FIFO or a device: the database is written into it
+        if special:
+            folder = tempfile.gettempdir()
+        elif os.path.isdir(target):
             raise InputError(f"invalid --sqlite {target!r}: it is a folder; name the database file to write")
-        if not os.path.isdir(folder):
+        if not special and not os.path.isdir(folder):
             raise InputError(f"invalid --sqlite {target!r}: there is no folder {os.path.dirname(target) or folder!r}")
         try:
             fd, temporary = tempfile.mkstemp(prefix=".dairly-tmp-", suffix=".sqlite3", dir=folder)
@@ -325,7 +330,11 @@ class NotesIndex:
                 copy.execute("VACUUM")
             finally:
                 copy.close()
-            os.replace(temporary, target)
+            if special:
+                with open(temporary, "rb") as f:
+                    write_into(target, iter(lambda: f.read(1 << 16), b""), target)
+            else:
+                os.replace(temporary, target)
         except OSError as exc:
             raise refusal(exc, target) from None
         except sqlite3.Error as exc:  # the disk filled up, most likely
@@ -653,7 +662,7 @@ def _write(index: NotesIndex, parsed: list[Rows]) -> None:
 Job = tuple[str, str, "Stamp"]  # a note to parse: (path, iso date, stamp)
 Parsed = tuple[str, str, "Stamp", Rows]  # (path, blob id, stamp, rows)
 # What parsing one note gives, as plain values that marshal carries back from a worker:
-# (True, blob id, the rows as a tuple) or (False, an InputError's message, path, line).
+# (True, blob id, the rows as a tuple) or (False, an error's message, path, line, exit code).
 Outcome = tuple[Any, ...]
 
 
@@ -667,7 +676,7 @@ def _parse_one(root: str, job: Job, settings: Settings) -> Outcome:
         text = decode_note(data, path)
         record = parse_note(path, datetime.date.fromisoformat(iso), text, settings)
     except DairlyError as exc:
-        return False, exc.message, exc.path or path, exc.line
+        return False, exc.message, exc.path or path, exc.line, exc.exit_code
     return True, git_blob_id(data), tuple(note_rows(record, note_problems(record, settings, text)))
 
 
@@ -678,7 +687,8 @@ def _parse_range(root: str, jobs: list[Job], settings: Settings, first: int, end
 
 def _parse_batches(workers: _Workers) -> Iterator[list[Parsed]]:
     """The parsed notes, a batch at a time, in no particular order; the first note (in the
-    jobs' order) that cannot be parsed is raised at the end, as an InputError, as one
+    jobs' order) that cannot be parsed is raised at the end, as the error it met (a file
+    the system would not read is a FileSystemError, anything else an InputError), as one
     process parsing them in order would."""
     failed: tuple[int, Outcome] | None = None
     for first, outcomes in workers.batches():
@@ -691,8 +701,8 @@ def _parse_batches(workers: _Workers) -> Iterator[list[Parsed]]:
                 failed = (i, outcome)
         yield batch
     if failed is not None:
-        _ok, message, path, line = failed[1]
-        raise InputError(message, path=path, line=line)
+        _ok, message, path, line, code = failed[1]
+        raise (FileSystemError if code == FILESYSTEM else InputError)(message, path=path, line=line)
 
 
 def worker_count(jobs: int) -> int:

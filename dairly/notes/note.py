@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from dairly.config import Settings, format_date_template
@@ -31,6 +32,8 @@ from dairly.notes.skeleton import find_placeholders
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
+    from frontmatter.default_handlers import BaseHandler
+
     from dairly.links import Link
     from dairly.notes.entries import Entry
 
@@ -60,15 +63,39 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
 
 
 def parse_metadata(block: str, path: str) -> dict[str, object]:
-    """The front matter as a dict; YAML errors name the note."""
+    """The front matter as a dict; YAML errors name the note. YAML's aliases (`*name`)
+    are refused: a few hundred bytes of them expand to gigabytes (or to a value that
+    holds itself), and front matter never needs one."""
     import frontmatter  # only notes with front matter pay for YAML
 
+    handler = _no_alias_handler() if "*" in block else None  # no `*`, no alias: the fast C loader
     try:
-        meta = frontmatter.loads(block).metadata
+        meta = frontmatter.loads(block, handler=handler).metadata
     except Exception as exc:  # YAML errors come in many types; all mean the same to a user
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"invalid front matter: {first}", path=path) from None
     return dict(meta)
+
+
+@cache
+def _no_alias_handler() -> BaseHandler:
+    """python-frontmatter's YAML handler, with a loader that stops at the first alias."""
+    import yaml  # type: ignore[import-untyped]
+    from frontmatter.default_handlers import YAMLHandler
+
+    class NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc]
+        def compose_node(self, parent: object, index: object) -> object:
+            if self.check_event(yaml.AliasEvent):
+                line = self.peek_event().start_mark.line + 1  # the note's line (frontmatter keeps the first newline)
+                raise yaml.YAMLError(f"line {line}: aliases (*name) are not allowed in front matter")
+            return super().compose_node(parent, index)
+
+    class Handler(YAMLHandler):
+        def load(self, fm: str, **kwargs: object) -> dict[str, object]:
+            loaded: dict[str, object] = yaml.load(fm, Loader=NoAliasLoader)  # a safe loader, with no aliases
+            return loaded
+
+    return Handler()
 
 
 def find_title(text: str, start: int = 0, settings: Settings | None = None) -> tuple[str, int] | None:

@@ -91,8 +91,13 @@ if TYPE_CHECKING:
 class WorkTree:
     """Notes as they are on disk."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, *, keep: bool = False) -> None:
         self.prefix = os.path.join(root, "")
+        # `keep`: every file's bytes as read, by path (publish commits these, never what
+        # the file holds by the time git runs), and its stamp then (a file whose stamp
+        # differs later changed after the scan read it).
+        self.kept: dict[str, bytes] | None = {} if keep else None
+        self.stamps: dict[str, Stamp] = {}
         # The regular files under notes/ that are not notes (pictures and the like), as
         # the last listing saw them: publish commits these and no file created after it.
         self.attachments: list[str] = []
@@ -192,14 +197,31 @@ class WorkTree:
         return sorted(found)
 
     def read(self, path: str) -> bytes:
+        if self.kept is not None and path in self.kept:  # one version of a file for the whole decision
+            return self.kept[path]
         fd = os.open(self.prefix + path, os.O_RDONLY)
         try:
             chunks = [os.read(fd, _FIRST_READ)]
             while len(chunks[-1]) == _FIRST_READ:  # a file over 64 KB: read the rest
                 chunks.append(os.read(fd, _FIRST_READ))
+            if self.kept is not None:
+                st = os.fstat(fd)
+                self.stamps[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         finally:
             os.close(fd)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if self.kept is not None:
+            self.kept[path] = data
+        return data
+
+
+def stamp_now(path: str) -> Stamp | None:
+    """A file's stamp now (None when it is gone), its link's own if it is one."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class Scan:

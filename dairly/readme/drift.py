@@ -20,11 +20,56 @@ def _drift(path: str, message: str, line: int | None = None) -> Problem:
     return Problem(path, message, line, drift=True)
 
 
-_TREE_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>(.*?)</a>""", re.IGNORECASE)
+# A tree link's href inside its tag (the tag ends at its first `>`: dairly escapes the
+# ones in an href); links and summaries are found with str.find, in linear time (as one
+# regular expression, `<a href='` repeated cost the cube of the line's length).
+_HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SUMMARY_OPEN = re.compile(r"\s*<summary>", re.IGNORECASE)
+_A_OPEN = re.compile(r"<a\s", re.IGNORECASE)
+_A_CLOSE = re.compile(r"</a>", re.IGNORECASE)
+_DETAILS = re.compile(r"<details>", re.IGNORECASE)
+_SUMMARY_CLOSE = re.compile(r"</summary>", re.IGNORECASE)
+_PRE_BEFORE = re.compile(r"<pre>\s*$", re.IGNORECASE)
 
 
-# A year's block opens with `<pre><details><summary>`, a month's with `<details><summary>`.
-_SUMMARY = re.compile(r"(<pre>\s*)?<details>\s*<summary>(.*?)</summary>", re.IGNORECASE)
+def tree_links(text: str) -> list[tuple[str, str]]:
+    """(href, title) of each `<a ... href="...">title</a>` in a line, as written."""
+    found = []
+    at = 0
+    while (opened := _A_OPEN.search(text, at)) is not None:
+        end = text.find(">", opened.start())
+        if end < 0:
+            break  # no tag closes on the rest of the line
+        href = _HREF.search(text, opened.start() + 2, end)
+        if href is None:
+            at = end
+            continue
+        close = _A_CLOSE.search(text, end)
+        if close is None:
+            break
+        found.append((href.group(1) if href.group(1) is not None else href.group(2), text[end + 1 : close.start()]))
+        at = close.end()
+    return found
+
+
+def summaries(text: str) -> list[tuple[bool, str]]:
+    """(opens a year: `<pre>` before it, label) of each `<details><summary>label</summary>`
+    in a line. A year's block opens with `<pre><details><summary>`, a month's with
+    `<details><summary>`."""
+    found = []
+    at = done = 0
+    while (details := _DETAILS.search(text, at)) is not None:
+        opened = _SUMMARY_OPEN.match(text, details.end())
+        if opened is None:
+            at = details.end()
+            continue
+        close = _SUMMARY_CLOSE.search(text, opened.end())
+        if close is None:
+            break  # no summary closes after this one: none after it does either
+        year = _PRE_BEFORE.search(text, done, details.start()) is not None
+        found.append((year, text[opened.end() : close.start()]))
+        at = done = close.end()
+    return found
 
 
 def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[str | None, str | None]]]:
@@ -35,14 +80,14 @@ def grouped_tree_links(layout: Layout) -> list[tuple[int, str, str, tuple[str | 
     found = []
     year = month = None
     for line in layout.history.content:
-        for m in _SUMMARY.finditer(line.text):
-            label = unescape(m.group(2)).strip()
-            if m.group(1) is not None:
+        for opens_year, shown in summaries(line.text):
+            label = unescape(shown).strip()
+            if opens_year:
                 year, month = label, None
             else:
                 month = label
-        for m in _TREE_LINK.finditer(line.text):
-            found.append((line.number, unescape(m.group(2)), unescape(m.group(3)), (year, month)))
+        for href, title in tree_links(line.text):
+            found.append((line.number, unescape(href), unescape(title), (year, month)))
     return found
 
 
