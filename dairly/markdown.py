@@ -309,7 +309,9 @@ def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[H
     shows; `all_headings` is shown_headings(text) if the caller already has it. A section
     ends at the next heading of its level or above, or before a line that closes an HTML
     block (`</details>`, `</div>`, ...) opened before its heading: the closing tag is the
-    user's, never the section's."""
+    user's, never the section's; and before its last lines when they open an element that
+    closes after it (a `<details>` wrapped around the next section): the opening is the
+    user's too."""
     if all_headings is None:
         all_headings = shown_headings(text)
     wanted = normalize_title(title)
@@ -322,7 +324,8 @@ def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[H
             if nxt.level <= level:
                 end = nxt.top.start
                 break
-        sections.append(Section(h, text, _end_before_enclosing_close(text, h.line, end)))
+        end = _end_before_enclosing_close(text, h.line, end)
+        sections.append(Section(h, text, _end_before_wrapper_open(text, h.line, end)))
     return sections
 
 
@@ -361,20 +364,41 @@ def close_element(stack: list[tuple[str, Any]], name: str) -> None:
 
 def _end_before_enclosing_close(text: str, heading: Line, end: int) -> int:
     """`end`, or the start of the first line of text[heading.end:end] that closes a tag
-    open at the heading."""
+    open at the heading. Tags pair as a browser pairs them (close_element): the history
+    tree's `</pre>` closes the `<details>` of its year, so a `</details>` after the tree is
+    the person's own."""
     if "<" not in text[: heading.start]:  # the usual README: nothing can be open
         return end
-    enclosing = open_block_tags(iter_visible(split_lines(text, 0, heading.start)))
+    stack: list[tuple[str, Any]] = list(unclosed_tags(iter_visible(split_lines(text, 0, heading.start))))
+    enclosing = len(stack)
     if not enclosing:
         return end
-    depth: dict[str, int] = {}
     for line in iter_visible(split_lines(text, heading.end, end, heading.number + 1)):
+        if "<" not in line.text:
+            continue
         for m in _BLOCK_TAG.finditer(line.text):
-            name = m.group(2).lower()
-            depth[name] = depth.get(name, 0) + (-1 if m.group(1) else 1)
-            if depth[name] < 0 and name in enclosing:
+            if not m.group(1):
+                stack.append((m.group(2).lower(), line))
+                continue
+            close_element(stack, m.group(2).lower())
+            if len(stack) < enclosing:
                 return line.start
     return end
+
+
+def _end_before_wrapper_open(text: str, heading: Line, end: int) -> int:
+    """`end`, or the start of the line opening the outermost block tag that the section's
+    lines leave open and a later line closes: a wrapper the person put around what follows."""
+    if "<" not in text[heading.end : end]:  # the usual section: it opens nothing
+        return end
+    left_open = unclosed_tags(iter_visible(split_lines(text, heading.end, end, heading.number + 1)))
+    if not left_open:
+        return end
+    _name, line = left_open[0]
+    after = list(iter_visible(split_lines(text, end, len(text))))
+    still_open = unclosed_tags([line, *after])
+    closed_later = not still_open or still_open[0][1] is not line
+    return line.start if closed_later else end
 
 
 def near_misses(text: str, title: str) -> list[Line]:
