@@ -272,3 +272,23 @@ def test_mixed_line_endings_do_not_crash(tmp_path: Path, dairly):
     make_repo(tmp_path, ["2022-01-09"], readme=mixed)
     assert dairly(tmp_path, "publish", "--no-commit").code == 0
     assert dairly(tmp_path, "check").code == 0
+
+
+@pytest.mark.parametrize("command", [["check"], ["publish", "--no-commit"], ["lint"], ["stats"], ["search", "x"]])
+def test_a_note_past_the_size_a_note_may_be_is_refused_at_once(tmp_path: Path, dairly, command):
+    """Read whole, a 100 MB note took check a minute and gigabytes: past MAX_NOTE_BYTES it
+    is an input error naming it, before any of it is parsed, in every command."""
+    from dairly.notes.note import MAX_NOTE_BYTES
+
+    make_repo(tmp_path, ["2022-01-09"])
+    line = "1. [item](https://example.com/i)\n"
+    body = line * (MAX_NOTE_BYTES // len(line) + 1)
+    path = write(tmp_path, "notes/202201/0110.md", note_text("太大的笔记", body))
+    size = path.stat().st_size
+    result = dairly(tmp_path, *command)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"dairly: error: notes/202201/0110.md: is {size:,} bytes, past the {MAX_NOTE_BYTES:,} a note may be"
+        " (dairly reads a note whole); split it into notes of its days, or move what is not a note out of the notes\n"
+    )
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == README_SKELETON

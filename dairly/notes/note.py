@@ -40,8 +40,19 @@ if TYPE_CHECKING:
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
 
+# A day's note is a few KB; past this, reading one whole (its headings, links, entries and
+# what GitHub shows of it) would take every command minutes and gigabytes, so it is refused.
+MAX_NOTE_BYTES = 4 << 20
+
+
 def decode_note(data: bytes, path: str) -> str:
-    """A note's text: strict UTF-8, without a leading BOM."""
+    """A note's text: strict UTF-8, without a leading BOM; one past MAX_NOTE_BYTES refused."""
+    if len(data) > MAX_NOTE_BYTES:
+        raise InputError(
+            f"is {len(data):,} bytes, past the {MAX_NOTE_BYTES:,} a note may be (dairly reads a note whole);"
+            " split it into notes of its days, or move what is not a note out of the notes",
+            path=path,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

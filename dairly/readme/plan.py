@@ -105,8 +105,11 @@ def compute(
             problems.append(Problem(promoted.path, exc.message, exc.line))
             return Plan(settings, readme_path, readme_text, None, promoted, scan, problems)
         # What GitHub shows of it: publish and check say the same, and both stop where
-        # the section would run on past a heading GitHub does not show.
-        problems += promoted_findings(note_text, promoted, settings)
+        # the section would run on past a heading GitHub does not show. Past what GitHub
+        # shows of a README at all, the size is the one problem (_size_problems), and
+        # reading that much text block by block would only make check slow.
+        if len(highlights.encode("utf-8")) <= README_LIMIT:
+            problems += promoted_findings(note_text, promoted, settings)
     history = render_history(scan.indexed, settings)
     review = None if layout.review is None else review_list(source, scan.indexed, settings)
     edits = plan_edits(readme_text, layout, scan.indexed, promoted, highlights, settings, history, review)
