@@ -80,8 +80,7 @@ def run(ws: Workspace, *, preset: str | None, hook: bool, ask: bool | None = Non
     if chosen:
         written.append(_write_settings(ws, chosen, own, done))
         # What was written, read back as every command will read it (note_path moves notes_dir).
-        with open(ws.file("dairly.toml"), "rb") as f:
-            settings, _ = settings_from_mapping(_toml_values(f.read().decode("utf-8")), "dairly.toml")
+        settings, _ = load_settings_with_sources(ws.root)
     ws = ws._replace(settings=settings)
 
     if text is not None:
@@ -368,18 +367,6 @@ def find_layout(ws: Workspace, settings: Settings, sources: dict[str, str]) -> t
         more = f" and {len(found.others) - 10} more" if len(found.others) > 10 else ""
         lines.append(f"not following it: {', '.join(found.others[:10])}{more}")
     return found.pattern.text, lines
-
-
-def _toml_values(text: str) -> dict[str, object]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 in CI
-        import tomli as tomllib
-    try:
-        values: dict[str, object] = tomllib.loads(text)
-        return values
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", path="dairly.toml") from None
 
 
 def next_steps(ws: Workspace, setup: str | None, hook_hint: bool) -> list[str]:
