@@ -28,7 +28,7 @@ from html import unescape
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from dairly.gfm import Block, blocks, render
+from dairly.gfm import OMITTED, Block, blocks, render
 from dairly.markdown import atx_heading, blank_code, close_element, iter_visible, line_number_at, split_lines
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
@@ -515,9 +515,6 @@ def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
                 )
             )
     return traps
-
-
-OMITTED = "<!-- raw HTML omitted -->"
 
 
 def _without_code(text: str) -> str:
