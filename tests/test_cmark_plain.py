@@ -1,5 +1,5 @@
 """find_traps() answers a note laid out as `dairly new` lays one out without asking
-cmark-gfm (notes.github._plain_note); its answer is always rendered_traps()'s, which asks
+cmark-gfm (notes.traps._plain_note); its answer is always rendered_traps()'s, which asks
 cmark-gfm of every note: on that layout with every kind of text in its places, on notes
 made of that layout's lines and of lines a trap needs, in any order, and on the fixtures."""
 
@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dairly.notes import github
-from dairly.notes.github import _plain_note, find_traps, rendered_traps
+from dairly.notes import traps
 from dairly.notes.index import open_index
 from dairly.notes.note import split_front_matter
+from dairly.notes.traps import _plain_note, find_traps, rendered_traps
 from dairly.workspace import Workspace
 from tests.conftest import README_SKELETON, write
 
@@ -197,6 +197,6 @@ def test_the_index_holds_the_same_rows_with_and_without_the_shortcut(
         write(tmp_path, f"notes/202203/03{day:02d}.md", BENCH_SHAPED + trap)
     write(tmp_path, "notes/202203/0311.md", (FIXTURES / "note_2022_03_07.md").read_text(encoding="utf-8"))
     shortcut = index_rows(tmp_path)
-    monkeypatch.setattr(github, "_plain_note", lambda text, start: False)
+    monkeypatch.setattr(traps, "_plain_note", lambda text, start: False)
     assert index_rows(tmp_path) == shortcut
     assert shortcut[2]  # findings to compare

@@ -6,7 +6,7 @@ up to the next numbered line or heading is its body: field bullets (`- Abstract:
 `- Tips: ...`, at column 0 or indented, with nested bullets folded into their field),
 pictures, and any other text. This follows the author, not CommonMark: GitHub may render
 a field bullet at column 0 as a list of its own, or an entry written right after `</div>`
-as raw HTML; `dairly lint` tells the author where it does (dairly.notes.github).
+as raw HTML; `dairly lint` tells the author where it does (dairly.notes.traps).
 """
 
 from __future__ import annotations

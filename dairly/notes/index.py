@@ -56,7 +56,7 @@ CACHED_SOURCES = (
     "notes/entries.py",
     "notes/skeleton.py",
     "notes/paths.py",
-    "notes/github.py",
+    "notes/traps.py",
     "notes/rules.py",
     "notes/index.py",
 )

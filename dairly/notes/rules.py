@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dairly.config import Settings
 from dairly.errors import Problem
 from dairly.links import Link
-from dairly.notes.github import find_traps, web_address
 from dairly.notes.note import NoteRecord, promoted_name
 from dairly.notes.skeleton import PLACEHOLDER, find_placeholders
+from dairly.notes.traps import find_traps, web_address
 
 _TITLE_DATE = re.compile(r"(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})")
 

@@ -175,13 +175,13 @@ def note_highlights(note_text: str, note: Note, settings: Settings, readme_dir: 
 
 def promoted_findings(note_text: str, note: Note, settings: Settings) -> list[Problem]:
     """GitHub's view of the 今日要点 section publish promotes from a note: each rendering
-    finding lint has inside it (dairly.notes.github), a warning with its line and fix;
+    finding lint has inside it (dairly.notes.traps), a warning with its line and fix;
     and a line written as a heading that ends the section (section_level or above) but GitHub
     shows as raw text (glued under an HTML line), a problem that stops publish: on GitHub
     the section runs on past it, so the footer below it would be promoted too."""
     from dairly.markdown import atx_heading
-    from dairly.notes.github import find_traps
     from dairly.notes.note import promoted_name, promoted_sections, split_front_matter
+    from dairly.notes.traps import find_traps
 
     text = note_text.replace("\r\n", "\n").replace("\r", "\n")
     found = promoted_sections(text, split_front_matter(text)[1], settings)  # as note_highlights reads it
