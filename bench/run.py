@@ -45,6 +45,7 @@ import importlib.metadata
 import itertools
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -418,15 +419,28 @@ def shown(cmd: Cmd) -> str:
     return " && ".join(" ".join(step) for step in steps(cmd))
 
 
+# The CPU time (user + system) of the last run_once, its processes and theirs together.
+LAST_CPU = [0.0]
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_once(cmd: Cmd, cwd: Path, env: dict[str, str], ok: tuple[int, ...]) -> float:
-    """Wall time (s) of one whole process (or of each of a sequence, one after another)."""
+    """Wall time (s) of one whole process (or of each of a sequence, one after another);
+    its CPU time, workers included (the children it waited for), in LAST_CPU."""
+    cpu = children_cpu()
     start = time.perf_counter()
     for step in steps(cmd):
         null = subprocess.DEVNULL  # stdin too: `dairly init` asks questions on a terminal
         code = subprocess.run(step, cwd=cwd, env=env, stdin=null, stdout=null, stderr=null).returncode
         if code not in ok:
             raise SystemExit(f"`{' '.join(step)}` exited {code} in {cwd}")
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    LAST_CPU[0] = children_cpu() - cpu
+    return elapsed
 
 
 def peak_memory(cmd: Cmd, cwd: Path, env: dict[str, str], ok: tuple[int, ...]) -> tuple[float, float]:
@@ -466,16 +480,18 @@ def measure(
     and a ratio to a floor timed minutes earlier would measure that too.
     """
     floors = [run_once(FLOOR, cwd, env, (0,)) for _ in range(runs + 1)][1:]
-    times = []
+    times, cpu = [], []
     for i in range(runs + 1):
         if before:
             before()
         elapsed = run_once(cmd, cwd, env, ok)
         if i:  # the first run warms the page cache and writes the .pyc files
             times.append(elapsed)
+            cpu.append(LAST_CPU[0])
     return {
         "median": statistics.median(times),
         "min": min(times),
+        "cpu": statistics.median(cpu),
         "ratio": statistics.median(times) / statistics.median(floors),
         **memory(cmd, cwd, env, ok, before, memory_runs),
     }
@@ -771,6 +787,7 @@ def main() -> None:
     pairs: list[str] = []
     paired: dict[tuple[str, int], dict[str, float]] = {}
     forks: dict[tuple[str, int], tuple[int, int] | None] = {}
+    sizes_on_disk: dict[int, tuple[float, int]] = {}  # the index over the notes' bytes, and its WAL's bytes
 
     def add(name: str, size: int | None, result: dict[str, float]) -> dict[str, float]:
         rows.append((name, size, result))
@@ -925,6 +942,24 @@ def main() -> None:
                         size,
                         measure([dairly, "stats"], root, env, runs, before=drop_index),
                     )
+                    index_files = [f for f in (root / ".git" / "dairly").rglob("*") if f.is_file()]
+                    notes_bytes = sum(f.stat().st_size for f in (root / "notes").rglob("*.md"))
+                    sizes_on_disk[size] = (
+                        sum(f.stat().st_size for f in index_files) / notes_bytes,
+                        sum(f.stat().st_size for f in index_files if f.name.endswith("-wal")),
+                    )
+                    if size <= 2000:  # a first build before each run: too slow to repeat at 10,000
+                        clone = work / f"clone-{size}"
+                        git(work, env, "clone", "-q", str(root), clone.name)
+
+                        def first_build(clone: Path = clone) -> None:
+                            shutil.rmtree(clone / ".git" / "dairly", ignore_errors=True)
+                            run_once([dairly, "stats"], clone, env, (0,))
+
+                        fresh = measure_pair(
+                            [dairly, *search[1:]], [PY, str(hello)], clone, env, runs, first_build, lambda: None
+                        )
+                        pair("fresh-search", size, fresh)
                     if args.vs:
                         versus("stats (no index)", ["stats"], drop_index)
             if cog:
@@ -943,6 +978,9 @@ def main() -> None:
             results["bare-checks", size] = add(
                 "bare check + note checks (floor)", size, measure(checks_cmd, root, env, runs)
             )
+            if size in TARGET_SIZES:  # check against the note checks' floor, run for run
+                pair("note-checks", size, measure_pair(checks_cmd, bare_cmd, root, env, runs))
+                pair("check-vs-checks", size, measure_pair(check, checks_cmd, root, env, runs))
             if size == max(TARGET_SIZES):  # the targets: each command run for run against its floor
                 jobs: list[tuple[str, Cmd, Callable[[], None] | None]] = [
                     ("check", check, None),
@@ -952,9 +990,6 @@ def main() -> None:
                     jobs += [("cold", search, drop_index), ("cold-stats", [dairly, "stats"], drop_index)]
                 for kind, cmd, before in jobs:
                     pair(kind, size, measure_pair(cmd, bare_cmd, root, env, runs, before))
-                # context, not a target: what the note checks add to the floor, and check against that floor
-                pair("note-checks", size, measure_pair(checks_cmd, bare_cmd, root, env, runs))
-                pair("check-vs-checks", size, measure_pair(check, checks_cmd, root, env, runs))
         if args.typer_compare:
             print("building throwaway virtualenvs for --typer-compare", file=sys.stderr, flush=True)
             compare_lines = typer_compare(work, runs, hello, env)
@@ -1053,36 +1088,50 @@ def main() -> None:
     def under_100_mb(label: str, result: dict[str, float]) -> None:
         targets.append((f"{label} peak memory < 100 MB", result["peak"] < 100.0, f"{result['peak']:.1f} MB"))
 
+    for size in sizes:  # issue 26: the first index build, and the index it leaves
+        at = f"{size} notes:"
+        if ("cold-stats", size) in results:
+            per_note = results["cold-stats", size]["cpu"] / size * 1000
+            targets.append((f"{at} first index build <= 0.6 ms of CPU a note", per_note <= 0.6, f"{per_note:.2f} ms"))
+            ratio, wal = sizes_on_disk[size]
+            targets.append((f"{at} the index on disk <= 1.5x the notes' bytes", ratio <= 1.5, f"{ratio:.2f}x"))
+            targets.append((f"{at} the index's WAL merged when a build ends", wal == 0, f"{wal} bytes"))
+        if size == 2000 and ("cold-stats", size) in results:
+            median = results["cold-stats", size]["median"]
+            targets.append((f"{at} first index build <= 1.5 s", median <= 1.5, f"{median:.3f} s"))
+        if ("fresh-search", size) in paired:
+            at_most(
+                f"{at} warm search in a fresh clone after its first build <= 2.5x hello-world Typer",
+                paired["fresh-search", size]["ratio"],
+                2.5,
+            )
     for size in [s for s in sizes if s in TARGET_SIZES]:
         at = f"{size} notes:"
-        at_most(f"{at} dairly check --staged <= 1.3x dairly check", paired["staged", size]["ratio"], 1.3)
+        at_most(f"{at} dairly check --staged <= 1.4x dairly check", paired["staged", size]["ratio"], 1.4)
+        at_most(f"{at} dairly check <= 1.7x the note checks' floor", paired["check-vs-checks", size]["ratio"], 1.7)
         at_most(
-            f"{at} dairly publish (commits) <= 1.5x check + git add + git commit", paired["publish", size]["ratio"], 1.5
+            f"{at} dairly publish (commits) <= 2.7x check + git add + git commit", paired["publish", size]["ratio"], 2.7
         )
         if size == max(TARGET_SIZES):
             ratio, counted = paired["check", size]["ratio"], forks["dairly check", size]
-            label = f"{at} dairly check <= 1.5x the bare check, with no forks"
+            label = f"{at} dairly check forks no process"
             if counted is None:
-                targets.append((label, None, f"{ratio:.2f}x, forks not verified (no strace)"))
+                targets.append((label, None, f"{ratio:.2f}x the bare check, forks not verified (no strace)"))
             else:
-                targets.append((label, ratio <= 1.5 and counted[0] == 0, f"{ratio:.2f}x, {counted[0]} forks"))
+                targets.append((label, counted[0] == 0, f"{counted[0]} forks ({ratio:.2f}x the bare check)"))
         for kind, name in (
             ("check", "dairly check"),
             ("staged", "dairly check --staged"),
             ("publish-commit", "dairly publish (commits)"),
         ):
             under_100_mb(f"{at} {name}", results[kind, size])
-        if ("cold-stats", size) in results:
-            if size == max(TARGET_SIZES):
-                at_most(
-                    f"{at} first index build (stats, no index) <= 15x the bare check",
-                    paired["cold-stats", size]["ratio"],
-                    15.0,
-                )
-                under_100_mb(f"{at} first index build", results["cold-stats", size])
-            else:
-                median = results["cold-stats", size]["median"]
-                targets.append((f"{at} first index build (stats, no index) <= 0.5 s", median <= 0.5, f"{median:.3f} s"))
+        if ("cold-stats", size) in results and size == max(TARGET_SIZES):
+            at_most(
+                f"{at} first index build (stats, no index) <= 15x the bare check",
+                paired["cold-stats", size]["ratio"],
+                15.0,
+            )
+            under_100_mb(f"{at} first index build", results["cold-stats", size])
         if size == max(TARGET_SIZES):
             at_most(f"{at} dairly publish --no-commit <= 2x the bare check", paired["publish-nc", size]["ratio"], 2.0)
             if ("cold", size) in paired:
