@@ -626,3 +626,20 @@ def test_the_section_at_the_readmes_own_heading_level(tmp_path: Path, dairly) ->
     assert published.code == 0, published.err
     assert section((root / "README.md").read_text(encoding="utf-8"), "### :paperclip:  回顾\n") == SECTION
     assert dairly(root, "check").code == 0
+
+
+def test_stats_and_review_look_back_to_29_february_alike(tmp_path: Path, dairly) -> None:
+    """On 28 February of a year without a 29th, stats' "on this day" holds 29 February's
+    notes as review's does: one rule (notes/lookback.py), not two."""
+    write(tmp_path, "README.md", README_SKELETON)
+    for day in ("20240229", "20240228", "20230228", "20230301"):
+        written = f"{day[:4]}.{int(day[4:6])}.{int(day[6:])}"
+        write(
+            tmp_path, f"notes/{day[:6]}/{day[4:]}.md", note(f"笔记（{written}）", entry(1, "T", "https://e.com/t", "x"))
+        )
+    on_the_28th = {"DAIRLY_NOW": "2025-02-28T12:00+00:00", "TZ": "UTC"}
+    stats = json.loads(dairly(tmp_path, "stats", "--json", env_extra=on_the_28th).out)
+    review = json.loads(dairly(tmp_path, "review", "--on-this-day", "--json", env_extra=on_the_28th).out)
+    from_stats = [n["date"] for n in stats["on_this_day"]]
+    from_review = [n["date"] for g in review["groups"] for n in g["notes"]]
+    assert from_stats == from_review == ["2024-02-29", "2024-02-28", "2023-02-28"]

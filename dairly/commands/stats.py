@@ -14,6 +14,7 @@ from dairly import output
 from dairly.errors import OK, PROBLEMS, Problem
 from dairly.fsio import write_output
 from dairly.notes.index import open_index
+from dairly.notes.lookback import month_days
 from dairly.notes.scan import path_problems
 from dairly.tuples import Record
 from dairly.workspace import Workspace
@@ -259,7 +260,7 @@ def _print_heatmap(stats: Stats) -> None:
 
 def run(ws: Workspace, *, today: datetime.date, as_json: bool = False, svg: str | None = None) -> int:
     with open_index(ws) as index:
-        same_day = [Note(*row) for row in index.published_on(today.month, today.day)]
+        same_day = [Note(*row) for month, day in month_days(today) for row in index.published_on(month, day)]
         stats = compute_stats(index.published_days(), today, same_day)
     # One rule for what is a note: what check reports as no note is said here too (on
     # stderr, after the numbers), and the exit status says the numbers leave it out.

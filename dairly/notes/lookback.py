@@ -75,12 +75,18 @@ def _nearest(
 def on_this_day(dates: Iterable[datetime.date], day: datetime.date) -> list[datetime.date]:
     """The dates of earlier years on the day's month and day, newest first (29 February's
     too on 28 February of a year without one)."""
+    days = set(month_days(day))
+    return sorted((d for d in set(dates) if d.year < day.year and (d.month, d.day) in days), reverse=True)
+
+
+def month_days(day: datetime.date) -> list[tuple[int, int]]:
+    """The (month, day) pairs a look back on this day finds notes on: the day's own, and
+    29 February on 28 February of a year without one."""
     import calendar  # not on the hook's path, which needs only by_interval
 
-    days = {(day.month, day.day)}
     if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
-        days.add((2, 29))
-    return sorted((d for d in set(dates) if d.year < day.year and (d.month, d.day) in days), reverse=True)
+        return [(2, 28), (2, 29)]
+    return [(day.month, day.day)]
 
 
 def random_entries(
