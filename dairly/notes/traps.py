@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from dairly.gfm import OMITTED, Block, blocks, render
-from dairly.markdown import atx_heading, blank_code, close_element, iter_visible, line_number_at, split_lines
+from dairly.markdown import (
+    atx_heading,
+    blank_code,
+    close_element,
+    dominant_newline,
+    iter_visible,
+    line_number_at,
+    split_lines,
+)
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
 from dairly.tuples import Record
@@ -44,7 +52,10 @@ class Trap(Record):
     line: int  # 1-based
     shown: str  # what GitHub shows
     fix: str  # what the author should do about it
-    done: str = ""  # what fix_note() says once a blank line above `line` fixed it; "" if it cannot
+    done: str = ""  # what fix_note() says once it fixed it; "" if it cannot
+    # The fix as an edit of the line: (start, end, replacement) in its text; None when the fix
+    # is a blank line above it (if `done`) or needs the author.
+    edit: tuple[int, int, str] | None = None
 
     @property
     def message(self) -> str:
@@ -192,11 +203,18 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
     shown = blocks(body)
     numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
     traps = _html_traps(lines, shown, numbers if entry_numbers is not None else None)
-    traps.extend(_code_traps(lines, shown))
+    traps.extend(_code_traps(lines, shown, offset))
     traps.extend(_list_traps(lines, shown, numbers if entry_numbers is not None else None))
     traps.extend(_inline_traps(lines, shown))
     if "[[" in body:
         traps.extend(_wiki_traps(split_lines(body)))
+    rendered = _Rendered(body)
+    traps.extend(_numbering_traps(lines, shown, numbers if entry_numbers is not None else None))
+    traps.extend(_text_line_traps(lines, shown))
+    traps.extend(_written_traps(lines, shown, rendered))
+    traps.extend(_comment_traps(lines, shown, rendered, offset))
+    if "[^" in body:
+        traps.extend(_footnote_traps(lines, shown, rendered))
     traps = [trap._replace(line=trap.line + offset) for trap in traps]
     traps.sort(key=lambda trap: trap.line)
     return list(dict.fromkeys(traps))
@@ -231,6 +249,7 @@ def _plain_note(text: str, start: int) -> bool:
         return False
     blank = True  # the line above is blank (or there is none)
     where = "top"  # under a heading or rule; "entry", "picture", "closed" (a picture), "between", "bullets"
+    following = 1  # the number GitHub gives the next entry of the list above
     for line in text[start:].split("\n"):
         if not line:
             if where == "picture":
@@ -264,7 +283,10 @@ def _plain_note(text: str, start: int) -> bool:
                 return False
             where = "bullets"
         elif blank and _PLAIN_ENTRY.fullmatch(line):
-            where = "entry"
+            number = int(line[: line.index(".")])
+            if where == "entry" and number != following:
+                return False  # in the list above, numbered otherwise than GitHub counts
+            where, following = "entry", number + 1
         else:
             return False
         blank = False
@@ -304,18 +326,7 @@ def _html_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
             continue
         first = lines[b.first - 1].strip()
         if _is_marked_block(b, lines):
-            if first.startswith("<!--") and not any("-->" in lines[n - 1] for n in range(b.first, b.last + 1)):
-                hidden = [n for n in range(b.first + 1, b.last + 1) if lines[n - 1].strip()]
-                if hidden:
-                    traps.append(
-                        Trap(
-                            b.first,
-                            f"GitHub hides everything from here to the end of the note (lines {b.first}-{b.last})"
-                            " in an HTML comment that is never closed",
-                            "add --> where the comment should end",
-                        )
-                    )
-            continue
+            continue  # a comment never closed: _comment_traps
         tag = _TAG_START.match(first)
         name = tag.group(2).lower() if tag else ""
         if name and name not in _KNOWN_TAGS:
@@ -362,15 +373,17 @@ def _block_lines(blocks: list[Block], number: int) -> range:
     return range(number, number + 1)
 
 
-def _code_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
-    """Indented lines GitHub shows as a code block, where they hold Markdown or prose."""
+def _code_traps(lines: list[str], blocks: list[Block], offset: int = 0) -> list[Trap]:
+    """Indented lines GitHub shows as a code block, where they hold Markdown or prose (the
+    lines named in the message counted from the note's first line, `offset` above the body's)."""
     traps = []
     for b in blocks:
         if b.tag != "pre" or _FENCE_START.match(lines[b.first - 1]):
             continue
         held = [lines[n - 1] for n in range(b.first, b.last + 1)]
         if any(_shows_markdown(t) or _CJK.search(t) or _FIELD_ITEM.match(t.strip()) for t in held):
-            where = f"line {b.first}" if b.first == b.last else f"lines {b.first}-{b.last}"
+            first, last = b.first + offset, b.last + offset
+            where = f"line {first}" if first == last else f"lines {first}-{last}"
             traps.append(
                 Trap(
                     b.first,
@@ -428,8 +441,13 @@ def _list_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
                     "indent them by 3 spaces, under the entry's text",
                 )
             )
-        elif after.tag == "p" and any(t.tag == "ol" for t in top[i + 2 : i + 3]) and _IMG.sub("", after.inner).strip():
-            # (a picture between entries is how the notes are written: GitHub shows it as meant)
+        elif (
+            after.tag == "p"
+            and any(t.tag == "ol" for t in top[i + 2 : i + 3])
+            and _IMG.sub("", after.inner).replace(OMITTED, "").strip()
+        ):
+            # (a picture, or a <video> or other HTML with no text of its own, between entries is how
+            # the notes are written: GitHub shows it there, the next list numbered on, as meant)
             traps.append(
                 Trap(
                     after.first,
@@ -661,9 +679,27 @@ def fix_note(
     is kept; fixing the result again changes nothing."""
     text, fixed = _fix_web_links(text, web_links)
     numbers = None if entry_numbers is None else dict(entry_numbers)
+    for _ in range(1000):  # one edit at a time, each on the traps of the text as it is then
+        found = find_traps(text, numbers)
+        for trap in found:
+            if trap.edit is None or not trap.done:
+                continue
+            after = _edited(text, trap.line, trap.edit)
+            if not _edit_no_worse(text, after, trap):
+                continue
+            added = after.count("\n") - text.count("\n") if "\n" in trap.edit[2] else 0
+            below = list(range(trap.line + 1, trap.line + 1 + added))  # lines the edit split off
+            fixed = [Fixed(_moved(f.line, below), f.message) for f in fixed]
+            fixed.append(Fixed(trap.line, trap.done))
+            if numbers is not None:
+                numbers = {_moved(line, below): number for line, number in numbers.items()}
+            text = after
+            break
+        else:
+            break
     for _ in range(100):  # a blank line can end a block that hid a later trap: look again
         found = find_traps(text, numbers)
-        traps = [trap for trap in found if trap.done and no_worse(text, trap.line, found)]
+        traps = [trap for trap in found if trap.done and trap.edit is None and no_worse(text, trap.line, found)]
         if not traps:
             break
         below = [trap.line for trap in traps]
@@ -678,6 +714,31 @@ def fix_note(
     return text, fixed
 
 
+def _edited(text: str, number: int, edit: tuple[int, int, str]) -> str:
+    """The text with one line's edit made: (start, end, replacement) in the line's text, a
+    newline in the replacement ended as the line is."""
+    line = split_lines(text)[number - 1]
+    start, end, replacement = edit
+    if "\n" in replacement:
+        replacement = replacement.replace("\n", line.eol or dominant_newline(text))
+    return text[: line.start + start] + replacement + text[line.start + end :]
+
+
+def _edit_no_worse(text: str, after: str, trap: Trap) -> bool:
+    """Whether an edit of the line of `trap` leaves the note no worse on GitHub, as cmark-gfm
+    renders it: no visible letter lost, every block above that line unchanged, the trap gone
+    and no other finding new (findings compared without the line numbers they quote)."""
+    if visible_letters(text) - visible_letters(after):
+        return False
+    _block, start = split_front_matter(text)
+    above = trap.line - line_number_at(text, start) + 1
+    if [b for b in blocks(text[start:]) if b.last < above] != [b for b in blocks(after[start:]) if b.last < above]:
+        return False
+    was = Counter(_unnumbered(t.shown) for t in find_traps(text))
+    now = Counter(_unnumbered(t.shown) for t in find_traps(after))
+    return not now - was and now[_unnumbered(trap.shown)] < was[_unnumbered(trap.shown)]
+
+
 _COMMENTED = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 
 
@@ -687,8 +748,15 @@ def visible_letters(text: str) -> Counter[str]:
     _block, start = split_front_matter(text)
     html = _COMMENTED.sub(" ", render(text[start:], unsafe=True))
     # A link's target counts where it shows: as raw text, or under the mouse once it is a link.
-    targets = " ".join(m.group(2) for m in _TARGET_ATTRIBUTE.finditer(html))
+    # An address GitHub links as written shows once: its text, not its target again.
+    targets = " ".join(m.group(2) for m in _TARGET_ATTRIBUTE.finditer(html) if not _links_itself(html, m))
     return Counter(c for c in unescape(_HTML_TAG.sub(" ", html) + targets + _list_numbers(html)) if c.isalnum())
+
+
+def _links_itself(html: str, attribute: re.Match[str]) -> bool:
+    """Whether an href is that of a link whose text is its target, written out."""
+    target = attribute.group(2)
+    return attribute.group(1) == "href" and html.startswith(f'{target}">{target}</a>', attribute.start(2))
 
 
 _LIST_TAG = re.compile(r'<(/?)(ol|ul|li)\b(?: start="(\d+)")?')
@@ -820,3 +888,328 @@ def _fix_web_links(text: str, web_links: Iterable[tuple[int, str]]) -> tuple[str
         fixed.append(Fixed(number, f"{what} {url!r} is now {address.scheme}{url}"))
     out.append(text[pos:])
     return "".join(out), fixed
+
+
+# -- traps read from the lines cmark-gfm puts in a paragraph, and from its HTML ---------
+
+
+class _Rendered:
+    """A note's body as GitHub shows it, rendered once and only when a trap needs it: the
+    text a reader sees (code left out, so what shows as written there is no finding), the
+    HTML with the author's HTML kept, and with footnotes read as GitHub reads them in a file."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self._text: str | None = None
+        self._unsafe: str | None = None
+        self._footnotes: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            html = _CODE_ELEMENT.sub(" ", render(self.body))
+            self._text = unescape(_HTML_TAG.sub(" ", html))
+        return self._text
+
+    @property
+    def html(self) -> str:
+        if self._unsafe is None:
+            self._unsafe = render(self.body, unsafe=True)
+        return self._unsafe
+
+    @property
+    def footnotes(self) -> str:
+        if self._footnotes is None:
+            self._footnotes = render(self.body, footnotes=True)
+        return self._footnotes
+
+
+def _tree(shown: list[Block]) -> dict[int, list[int]]:
+    """The blocks each container holds, by index in `shown` (document order, a container
+    before what it holds, depth one more than its own)."""
+    children: dict[int, list[int]] = {}
+    stack: list[int] = []
+    for i, b in enumerate(shown):
+        while stack and shown[stack[-1]].depth >= b.depth:
+            stack.pop()
+        if stack:
+            children.setdefault(stack[-1], []).append(i)
+        stack.append(i)
+    return children
+
+
+_ITEM_NUMBER = re.compile(rb"[ \t]*(\d{1,9})[.)]")
+
+
+def _written_number(lines: list[str], item: Block) -> int | None:
+    """The number written before a numbered list item (its column counts bytes)."""
+    m = _ITEM_NUMBER.match(lines[item.first - 1].encode("utf-8"), item.column - 1)
+    return int(m.group(1)) if m else None
+
+
+def _numbering_traps(lines: list[str], shown: list[Block], entry_numbers: Mapping[int, int] | None) -> list[Trap]:
+    """Numbered lists whose items GitHub numbers otherwise than written: a list counts on
+    from its first item's number. Numbers written alike (`1.` for every item) are counted
+    as their author meant."""
+    traps = []
+    children = _tree(shown)
+    for i, b in enumerate(shown):
+        if b.tag != "ol":
+            continue
+        items = [shown[c] for c in children.get(i, ()) if shown[c].tag == "li"]
+        written = [_written_number(lines, item) for item in items]
+        if len(items) < 2 or None in written or len(set(written)) == 1:
+            continue
+        start = written[0]
+        assert start is not None
+        for k, (item, number) in enumerate(zip(items, written, strict=True)):
+            if number != start + k:
+                if entry_numbers is not None and item.first in entry_numbers:
+                    what = f"entry {entry_numbers[item.first]}"
+                else:
+                    what = f"the item numbered {number}"
+                traps.append(
+                    Trap(
+                        item.first,
+                        f"GitHub shows {what} as number {start + k}: a numbered list counts on from its first"
+                        f" item's number ({start}), whatever the others say",
+                        f"number it {start + k}, or put a line of text above it to start a new list",
+                    )
+                )
+                break
+    return traps
+
+
+def _text_lines(shown: list[Block]) -> list[tuple[Block, range]]:
+    """The lines of each paragraph GitHub shows, with its block: a paragraph's, or the
+    text of a tight list item (up to the first block it holds)."""
+    out = []
+    children = _tree(shown)
+    for i, b in enumerate(shown):
+        if b.tag == "p":
+            out.append((b, range(b.first, b.last + 1)))
+        elif b.tag == "li":
+            held = [shown[c] for c in children.get(i, ())]
+            if held and held[0].first == b.first:
+                continue  # a loose item (its paragraphs are blocks), or one opening with a block
+            end = held[0].first if held else b.last + 1
+            out.append((b, range(b.first, end)))
+    return out
+
+
+_CONTAINER_PREFIX = re.compile(r"[ \t>]*")
+# The blocks whose lines are text or code: a `<!--` there opens no HTML block.
+_TEXT_BLOCKS = frozenset(("p", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td"))
+_GLUED_HEADING = re.compile(r"(#{1,6})(?=[^\W_]|:)")
+_NUMBERED_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]|$)")
+_FIELD_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}[:：](?!//)")
+_HARD_BREAK = re.compile(r"(?:  |\\|<br ?/?>)[ \t]*$", re.I)
+
+
+def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
+    """In the paragraphs GitHub shows: a line of #s glued to its words (no heading), a
+    numbered item other than 1 right under a paragraph line (a line of it), and fields
+    written without bullets (joined into one line)."""
+    traps = []
+    for b, numbers in _text_lines(shown):
+        first = numbers.start
+        glued = numbered = field = False
+        for n in numbers:
+            text = lines[n - 1]
+            if n == first:
+                if b.tag == "li":
+                    continue  # its marker comes first: the #s are in the item's text
+                rest = text.encode("utf-8")[b.column - 1 :].decode("utf-8", "replace")
+            else:
+                rest = text[_CONTAINER_PREFIX.match(text).end() :]  # type: ignore[union-attr]
+            m = _GLUED_HEADING.match(rest) if not glued and rest[:1] == "#" else None
+            # One # glued to ASCII (`#include`, `#tag`) is rarely meant as a heading; to other words it is.
+            if m and (len(m.group(1)) > 1 or (len(numbers) == 1 and not rest[1].isascii())):
+                glued = True
+                words = rest[len(m.group(1)) :].rstrip()
+                traps.append(
+                    Trap(
+                        n,
+                        f"GitHub shows {rest.strip()[:40]!r} as a paragraph, not as a heading: a heading's #s"
+                        " need a space after them",
+                        f"write {m.group(1) + ' ' + words!r}",
+                        f"added a space after the #s, so GitHub shows the heading {words.strip()[:40]!r}",
+                        (len(text) - len(rest) + m.end(), len(text) - len(rest) + m.end(), " "),
+                    )
+                )
+            if n == first:
+                continue
+            joined = _NUMBERED_LINE.match(rest)
+            if not numbered and joined and int(joined.group(1)) != 1:
+                numbered = True
+                if not (b.depth == 0 and b.tag == "p" and ENTRY_LINE.fullmatch(text)):  # _list_traps names it
+                    quoted = ">" in text[: len(text) - len(rest)]
+                    traps.append(
+                        Trap(
+                            n,
+                            f"GitHub shows {rest.strip()[:40]!r} as a line of the paragraph above: only a list"
+                            " item numbered 1 can start right under a paragraph",
+                            "add a blank line above it",
+                            # (a tight item's text, once split, is a paragraph: a block no_worse() cannot hold)
+                            ""
+                            if quoted or b.tag != "p"
+                            else "added a blank line above it, so GitHub renders it as a numbered list",
+                        )
+                    )
+            named = _FIELD_LINE.match(rest) if not field else None
+            if named and not _HARD_BREAK.search(lines[n - 2]):
+                field = True
+                name = named.group()[:-1].strip()
+                traps.append(
+                    Trap(
+                        n,
+                        f"GitHub joins {rest.strip()[:40]!r} to the line above, in one paragraph: a line break"
+                        " alone is a space",
+                        f"write each field as a bullet, '- {name}: ...', or end the line above with a backslash",
+                    )
+                )
+    return traps
+
+
+# `[text] (target)`: a link written with a space GitHub does not allow; the target as a
+# link's (a path, an address, a fragment), so a citation `[1] (2020)` is none.
+_LINK_APART = re.compile(r"\[([^\[\]\n]+)\]([ \t]+)\(((?:[A-Za-z][A-Za-z0-9+.-]*:|www\.|\.{0,2}/|#)[^()\s]*)\)")
+# `__init__`: a lower-case identifier between double underscores, outside an address.
+_DUNDER = re.compile(r"(?<![\w\\])__([a-z][a-z0-9]*(?:_[a-z0-9]+)*)__(?!\w)")
+_ADDRESS_BEFORE = re.compile(r"(?:://|www\.)\S*$")
+
+
+def _written_traps(lines: list[str], shown: list[Block], rendered: _Rendered) -> list[Trap]:
+    """Links and words GitHub shows otherwise than written, in the paragraphs it shows: a
+    link with a space between `]` and `(` (shown as written), and `__name__` (bold)."""
+    traps = []
+    for _b, numbers in _text_lines(shown):
+        for n in numbers:
+            text = lines[n - 1]
+            if "] " not in text and "]\t" not in text and "__" not in text:
+                continue
+            visible = blank_code(text)
+            for m in _LINK_APART.finditer(visible):
+                words, target = m.group(1), m.group(3)
+                if f"[{words}]{m.group(2)}(" not in rendered.text:
+                    continue  # a reference link, a checkbox, or text GitHub shows otherwise
+                traps.append(
+                    Trap(
+                        n,
+                        f"GitHub shows {m.group()[:80]!r} as written, not as a link: a space between ] and ( ends it",
+                        f"remove the space: '[{words}]({target})'",
+                        f"removed the space between ] and (, so GitHub makes the link {words[:40]!r}",
+                        (m.end(1) + 1, m.start(3) - 1, ""),
+                    )
+                )
+            for m in _DUNDER.finditer(visible):
+                name = m.group(1)
+                if _ADDRESS_BEFORE.search(visible, 0, m.start()) or f"<strong>{name}</strong>" not in rendered.html:
+                    continue
+                traps.append(
+                    Trap(
+                        n,
+                        f"GitHub shows {m.group()!r} as a bold {name!r}: two underscores on each side make strong"
+                        " emphasis",
+                        f"write it in backticks, `{m.group()}`, or as \\_\\_{name}\\_\\_",
+                        f"escaped the underscores of {m.group()!r}, so GitHub shows them",
+                        (m.start(), m.end(), f"\\_\\_{name}\\_\\_"),
+                    )
+                )
+    return traps
+
+
+def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, offset: int = 0) -> list[Trap]:
+    """An HTML comment opening a block and never closed (it hides the rest of the note),
+    and Markdown after the `-->` that ends a comment's block (raw text: the block is HTML
+    to the end of that line)."""
+    if not any("<!--" in text for text in lines):
+        return []
+    traps = []
+    leaves = [b for b in shown if b.tag in _TEXT_BLOCKS]
+    # The last `-->`: a comment opened after it closes nowhere.
+    last_close = max((n for n, text in enumerate(lines, 1) if "-->" in text), default=0)
+    for n, text in enumerate(lines, 1):
+        if "<!--" not in text:
+            continue
+        rest = text[_CONTAINER_PREFIX.match(text).end() :]  # type: ignore[union-attr]
+        if not rest.startswith("<!--") or any(b.first <= n <= b.last for b in leaves):
+            continue  # in a paragraph or code: text, or an inline comment
+        close = rest.find("-->", 4)
+        if close < 0 and n >= last_close:
+            hidden = [k for k in range(n + 1, len(lines) + 1) if lines[k - 1].strip()]
+            if hidden and not any(b.first > n for b in shown if b.tag != "html"):
+                traps.append(
+                    Trap(
+                        n,
+                        f"GitHub hides everything from here to the end of the note"
+                        f" (lines {n + offset}-{hidden[-1] + offset})"
+                        " in an HTML comment that is never closed",
+                        "add --> where the comment should end",
+                    )
+                )
+            break  # what follows is inside it
+    for n, text in enumerate(lines, 1):
+        at = text.find("-->")
+        if at < 0:
+            continue
+        after = text[at + 3 :]
+        if not after.strip() or not _shows_markdown(after.strip()):
+            continue
+        if text[at:].rstrip() not in rendered.html or "<!--" in after:
+            continue  # GitHub rendered it: an inline comment, or text
+        if any(b.first <= n <= b.last for b in leaves):
+            continue
+        indent = text[: _CONTAINER_PREFIX.match(text).end()]  # type: ignore[union-attr]
+        traps.append(
+            Trap(
+                n,
+                f"GitHub shows {after.strip()[:40]!r} as raw text in the HTML block of the comment: a line that"
+                " starts an HTML comment is HTML to its end",
+                "put it on the next line",
+                f"moved {after.strip()[:40]!r} to a line of its own, so GitHub renders it",
+                (at + 3, len(text), "\n" + indent + after.strip()),
+            )
+        )
+    return traps
+
+
+_FOOTNOTE_REF = re.compile(r"\[\^([A-Za-z0-9_-]+)\](?!:)")
+_FOOTNOTE_DEF = re.compile(r" {0,3}\[\^([A-Za-z0-9_-]+)\]:")
+
+
+def _footnote_traps(lines: list[str], shown: list[Block], rendered: _Rendered) -> list[Trap]:
+    """Footnotes GitHub cannot pair (it renders them in a file): a reference `[^1]` no
+    definition names shows as written; a definition `[^1]: ...` nothing refers to shows
+    nothing. A footnote with both shows as GitHub's footnotes do (a number, the notes at
+    the end): no trap."""
+    html = rendered.footnotes
+    code = {n for b in shown if b.tag == "pre" for n in range(b.first, b.last + 1)}
+    traps = []
+    for n, text in enumerate(lines, 1):
+        if "[^" not in text or n in code:
+            continue
+        definition = _FOOTNOTE_DEF.match(text)
+        if definition:
+            label = definition.group(1)
+            if f'id="fn-{label}"' not in html:
+                traps.append(
+                    Trap(
+                        n,
+                        f"GitHub shows nothing of the footnote [^{label}]: no [^{label}] in the text refers to it",
+                        "refer to it, or write it as text",
+                    )
+                )
+            continue
+        for m in _FOOTNOTE_REF.finditer(blank_code(text)):
+            label = m.group(1)
+            if f'href="#fn-{label}"' in html or m.group() not in _CODE_ELEMENT.sub(" ", html):
+                continue
+            traps.append(
+                Trap(
+                    n,
+                    f"GitHub shows {m.group()!r} as written: no footnote {m.group()} is defined in the note",
+                    f"add a line '{m.group()}: ...' below, or remove it",
+                )
+            )
+    return traps
