@@ -147,6 +147,13 @@ LINES = (
     "段落 paragraph",
     "    indented code 代码",
     "- ~a~ **b** <Tag>",
+    "##小结 Summary",
+    "3. [跳过 C](https://example.com/c)",
+    "   Abstract: 摘要",
+    "- [论文] (https://example.com/p)",
+    "- 先写 __init__",
+    "<!-- 注 --> **重点**",
+    "- 脚注 text[^1]",
 )
 
 

@@ -727,16 +727,22 @@ def _edited(text: str, number: int, edit: tuple[int, int, str]) -> str:
 def _edit_no_worse(text: str, after: str, trap: Trap) -> bool:
     """Whether an edit of the line of `trap` leaves the note no worse on GitHub, as cmark-gfm
     renders it: no visible letter lost, every block above that line unchanged, the trap gone
-    and no other finding new (findings compared without the line numbers they quote)."""
+    and no finding new on any line (the lines it quotes aside)."""
     if visible_letters(text) - visible_letters(after):
         return False
     _block, start = split_front_matter(text)
     above = trap.line - line_number_at(text, start) + 1
     if [b for b in blocks(text[start:]) if b.last < above] != [b for b in blocks(after[start:]) if b.last < above]:
         return False
-    was = Counter(_unnumbered(t.shown) for t in find_traps(text))
-    now = Counter(_unnumbered(t.shown) for t in find_traps(after))
-    return not now - was and now[_unnumbered(trap.shown)] < was[_unnumbered(trap.shown)]
+    added = after.count("\n") - text.count("\n")  # lines split off below the edited one
+
+    def unmoved(line: int) -> int:
+        return line if line <= trap.line else max(trap.line, line - added)
+
+    was = Counter((t.line, _unnumbered(t.shown)) for t in find_traps(text))
+    now = Counter((unmoved(t.line), _unnumbered(t.shown)) for t in find_traps(after))
+    fixed = (trap.line, _unnumbered(trap.shown))
+    return not now - was and now[fixed] < was[fixed]
 
 
 _COMMENTED = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
