@@ -679,24 +679,21 @@ def fix_note(
     is kept; fixing the result again changes nothing."""
     text, fixed = _fix_web_links(text, web_links)
     numbers = None if entry_numbers is None else dict(entry_numbers)
-    for _ in range(1000):  # one edit at a time, each on the traps of the text as it is then
-        found = find_traps(text, numbers)
-        for trap in found:
-            if trap.edit is None or not trap.done:
-                continue
-            after = _edited(text, trap.line, trap.edit)
-            if not _edit_no_worse(text, after, trap):
-                continue
-            added = after.count("\n") - text.count("\n") if "\n" in trap.edit[2] else 0
-            below = list(range(trap.line + 1, trap.line + 1 + added))  # lines the edit split off
-            fixed = [Fixed(_moved(f.line, below), f.message) for f in fixed]
-            fixed.append(Fixed(trap.line, trap.done))
-            if numbers is not None:
-                numbers = {_moved(line, below): number for line, number in numbers.items()}
-            text = after
-            break
+    for _ in range(100):  # an edit can end a block that hid a later trap: look again
+        edits = [trap for trap in find_traps(text, numbers) if trap.edit is not None and trap.done]
+        # All at once; where that is worse, each alone (the first few: more is a note to fix by hand).
+        for batch in (edits, *([trap] for trap in edits[:_EDITS_ALONE])):
+            after, split = _edited(text, batch)
+            if batch and _edit_no_worse(text, after, batch, split):
+                break
         else:
             break
+        below = sorted(n + 1 for n, count in split.items() for _ in range(count))  # as lines inserted there
+        fixed = [Fixed(_moved(f.line, below), f.message) for f in fixed]
+        fixed.extend(Fixed(_moved(trap.line, below), trap.done) for trap in batch)
+        if numbers is not None:
+            numbers = {_moved(line, below): number for line, number in numbers.items()}
+        text = after
     for _ in range(100):  # a blank line can end a block that hid a later trap: look again
         found = find_traps(text, numbers)
         traps = [trap for trap in found if trap.done and trap.edit is None and no_worse(text, trap.line, found)]
@@ -714,35 +711,57 @@ def fix_note(
     return text, fixed
 
 
-def _edited(text: str, number: int, edit: tuple[int, int, str]) -> str:
-    """The text with one line's edit made: (start, end, replacement) in the line's text, a
-    newline in the replacement ended as the line is."""
-    line = split_lines(text)[number - 1]
-    start, end, replacement = edit
-    if "\n" in replacement:
-        replacement = replacement.replace("\n", line.eol or dominant_newline(text))
-    return text[: line.start + start] + replacement + text[line.start + end :]
+_EDITS_ALONE = 10
 
 
-def _edit_no_worse(text: str, after: str, trap: Trap) -> bool:
-    """Whether an edit of the line of `trap` leaves the note no worse on GitHub, as cmark-gfm
-    renders it: no visible letter lost, every block above that line unchanged, the trap gone
-    and no finding new on any line (the lines it quotes aside)."""
+def _edited(text: str, traps: list[Trap]) -> tuple[str, dict[int, int]]:
+    """The text with the traps' edits made, each (start, end, replacement) in its line's
+    text (one overlapping another on its line is left out), a newline in a replacement
+    ended as its line is; and how many lines each edit split off below its line."""
+    lines = split_lines(text)
+    by_line: dict[int, list[tuple[int, int, str]]] = {}
+    for trap in traps:
+        if trap.edit is not None:
+            by_line.setdefault(trap.line, []).append(trap.edit)
+    out = []
+    pos = 0
+    split: dict[int, int] = {}
+    for number in sorted(by_line):
+        line = lines[number - 1]
+        taken = -1
+        for start, end, replacement in sorted(by_line[number]):
+            if start < taken:
+                continue
+            if "\n" in replacement:
+                split[number] = split.get(number, 0) + replacement.count("\n")
+                replacement = replacement.replace("\n", line.eol or dominant_newline(text))
+            out.append(text[pos : line.start + start])
+            out.append(replacement)
+            pos, taken = line.start + end, end
+    out.append(text[pos:])
+    return "".join(out), split
+
+
+def _edit_no_worse(text: str, after: str, traps: list[Trap], split: dict[int, int]) -> bool:
+    """Whether the traps' edits leave the note no worse on GitHub, as cmark-gfm renders it:
+    no visible letter lost, every block above the first edited line unchanged, the traps
+    gone and no finding new on any line (`split`: the lines each edit split off, which are
+    the edited line's)."""
     if visible_letters(text) - visible_letters(after):
         return False
     _block, start = split_front_matter(text)
-    above = trap.line - line_number_at(text, start) + 1
+    above = min(trap.line for trap in traps) - line_number_at(text, start) + 1
     if [b for b in blocks(text[start:]) if b.last < above] != [b for b in blocks(after[start:]) if b.last < above]:
         return False
-    added = after.count("\n") - text.count("\n")  # lines split off below the edited one
-
-    def unmoved(line: int) -> int:
-        return line if line <= trap.line else max(trap.line, line - added)
-
+    was_line: list[int] = []  # the line each line of `after` was, 0-based
+    for number in range(1, line_number_at(text, len(text)) + 1):
+        was_line.extend([number] * (1 + split.get(number, 0)))
     was = Counter((t.line, _unnumbered(t.shown)) for t in find_traps(text))
-    now = Counter((unmoved(t.line), _unnumbered(t.shown)) for t in find_traps(after))
-    fixed = (trap.line, _unnumbered(trap.shown))
-    return not now - was and now[fixed] < was[fixed]
+    now = Counter(
+        (was_line[t.line - 1] if t.line <= len(was_line) else t.line, _unnumbered(t.shown)) for t in find_traps(after)
+    )
+    gone = Counter((t.line, _unnumbered(t.shown)) for t in traps)
+    return not now - was and all(now[key] <= was[key] - count for key, count in gone.items())
 
 
 _COMMENTED = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
@@ -909,6 +928,7 @@ class _Rendered:
         self._text: str | None = None
         self._unsafe: str | None = None
         self._footnotes: str | None = None
+        self._raw: set[str] | None = None
 
     @property
     def text(self) -> str:
@@ -922,6 +942,13 @@ class _Rendered:
         if self._unsafe is None:
             self._unsafe = render(self.body, unsafe=True)
         return self._unsafe
+
+    @property
+    def raw_lines(self) -> set[str]:
+        """The lines of that HTML, as a set: an HTML block's lines are there as written."""
+        if self._raw is None:
+            self._raw = {line.rstrip() for line in self.html.split("\n")}
+        return self._raw
 
     @property
     def footnotes(self) -> str:
@@ -1009,7 +1036,6 @@ _TEXT_BLOCKS = frozenset(("p", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", 
 _GLUED_HEADING = re.compile(r"(#{1,6})(?=[^\W_]|:)")
 _NUMBERED_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]|$)")
 _FIELD_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}[:：](?!//)")
-_HARD_BREAK = re.compile(r"(?:  |\\|<br ?/?>)[ \t]*$", re.I)
 
 
 def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
@@ -1063,7 +1089,7 @@ def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
                         )
                     )
             named = _FIELD_LINE.match(rest) if not field else None
-            if named and not _HARD_BREAK.search(lines[n - 2]):
+            if named and not _hard_break(lines[n - 2]):
                 field = True
                 name = named.group()[:-1].strip()
                 traps.append(
@@ -1077,18 +1103,25 @@ def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
     return traps
 
 
+def _hard_break(line: str) -> bool:
+    """Whether a line ends in a line break GitHub shows: two spaces, a backslash, or <br>."""
+    return line.endswith(("  ", "\\")) or line.rstrip().lower().endswith(("<br>", "<br/>", "<br />"))
+
+
 # `[text] (target)`: a link written with a space GitHub does not allow; the target as a
 # link's (a path, an address, a fragment), so a citation `[1] (2020)` is none.
 _LINK_APART = re.compile(r"\[([^\[\]\n]+)\]([ \t]+)\(((?:[A-Za-z][A-Za-z0-9+.-]*:|www\.|\.{0,2}/|#)[^()\s]*)\)")
 # `__init__`: a lower-case identifier between double underscores, outside an address.
 _DUNDER = re.compile(r"(?<![\w\\])__([a-z][a-z0-9]*(?:_[a-z0-9]+)*)__(?!\w)")
-_ADDRESS_BEFORE = re.compile(r"(?:://|www\.)\S*$")
+_WORD = re.compile(r"\S+")
 
 
 def _written_traps(lines: list[str], shown: list[Block], rendered: _Rendered) -> list[Trap]:
     """Links and words GitHub shows otherwise than written, in the paragraphs it shows: a
     link with a space between `]` and `(` (shown as written), and `__name__` (bold)."""
     traps = []
+    # What GitHub shows keeps the order of the lines: each is looked for after the last found.
+    shown_at = html_at = 0
     for _b, numbers in _text_lines(shown):
         for n in numbers:
             text = lines[n - 1]
@@ -1097,8 +1130,10 @@ def _written_traps(lines: list[str], shown: list[Block], rendered: _Rendered) ->
             visible = blank_code(text)
             for m in _LINK_APART.finditer(visible):
                 words, target = m.group(1), m.group(3)
-                if f"[{words}]{m.group(2)}(" not in rendered.text:
+                found = rendered.text.find(f"[{words}]{m.group(2)}(", shown_at)
+                if found < 0:
                     continue  # a reference link, a checkbox, or text GitHub shows otherwise
+                shown_at = found + 1
                 traps.append(
                     Trap(
                         n,
@@ -1108,10 +1143,16 @@ def _written_traps(lines: list[str], shown: list[Block], rendered: _Rendered) ->
                         (m.end(1) + 1, m.start(3) - 1, ""),
                     )
                 )
-            for m in _DUNDER.finditer(visible):
+            dunders = list(_DUNDER.finditer(visible)) if "__" in visible else []
+            if dunders:  # none inside an address, which GitHub links as written
+                words = [w for w in _WORD.finditer(visible) if "://" in w.group() or "www." in w.group()]
+                dunders = [m for m in dunders if not any(w.start() <= m.start() < w.end() for w in words)]
+            for m in dunders:
                 name = m.group(1)
-                if _ADDRESS_BEFORE.search(visible, 0, m.start()) or f"<strong>{name}</strong>" not in rendered.html:
+                found = rendered.html.find(f"<strong>{name}</strong>", html_at)
+                if found < 0:
                     continue
+                html_at = found + 1
                 traps.append(
                     Trap(
                         n,
@@ -1132,14 +1173,14 @@ def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, of
     if not any("<!--" in text for text in lines):
         return []
     traps = []
-    leaves = [b for b in shown if b.tag in _TEXT_BLOCKS]
+    in_text = {n for b in shown if b.tag in _TEXT_BLOCKS for n in range(b.first, b.last + 1)}
     # The last `-->`: a comment opened after it closes nowhere.
     last_close = max((n for n, text in enumerate(lines, 1) if "-->" in text), default=0)
     for n, text in enumerate(lines, 1):
         if "<!--" not in text:
             continue
         rest = text[_CONTAINER_PREFIX.match(text).end() :]  # type: ignore[union-attr]
-        if not rest.startswith("<!--") or any(b.first <= n <= b.last for b in leaves):
+        if not rest.startswith("<!--") or n in in_text:
             continue  # in a paragraph or code: text, or an inline comment
         close = rest.find("-->", 4)
         if close < 0 and n >= last_close:
@@ -1162,11 +1203,11 @@ def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, of
         after = text[at + 3 :]
         if not after.strip() or not _shows_markdown(after.strip()):
             continue
-        if text[at:].rstrip() not in rendered.html or "<!--" in after:
-            continue  # GitHub rendered it: an inline comment, or text
-        if any(b.first <= n <= b.last for b in leaves):
-            continue
         indent = text[: _CONTAINER_PREFIX.match(text).end()]  # type: ignore[union-attr]
+        if "<!--" in after or not {text.rstrip(), text[len(indent) :].rstrip()} & rendered.raw_lines:
+            continue  # GitHub rendered it: an inline comment, or text
+        if n in in_text:
+            continue
         traps.append(
             Trap(
                 n,
@@ -1181,6 +1222,7 @@ def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, of
 
 
 _FOOTNOTE_REF = re.compile(r"\[\^([A-Za-z0-9_-]+)\](?!:)")
+_FOOTNOTE_ID = re.compile(r'<li id="fn-([^"]*)"')
 _FOOTNOTE_DEF = re.compile(r" {0,3}\[\^([A-Za-z0-9_-]+)\]:")
 
 
@@ -1190,6 +1232,9 @@ def _footnote_traps(lines: list[str], shown: list[Block], rendered: _Rendered) -
     nothing. A footnote with both shows as GitHub's footnotes do (a number, the notes at
     the end): no trap."""
     html = rendered.footnotes
+    notes = set(_FOOTNOTE_ID.findall(html))  # the footnotes GitHub shows, by label
+    as_written = _CODE_ELEMENT.sub(" ", html)  # a reference shown as written is there, in order
+    at = 0
     code = {n for b in shown if b.tag == "pre" for n in range(b.first, b.last + 1)}
     traps = []
     for n, text in enumerate(lines, 1):
@@ -1198,7 +1243,7 @@ def _footnote_traps(lines: list[str], shown: list[Block], rendered: _Rendered) -
         definition = _FOOTNOTE_DEF.match(text)
         if definition:
             label = definition.group(1)
-            if f'id="fn-{label}"' not in html:
+            if label not in notes:
                 traps.append(
                     Trap(
                         n,
@@ -1209,8 +1254,10 @@ def _footnote_traps(lines: list[str], shown: list[Block], rendered: _Rendered) -
             continue
         for m in _FOOTNOTE_REF.finditer(blank_code(text)):
             label = m.group(1)
-            if f'href="#fn-{label}"' in html or m.group() not in _CODE_ELEMENT.sub(" ", html):
+            found = -1 if label in notes else as_written.find(m.group(), at)
+            if found < 0:
                 continue
+            at = found + 1
             traps.append(
                 Trap(
                     n,
