@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from dairly.tuples import Record
 
@@ -21,6 +21,7 @@ _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 # Leading GitHub emoji shortcodes such as ":paperclip:" decorate titles; they are not part of them.
 _SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+\-]+:)*\s*")
 BOM = "\ufeff"
+T = TypeVar("T")
 
 
 class Line(Record):  # a tuple: a 10,000-note README has 10,000+ of these
@@ -329,27 +330,63 @@ def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[H
     return sections
 
 
-# Block-level HTML elements that a person may wrap a section in (CommonMark's HTML blocks).
-_BLOCK_TAG = re.compile(r"<(/?)(details|div|section|table|blockquote|pre|center|dl|ul|ol|p)(?=[\s>/])", re.I)
+# The elements a person wraps Markdown in, opened in one HTML block and closed in another
+# (CommonMark's HTML block tags that hold what they wrap): a README's section or a note's
+# entries between `<details>` and `</details>`. A name ends at a space, `>`, `/` or the line's
+# end (`<div` with its attributes on the lines below); `<div/>` opens nothing.
+ELEMENTS = ("details", "div", "section", "table", "blockquote", "pre", "center", "dl", "ul", "ol", "p")
+_ELEMENT = re.compile(rf"<(/?)({'|'.join(ELEMENTS)})(?=[\s>/]|$)([^<>]*)", re.I)
 
 
-def open_block_tags(lines: Iterable[Line]) -> list[str]:
-    """The block tags these lines leave open, outermost first."""
-    return [name for name, _line in unclosed_tags(lines)]
+def track_elements(text: str, at: T, stack: list[tuple[str, T]]) -> int:
+    """Follow the elements one line opens and closes, as a browser pairs them, outside its
+    code spans and comments (their tags are text): each one opened is pushed as (name, at),
+    each closing tag closes as close_element() closes. Returns the fewest elements left open
+    at any point of the line, so a caller sees one it held closed even if the line opens
+    another after it."""
+    fewest = len(stack)
+    if "<" not in text:
+        return fewest
+    if "`" in text:
+        text = blank_code(text)
+    if "<!--" in text:
+        text = without_comments(text)
+    for m in _ELEMENT.finditer(text):
+        name = m.group(2).lower()
+        if not m.group(1):
+            if not m.group(3).rstrip().endswith("/"):
+                stack.append((name, at))
+            continue
+        close_element(stack, name)
+        fewest = min(fewest, len(stack))
+    return fewest
+
+
+def without_comments(text: str) -> str:
+    """`<!--.*?-->` removed, in linear time (as a regular expression, `<!--a` repeated
+    costs the square of its length: each opener looks for a closer to the end)."""
+    out = []
+    pos = at = 0
+    while (at := text.find("<!--", at)) >= 0:
+        close = text.find("-->", at + 4)
+        if close < 0:
+            break  # no closer after this opener: none for a later one either
+        newline = text.find("\n", at, close)
+        if newline >= 0:  # `.` stops at a line's end
+            at = newline + 1
+            continue
+        out.append(text[pos:at])
+        pos = at = close + 3
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def unclosed_tags(lines: Iterable[Line]) -> list[tuple[str, Line]]:
-    """The block tags these lines leave open, outermost first, each with its line."""
+    """The elements these lines leave open (track_elements), outermost first, each with
+    the line that opened it."""
     stack: list[tuple[str, Line]] = []
     for line in lines:
-        if "<" not in line.text:
-            continue
-        for m in _BLOCK_TAG.finditer(line.text):
-            name = m.group(2).lower()
-            if not m.group(1):
-                stack.append((name, line))
-                continue
-            close_element(stack, name)
+        track_elements(line.text, line, stack)
     return stack
 
 
@@ -374,15 +411,8 @@ def _end_before_enclosing_close(text: str, heading: Line, end: int) -> int:
     if not enclosing:
         return end
     for line in iter_visible(split_lines(text, heading.end, end, heading.number + 1)):
-        if "<" not in line.text:
-            continue
-        for m in _BLOCK_TAG.finditer(line.text):
-            if not m.group(1):
-                stack.append((m.group(2).lower(), line))
-                continue
-            close_element(stack, m.group(2).lower())
-            if len(stack) < enclosing:
-                return line.start
+        if track_elements(line.text, line, stack) < enclosing:
+            return line.start
     return end
 
 

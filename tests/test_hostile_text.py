@@ -80,14 +80,15 @@ TREE_PIECES = ["<a ", "<A  ", "href=", "href = ", "'", '"', "x", ">", "</a>", "<
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
 def test_the_linear_inline_scanners_match_the_regular_expressions(text: str) -> None:
-    from dairly.notes import entries, traps
+    from dairly import markdown
+    from dairly.notes import entries
 
     assert entries._without_tags(text) == _OLD_TAG.sub("", text)
     strong = entries._spans(text, entries._STRONG, entries._strong_opens, entries._strong_closes)
     assert strong == _OLD_STRONG.sub(lambda m: m.group(2), text)
     emphasis = entries._spans(text, entries._EMPHASIS, entries._emphasis_opens, entries._emphasis_closes)
     assert emphasis == _OLD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
-    assert traps._without_comments(text) == _OLD_COMMENT.sub("", text)
+    assert markdown.without_comments(text) == _OLD_COMMENT.sub("", text)
 
 
 @settings(max_examples=400, deadline=None)

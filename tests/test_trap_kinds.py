@@ -238,3 +238,20 @@ def test_a_video_between_entries_is_not_called_a_paragraph() -> None:
         (7, "GitHub shows this paragraph outside entry 1 and starts a new numbered list after it;"
             " indent it by 3 spaces, under the entry's text")
     ]  # fmt: skip
+
+
+# -- one element tracker, for the README's sections and the notes' traps --------------
+
+
+def test_notes_and_readme_pair_the_same_elements() -> None:
+    from dairly.markdown import split_lines, unclosed_tags
+
+    # A <section> never closed holds the rest of the note, as a <div> does.
+    text = note(ENTRY, "", "<section>", "", "正文 text")
+    assert messages(text) == [
+        (7, "GitHub shows everything after this <section> inside it, since it is never closed;"
+            " add </section> where it should end")
+    ]  # fmt: skip
+    # A tag in a code span or a comment is text to both; `<div/>` opens nothing.
+    written = "`<details>` 代码 code <!-- <div> --> <div/>\n<div\n  align=center>\n"
+    assert [(name, line.number) for name, line in unclosed_tags(split_lines(written))] == [("div", 2)]

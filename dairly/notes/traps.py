@@ -30,13 +30,14 @@ from urllib.parse import unquote
 
 from dairly.gfm import OMITTED, Block, blocks, render
 from dairly.markdown import (
+    ELEMENTS,
     atx_heading,
     blank_code,
-    close_element,
     dominant_newline,
     iter_visible,
     line_number_at,
     split_lines,
+    track_elements,
 )
 from dairly.notes.entries import ENTRY_LINE
 from dairly.notes.note import split_front_matter
@@ -78,49 +79,13 @@ class Fixed(Record):
 
 # -- the HTML blocks of CommonMark (spec 0.31, section 4.6) ------------------------------
 
-# Type 6 opens with one of these tag names and ends at a blank line; it may interrupt a
-# paragraph, so a `<div>` right under an entry's last bullet starts one.
-_BLOCK_TAGS = frozenset(
-    (
-        "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center",
-        "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
-        "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5",
-        "h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu",
-        "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "search", "section",
-        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
-    )
-)  # fmt: skip
-_RAW_TAGS = frozenset(("pre", "script", "style", "textarea"))  # type 1: ends at its closing tag
 _TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
-_ATTRIBUTES = r"(?:[ \t]+[A-Za-z_:][\w.:-]*(?:[ \t]*=[ \t]*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*"
-# Type 7: a whole open or closing tag alone on its line; it cannot interrupt a paragraph.
-_LONE_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*" + _ATTRIBUTES + r"[ \t]*/?|/[A-Za-z][A-Za-z0-9-]*[ \t]*)>[ \t]*")
 # The other types end at a marker, blank lines or not: (how they open, the marker).
 _MARKER_BLOCKS = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
 _DECLARATION = re.compile(r"<![A-Za-z]")
 
 # A tag that ends a line, as a fix names it: `</div>`, `<summary>`, `<img ...>`.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
-_ELEMENT = re.compile(r"<(/?)(details|div)(?![\w-])([^<>]*)(>?)", re.I)
-
-
-def _without_comments(text: str) -> str:
-    """`<!--.*?-->` removed, in linear time (as a regular expression, `<!--a` repeated
-    costs the square of its length: each opener looks for a closer to the end)."""
-    out = []
-    pos = at = 0
-    while (at := text.find("<!--", at)) >= 0:
-        close = text.find("-->", at + 4)
-        if close < 0:
-            break  # no closer after this opener: none for a later one either
-        newline = text.find("\n", at, close)
-        if newline >= 0:  # `.` stops at a line's end
-            at = newline + 1
-            continue
-        out.append(text[pos:at])
-        pos = at = close + 3
-    out.append(text[pos:])
-    return "".join(out)
 
 
 _MARKDOWN_BLOCK = re.compile(r"[ \t]*(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]|\d{1,9}[.)](?:[ \t]|$)|>|\||```|~~~)")
@@ -172,7 +137,6 @@ _UNMADE_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)")
 _LONE_TILDE = re.compile(r"(?<!~)~(?!~)")
 _HTML_TAG = re.compile(r"<[^<>]*>")
 _CODE_ELEMENT = re.compile(r"<code>[^<]*</code>")
-_EOL = re.compile(r"\r\n|\r|\n")
 _IMG = re.compile(r"<img [^<>]*>")
 _AUTOLINKED = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
 _DELETED = re.compile(r"<del>([^<]*)</del>")
@@ -197,9 +161,7 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
     starts at `body_start`, after the front matter)."""
     body = text[body_start:]
     offset = line_number_at(text, body_start) - 1
-    lines = _EOL.split(body)
-    if body.endswith(("\n", "\r")):
-        lines.pop()
+    lines = [line.text for line in split_lines(body)]
     shown = blocks(body)
     numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
     traps = _html_traps(lines, shown, numbers if entry_numbers is not None else None)
@@ -303,15 +265,15 @@ def _plain_inline(line: str) -> bool:
 
 
 def _open_elements_by_line(lines: list[str], code: set[int]) -> tuple[dict[int, str], list[tuple[str, int]]]:
-    """The innermost <details> or <div> open at each line ({line: name}) and those never
-    closed, as a browser pairs them, outside code blocks."""
+    """The innermost element open at each line ({line: name}) and those never closed, as a
+    browser pairs them (dairly.markdown.track_elements), outside code blocks."""
     open_elements: list[tuple[str, int]] = []
     inside: dict[int, str] = {}
     for number, text in enumerate(lines, 1):
         if open_elements:
             inside[number] = open_elements[-1][0]
         if number not in code:
-            _track_elements(text, number, open_elements)
+            track_elements(text, number, open_elements)
     return inside, open_elements
 
 
@@ -334,7 +296,7 @@ def _html_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
         if _shows_markdown(lines[b.first - 1]):
             traps.append(
                 _swallowed(
-                    _Suspect(b.first, None, inside.get(b.first, name if name in ("div", "details") else ""), False),
+                    _Suspect(b.first, None, inside.get(b.first, name if name in ELEMENTS else ""), False),
                     lines,
                     entry_numbers,
                 )
@@ -345,6 +307,8 @@ def _html_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
                 traps.append(_swallowed(_Suspect(n, n - 1, inside.get(n, ""), True), lines, entry_numbers))
                 break
     for name, number in left_open:  # one never closed, but only where it swallows what follows
+        if name in ("p", "table"):
+            continue  # a browser ends a <p> at the next block, and moves what follows a <table> above it
         after = _block_lines(blocks, number).stop
         if any(lines[n - 1].strip() for n in range(after, last_shown + 1)):
             traps.append(_unclosed(name, number))
@@ -581,24 +545,6 @@ def _shows_markdown(text: str) -> bool:
     if "<" in text:
         text = _TAG.sub("", text)
     return _MARKDOWN_INLINE.search(text) is not None
-
-
-def _track_elements(text: str, number: int, open_elements: list[tuple[str, int]]) -> None:
-    """Follow the <details> and <div> a line opens and closes (outside code spans and
-    comments), as a browser pairs them."""
-    if "<" not in text:
-        return
-    if "`" in text:
-        text = _without_code(text)
-    if "<!--" in text:
-        text = _without_comments(text)
-    for m in _ELEMENT.finditer(text):
-        name = m.group(2).lower()
-        if not m.group(1):
-            if not m.group(3).rstrip().endswith("/"):
-                open_elements.append((name, number))
-            continue
-        close_element(open_elements, name)
 
 
 def _swallowed(suspect: _Suspect, lines: list[str], entry_numbers: Mapping[int, int] | None) -> Trap:
