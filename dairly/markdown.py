@@ -1,5 +1,6 @@
 """Line-level Markdown structure shared by the README and the notes: lines with their
-exact offsets and endings, fenced code, ATX headings and the sections they open.
+exact offsets and endings, fenced code, ATX headings and the sections they open, and the
+HTML elements lines open and close.
 
 Everything here is pure and works on offsets, so callers replace text by slicing and
 every byte they do not own stays as it was.

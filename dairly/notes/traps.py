@@ -2,20 +2,25 @@
 
 dairly reads a note by the author's numbering (dairly.notes.entries); GitHub renders it
 with cmark-gfm. find_traps() asks cmark-gfm itself (dairly.gfm) and reports, each with
-what GitHub shows and the fix:
+what GitHub shows, named as GitHub parses it, and the fix:
 
-- Markdown swallowed by an HTML block (an entry or heading glued under `</div>`), a
-  comment that never closes, a `<details>` or `<div>` never closed with something after it;
-- indented lines that became a code block, numbered lists ended early by field bullets at
-  column 0 or by a paragraph that is not indented;
-- links GitHub does not make, `**` it does not apply, addresses it links together with the
-  Chinese text after them, single tildes it strikes through, tags it removes or filters,
-  a `---` that turns the line above into a heading, and `[[wiki links]]`.
+- Markdown swallowed by an HTML block (an entry or heading glued under `</div>`), an
+  element such as `<details>` never closed with something after it, an HTML comment never
+  closed (it hides the rest), Markdown after a comment's `-->` on its line (raw text);
+- indented lines that became a code block; numbered lists GitHub renumbers (it counts on
+  from the first number), ends early by field bullets at column 0 or by a paragraph that
+  is not indented; lines a paragraph joins: a numbered item other than 1, a field written
+  without its bullet;
+- `##heading` without its space, `[text] (url)`, `__init__` (bold), footnotes GitHub cannot
+  pair, links GitHub does not make, `**` it does not apply, addresses it links together
+  with the Chinese text after them, single tildes it strikes through, tags it removes or
+  filters, a `---` that turns the line above into a heading, and `[[wiki links]]`.
 
 web_address() tells what a relative link target that does not resolve looks like; and
 fix_note() applies the fixes that need no judgement (`mailto:`, `https://`, a blank line
-above a swallowed line), each blank line only where no_worse() finds, by cmark-gfm's
-rendering, that the note loses no visible text and gains no finding.
+above a swallowed or joined line, an edit of the line: the space after `##`, the space out
+of `] (`, `\\_\\_` for `__`, what follows `-->` moved to a line of its own), each only where
+cmark-gfm's rendering shows the note no worse: no visible text lost, no finding gained.
 """
 
 from __future__ import annotations
@@ -619,8 +624,9 @@ def fix_note(
 ) -> tuple[str, list[Fixed]]:
     """The note's text (decoded, without a BOM) with the mechanical fixes applied, and what
     changed: the scheme (`mailto:`, `https://`) put before the link targets `web_links`
-    names as (line, target as written), and a blank line above every swallowed line that
-    cmark-gfm confirms is no worse for it (see no_worse); a fix that is not stays a finding.
+    names as (line, target as written), each edit a trap carries (Trap.edit) where cmark-gfm
+    confirms the note is no worse for it (_edit_no_worse), then a blank line above every
+    swallowed line likewise (no_worse); a fix that is not stays a finding.
     `entry_numbers` is as for find_traps(). Every other character, line endings included,
     is kept; fixing the result again changes nothing."""
     text, fixed = _fix_web_links(text, web_links)
@@ -977,8 +983,6 @@ def _text_lines(shown: list[Block]) -> list[tuple[Block, range]]:
 
 
 _CONTAINER_PREFIX = re.compile(r"[ \t>]*")
-# The blocks whose lines are text or code: a `<!--` there opens no HTML block.
-_TEXT_BLOCKS = frozenset(("p", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td"))
 _GLUED_HEADING = re.compile(r"(#{1,6})(?=[^\W_]|:)")
 _NUMBERED_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]|$)")
 _FIELD_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}[:：](?!//)")
@@ -1119,7 +1123,11 @@ def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, of
     if not any("<!--" in text for text in lines):
         return []
     traps = []
-    in_text = {n for b in shown if b.tag in _TEXT_BLOCKS for n in range(b.first, b.last + 1)}
+    # The lines of the blocks that hold no other (text, code, a rule): a `<!--` there is text.
+    children = _tree(shown)
+    in_text = {
+        n for i, b in enumerate(shown) if b.tag != "html" and i not in children for n in range(b.first, b.last + 1)
+    }
     # The last `-->`: a comment opened after it closes nowhere.
     last_close = max((n for n, text in enumerate(lines, 1) if "-->" in text), default=0)
     for n, text in enumerate(lines, 1):
