@@ -63,7 +63,14 @@ def test_a_heading_without_a_space_is_a_paragraph() -> None:
 
 
 def test_a_hash_that_is_no_heading_is_left_alone() -> None:
-    assert messages(note("编号 #1 in the list, and C#", "", "#include <stdio.h> 在正文里 in text")) == []
+    assert (
+        messages(note("编号 #1 in the list, and C#", "", "#include <stdio.h> 在正文里 in text", "", "#论文 #视觉"))
+        == []
+    )
+    assert messages(note("#小结")) == [
+        (5, "GitHub shows '#小结' as a paragraph, not as a heading: a heading's #s need a space after them;"
+            " write '# 小结'")
+    ]  # fmt: skip
     assert messages(note("```", "##not-a-heading", "```")) == []
 
 
@@ -163,6 +170,9 @@ def test_markdown_after_a_comment_on_its_line_is_raw() -> None:
     assert changes == [Fixed(5, "moved '**重点 key point**' to a line of its own, so GitHub renders it")]
     assert fix_note(fixed) == (fixed, [])
     assert messages(note("<!-- 备注 note --> 普通文字 plain words")) == []  # shows as written
+    assert messages(note("<div>", "箭头 a --> **b**", "</div>")) == [  # no comment ends there: the <div> holds it
+        (6, "GitHub shows '箭头 a --> **b**' as raw text inside <div>; add a blank line after <div>")
+    ]
 
 
 # -- (h) a numbered item other than 1 under a paragraph ----------------------------------
@@ -200,6 +210,9 @@ def test_fields_without_bullets_are_joined_into_one_line() -> None:
     broken = note(ENTRY + "\\", "   Abstract: 摘要\\", "   Code: 代码")  # hard line breaks: shown on lines of their own
     assert messages(broken) == []
     assert messages(note(ENTRY, "   see https://example.org/x")) == []
+    # A lone `Note:` in prose goes on the sentence above; two fields one after the other do not.
+    assert messages(note("一段话 some words", "Note: the sentence goes on")) == []
+    assert messages(note("一段话 some words", "Paper: a", "Code: b"))[0][0] == 6
 
 
 # -- (j) footnotes ---------------------------------------------------------------------------

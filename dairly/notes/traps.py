@@ -1005,8 +1005,9 @@ def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
             else:
                 rest = text[_CONTAINER_PREFIX.match(text).end() :]  # type: ignore[union-attr]
             m = _GLUED_HEADING.match(rest) if not glued and rest[:1] == "#" else None
-            # One # glued to ASCII (`#include`, `#tag`) is rarely meant as a heading; to other words it is.
-            if m and (len(m.group(1)) > 1 or (len(numbers) == 1 and not rest[1].isascii())):
+            # One # glued to ASCII (`#include`, `#tag`) or among others (`#论文 #视觉`: tags) is rarely
+            # meant as a heading; alone before other words it is.
+            if m and (len(m.group(1)) > 1 or (len(numbers) == 1 and not rest[1].isascii() and " #" not in rest)):
                 glued = True
                 words = rest[len(m.group(1)) :].rstrip()
                 traps.append(
@@ -1039,7 +1040,15 @@ def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
                         )
                     )
             named = _FIELD_LINE.match(rest) if not field else None
-            if named and not _hard_break(lines[n - 2]):
+            # A field under an item's first line, or fields one after the other (a lone
+            # `Note:` in prose is a sentence that goes on).
+            if (
+                named
+                and (
+                    b.depth > 0 or b.tag == "li" or _is_field(lines, n - 1, numbers) or _is_field(lines, n + 1, numbers)
+                )
+                and not _hard_break(lines[n - 2])
+            ):
                 field = True
                 name = named.group()[:-1].strip()
                 traps.append(
@@ -1051,6 +1060,14 @@ def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
                     )
                 )
     return traps
+
+
+def _is_field(lines: list[str], n: int, numbers: range) -> bool:
+    """Whether line n of a paragraph's lines starts as a field does (`Name:`)."""
+    if n not in numbers:
+        return False
+    text = lines[n - 1]
+    return _FIELD_LINE.match(text, _CONTAINER_PREFIX.match(text).end()) is not None  # type: ignore[union-attr]
 
 
 def _hard_break(line: str) -> bool:
@@ -1150,10 +1167,14 @@ def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, of
                     )
                 )
             break  # what follows is inside it
+    commented = False  # a comment opened on a line above is still open
     for n, text in enumerate(lines, 1):
         at = text.find("-->")
-        if at < 0:
-            continue
+        was_commented = commented
+        if "<!--" in text or "-->" in text:
+            commented = text.rfind("<!--") > text.rfind("-->") or (commented and at < 0)
+        if at < 0 or not (was_commented or "<!--" in text[:at]):
+            continue  # no comment ends here: `-->` is text
         after = text[at + 3 :]
         if not after.strip() or not _shows_markdown(after.strip()):
             continue
