@@ -106,6 +106,13 @@ def test_bullets_indented_four_spaces_after_a_blank_line_are_code() -> None:
         (7, "GitHub shows lines 7-8 as a code block: indented 4 spaces or more after a blank line, not under a"
             " list item; indent it less (3 spaces under an entry's text), or fence it with ``` if it is code")
     ]  # fmt: skip
+    in_an_item = "---\ntags: [a]\n---\n" + note("- 条目 item", "", "      - 六格 six spaces")  # front matter: 3 lines
+    assert "<pre><code>- 六格 six spaces" in render(in_an_item)
+    assert messages(in_an_item) == [
+        (10, "GitHub shows line 10 as a code block: indented 4 spaces or more after a blank line, past the text"
+             " of the list item above; indent it less (3 spaces under an entry's text), or fence it with ``` if it"
+             " is code")
+    ]  # fmt: skip
     under_an_entry = note(ENTRY, "", "    - Tips: 在条目下 under the entry")  # a list in the entry, as meant
     assert "<pre>" not in render(under_an_entry)
     assert messages(under_an_entry) == []

@@ -357,7 +357,7 @@ def _code_traps(lines: list[str], blocks: list[Block], offset: int = 0) -> list[
                 Trap(
                     b.first,
                     f"GitHub shows {where} as a code block: indented 4 spaces or more after a blank line,"
-                    " not under a list item",
+                    + (" past the text of the list item above" if b.depth else " not under a list item"),
                     "indent it less (3 spaces under an entry's text), or fence it with ``` if it is code",
                 )
             )
