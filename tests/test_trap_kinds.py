@@ -275,3 +275,33 @@ def test_notes_and_readme_pair_the_same_elements() -> None:
     # A tag in a code span or a comment is text to both; `<div/>` opens nothing.
     written = "`<details>` 代码 code <!-- <div> --> <div/>\n<div\n  align=center>\n"
     assert [(name, line.number) for name, line in unclosed_tags(split_lines(written))] == [("div", 2)]
+
+
+# -- lint --fix end to end: the edits, byte for byte ---------------------------------------
+
+
+def test_lint_fix_edits_the_lines_keeping_their_endings(tmp_path, dairly) -> None:
+    from tests.conftest import write
+
+    path = "notes/202203/0307.md"
+    body = [ENTRY, "", "###小结 Summary", "", "- Paper: [论文 paper] (https://arxiv.org/abs/1)", "<!-- 注 -->**重点**"]
+    write(tmp_path, path, note(*body).replace("\n", "\r\n"))
+    result = dairly(tmp_path, "lint", "--fix")
+    assert result.err == ""
+    assert result.out.splitlines() == [
+        f"fixed {path}:7: added a space after the #s, so GitHub shows the heading '小结 Summary'",
+        f"fixed {path}:9: removed the space between ] and (, so GitHub makes the link '论文 paper'",
+        f"fixed {path}:10: moved '**重点**' to a line of its own, so GitHub renders it",
+        "1 note, no problems",
+    ]
+    fixed = [
+        ENTRY,
+        "",
+        "### 小结 Summary",
+        "",
+        "- Paper: [论文 paper](https://arxiv.org/abs/1)",
+        "<!-- 注 -->",
+        "**重点**",
+    ]
+    assert (tmp_path / path).read_bytes() == note(*fixed).replace("\n", "\r\n").encode("utf-8")
+    assert dairly(tmp_path, "lint", "--fix").out.splitlines() == ["1 note, no problems"]
