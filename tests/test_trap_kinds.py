@@ -157,6 +157,19 @@ def test_a_comment_never_closed_under_a_closed_one_hides_the_rest() -> None:
     ]  # fmt: skip
 
 
+def test_a_comment_never_closed_in_an_item_or_a_div_hides_the_rest_too() -> None:
+    # cmark-gfm ends the item or the <div>, but passes the comment through: a browser reads
+    # the rest of the page into it.
+    in_an_item = note(ENTRY, "   <!-- 草稿 draft", "", "正文 text")
+    assert "<!-- 草稿 draft\n\n</li>\n</ol>\n<p>正文 text</p>" in render(in_an_item, unsafe=True)
+    assert messages(in_an_item) == [
+        (6, "GitHub hides everything from here to the end of the note (lines 6-8) in an HTML comment that is"
+            " never closed; add --> where the comment should end")
+    ]  # fmt: skip
+    in_a_div = note("<div>", "<!-- 草稿 draft", "</div>", "", "正文 text")
+    assert [line for line, _message in messages(in_a_div)] == [6]
+
+
 def test_a_comment_never_closed_in_text_or_code_hides_nothing() -> None:
     text = note("正文 text <!-- 没有结尾 no end", "", "```", "<!-- in code", "```", "", "more 更多")
     assert messages(text) == []

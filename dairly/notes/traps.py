@@ -1133,10 +1133,32 @@ def _written_traps(lines: list[str], shown: list[Block], rendered: _Rendered) ->
     return traps
 
 
+def _opens_comment_block(lines: list[str], n: int, in_text: set[int]) -> bool:
+    """Whether line n opens an HTML block with its comment: `<!--` first on the line, under
+    a blank line or a paragraph (which a comment interrupts), not inside another HTML block."""
+    text = lines[n - 1]
+    if not text[_CONTAINER_PREFIX.match(text).end() :].startswith("<!--"):  # type: ignore[union-attr]
+        return False
+    return n == 1 or not lines[n - 2].strip() or n - 1 in in_text
+
+
+def _unclosed_comment(html: str) -> str | None:
+    """The line of HTML (from its `<!--`) that opens a comment nothing closes after it, as a
+    browser reads the page; None if every comment closes."""
+    at = 0
+    while (start := html.find("<!--", at)) >= 0:
+        close = html.find("-->", start + 4)
+        if close < 0:
+            end = html.find("\n", start)
+            return html[start : end if end >= 0 else len(html)].rstrip()
+        at = close + 3
+    return None
+
+
 def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, offset: int = 0) -> list[Trap]:
-    """An HTML comment opening a block and never closed (it hides the rest of the note),
-    and Markdown after the `-->` that ends a comment's block (raw text: the block is HTML
-    to the end of that line)."""
+    """An HTML comment never closed in the HTML GitHub passes through (a browser hides the
+    rest of the note in it, whatever block it opens in), and Markdown after the `-->` that
+    ends a comment's block (raw text: the block is HTML to the end of that line)."""
     if not any("<!--" in text for text in lines):
         return []
     traps = []
@@ -1145,36 +1167,28 @@ def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, of
     in_text = {
         n for i, b in enumerate(shown) if b.tag != "html" and i not in children for n in range(b.first, b.last + 1)
     }
-    # The last `-->`: a comment opened after it closes nowhere.
-    last_close = max((n for n, text in enumerate(lines, 1) if "-->" in text), default=0)
-    for n, text in enumerate(lines, 1):
-        if "<!--" not in text:
-            continue
-        rest = text[_CONTAINER_PREFIX.match(text).end() :]  # type: ignore[union-attr]
-        if not rest.startswith("<!--") or n in in_text:
-            continue  # in a paragraph or code: text, or an inline comment
-        close = rest.find("-->", 4)
-        if close < 0 and n >= last_close:
-            hidden = [k for k in range(n + 1, len(lines) + 1) if lines[k - 1].strip()]
-            if hidden and not any(b.first > n for b in shown if b.tag != "html"):
-                traps.append(
-                    Trap(
-                        n,
-                        f"GitHub hides everything from here to the end of the note"
-                        f" (lines {n + offset}-{hidden[-1] + offset})"
-                        " in an HTML comment that is never closed",
-                        "add --> where the comment should end",
-                    )
+    opened = _unclosed_comment(rendered.html)
+    if opened is not None:  # a browser reads the rest of the page into it
+        lines_open = [n for n, text in enumerate(lines, 1) if opened in text and n not in in_text]
+        n = next((k for k in reversed(lines_open) if "-->" not in lines[k - 1][lines[k - 1].find(opened) :]), 0)
+        hidden = [k for k in range(n + 1, len(lines) + 1) if lines[k - 1].strip()] if n else []
+        if hidden:
+            traps.append(
+                Trap(
+                    n,
+                    f"GitHub hides everything from here to the end of the note"
+                    f" (lines {n + offset}-{hidden[-1] + offset}) in an HTML comment that is never closed",
+                    "add --> where the comment should end",
                 )
-            break  # what follows is inside it
-    commented = False  # a comment opened on a line above is still open
+            )
+    opening = 0  # the line a comment still open was opened on; 0 when none is
     for n, text in enumerate(lines, 1):
         at = text.find("-->")
-        was_commented = commented
+        began = opening or (n if "<!--" in text[: max(at, 0)] else 0)
         if "<!--" in text or "-->" in text:
-            commented = text.rfind("<!--") > text.rfind("-->") or (commented and at < 0)
-        if at < 0 or not (was_commented or "<!--" in text[:at]):
-            continue  # no comment ends here: `-->` is text
+            opening = (n if text.rfind("<!--") > text.rfind("-->") else 0) if at >= 0 else opening or n
+        if at < 0 or not began or not _opens_comment_block(lines, began, in_text):
+            continue  # no comment ends here (`-->` is text), or another HTML block holds it
         after = text[at + 3 :]
         if not after.strip() or not _shows_markdown(after.strip()):
             continue
