@@ -148,7 +148,8 @@ _DELETED = re.compile(r"<del>([^<]*)</del>")
 _SETEXT_UNDERLINE = re.compile(r"[ \t]*-+[ \t]*")
 _FENCE_START = re.compile(r"[ \t>]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)*(?:```|~~~)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
-_FIELD_ITEM = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}[:：]")
+# A field written as `Name:` (an address's `https://` is none).
+_FIELD_ITEM = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}[:：](?!//)")
 
 
 def find_traps(text: str, entry_numbers: Mapping[int, int] | None = None) -> list[Trap]:
@@ -985,7 +986,6 @@ def _text_lines(shown: list[Block]) -> list[tuple[Block, range]]:
 _CONTAINER_PREFIX = re.compile(r"[ \t>]*")
 _GLUED_HEADING = re.compile(r"(#{1,6})(?=[^\W_]|:)")
 _NUMBERED_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]|$)")
-_FIELD_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}[:：](?!//)")
 
 
 def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
@@ -1039,7 +1039,7 @@ def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
                             else "added a blank line above it, so GitHub renders it as a numbered list",
                         )
                     )
-            named = _FIELD_LINE.match(rest) if not field else None
+            named = _FIELD_ITEM.match(rest) if not field else None
             # A field under an item's first line, or fields one after the other (a lone
             # `Note:` in prose is a sentence that goes on).
             if (
@@ -1067,7 +1067,7 @@ def _is_field(lines: list[str], n: int, numbers: range) -> bool:
     if n not in numbers:
         return False
     text = lines[n - 1]
-    return _FIELD_LINE.match(text, _CONTAINER_PREFIX.match(text).end()) is not None  # type: ignore[union-attr]
+    return _FIELD_ITEM.match(text, _CONTAINER_PREFIX.match(text).end()) is not None  # type: ignore[union-attr]
 
 
 def _hard_break(line: str) -> bool:
