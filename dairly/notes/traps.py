@@ -167,7 +167,12 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
     starts at `body_start`, after the front matter)."""
     body = text[body_start:]
     offset = line_number_at(text, body_start) - 1
-    lines = [line.text for line in split_lines(body)]
+    if "\r" in body:
+        lines = [line.text for line in split_lines(body)]
+    else:  # the usual note: no Line records needed
+        lines = body.split("\n")
+        if body.endswith("\n"):
+            lines.pop()
     shown = blocks(body)
     numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
     traps = _html_traps(lines, shown, numbers if entry_numbers is not None else None)
@@ -177,10 +182,12 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
     if "[[" in body:
         traps.extend(_wiki_traps(split_lines(body)))
     rendered = _Rendered(body)
-    traps.extend(_numbering_traps(lines, shown, numbers if entry_numbers is not None else None))
-    traps.extend(_text_line_traps(lines, shown))
-    traps.extend(_written_traps(lines, shown, rendered))
-    traps.extend(_comment_traps(lines, shown, rendered, offset))
+    children = _tree(shown)
+    paragraphs = _text_lines(shown, children)
+    traps.extend(_numbering_traps(lines, shown, children, numbers if entry_numbers is not None else None))
+    traps.extend(_text_line_traps(lines, paragraphs))
+    traps.extend(_written_traps(lines, paragraphs, rendered))
+    traps.extend(_comment_traps(lines, shown, children, rendered, offset))
     if "[^" in body:
         traps.extend(_footnote_traps(lines, shown, rendered))
     traps = [trap._replace(line=trap.line + offset) for trap in traps]
@@ -914,13 +921,14 @@ def _tree(shown: list[Block]) -> dict[int, list[int]]:
     """The blocks each container holds, by index in `shown` (document order, a container
     before what it holds, depth one more than its own)."""
     children: dict[int, list[int]] = {}
-    stack: list[int] = []
+    stack: list[tuple[int, int]] = []  # (depth, index) of the open containers
     for i, b in enumerate(shown):
-        while stack and shown[stack[-1]].depth >= b.depth:
+        depth = b.depth
+        while stack and stack[-1][0] >= depth:
             stack.pop()
         if stack:
-            children.setdefault(stack[-1], []).append(i)
-        stack.append(i)
+            children.setdefault(stack[-1][1], []).append(i)
+        stack.append((depth, i))
     return children
 
 
@@ -933,12 +941,13 @@ def _written_number(lines: list[str], item: Block) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _numbering_traps(lines: list[str], shown: list[Block], entry_numbers: Mapping[int, int] | None) -> list[Trap]:
+def _numbering_traps(
+    lines: list[str], shown: list[Block], children: dict[int, list[int]], entry_numbers: Mapping[int, int] | None
+) -> list[Trap]:
     """Numbered lists whose items GitHub numbers otherwise than written: a list counts on
     from its first item's number. Numbers written alike (`1.` for every item) are counted
     as their author meant."""
     traps = []
-    children = _tree(shown)
     for i, b in enumerate(shown):
         if b.tag != "ol":
             continue
@@ -966,11 +975,10 @@ def _numbering_traps(lines: list[str], shown: list[Block], entry_numbers: Mappin
     return traps
 
 
-def _text_lines(shown: list[Block]) -> list[tuple[Block, range]]:
+def _text_lines(shown: list[Block], children: dict[int, list[int]]) -> list[tuple[Block, range]]:
     """The lines of each paragraph GitHub shows, with its block: a paragraph's, or the
-    text of a tight list item (up to the first block it holds)."""
+    text of a tight list item (up to the first block it holds; `children`: _tree(shown))."""
     out = []
-    children = _tree(shown)
     for i, b in enumerate(shown):
         if b.tag == "p":
             out.append((b, range(b.first, b.last + 1)))
@@ -988,12 +996,12 @@ _GLUED_HEADING = re.compile(r"(#{1,6})(?=[^\W_]|:)")
 _NUMBERED_LINE = re.compile(r"(\d{1,9})[.)](?:[ \t]|$)")
 
 
-def _text_line_traps(lines: list[str], shown: list[Block]) -> list[Trap]:
+def _text_line_traps(lines: list[str], paragraphs: list[tuple[Block, range]]) -> list[Trap]:
     """In the paragraphs GitHub shows: a line of #s glued to its words (no heading), a
     numbered item other than 1 right under a paragraph line (a line of it), and fields
     written without bullets (joined into one line)."""
     traps = []
-    for b, numbers in _text_lines(shown):
+    for b, numbers in paragraphs:
         first = numbers.start
         glued = numbered = field = False
         for n in numbers:
@@ -1083,13 +1091,13 @@ _DUNDER = re.compile(r"(?<![\w\\])__([a-z][a-z0-9]*(?:_[a-z0-9]+)*)__(?!\w)")
 _WORD = re.compile(r"\S+")
 
 
-def _written_traps(lines: list[str], shown: list[Block], rendered: _Rendered) -> list[Trap]:
+def _written_traps(lines: list[str], paragraphs: list[tuple[Block, range]], rendered: _Rendered) -> list[Trap]:
     """Links and words GitHub shows otherwise than written, in the paragraphs it shows: a
     link with a space between `]` and `(` (shown as written), and `__name__` (bold)."""
     traps = []
     # What GitHub shows keeps the order of the lines: each is looked for after the last found.
     shown_at = html_at = 0
-    for _b, numbers in _text_lines(shown):
+    for _b, numbers in paragraphs:
         for n in numbers:
             text = lines[n - 1]
             if "] " not in text and "]\t" not in text and "__" not in text:
@@ -1155,7 +1163,9 @@ def _unclosed_comment(html: str) -> str | None:
     return None
 
 
-def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, offset: int = 0) -> list[Trap]:
+def _comment_traps(
+    lines: list[str], shown: list[Block], children: dict[int, list[int]], rendered: _Rendered, offset: int = 0
+) -> list[Trap]:
     """An HTML comment never closed in the HTML GitHub passes through (a browser hides the
     rest of the note in it, whatever block it opens in), and Markdown after the `-->` that
     ends a comment's block (raw text: the block is HTML to the end of that line)."""
@@ -1163,7 +1173,6 @@ def _comment_traps(lines: list[str], shown: list[Block], rendered: _Rendered, of
         return []
     traps = []
     # The lines of the blocks that hold no other (text, code, a rule): a `<!--` there is text.
-    children = _tree(shown)
     in_text = {
         n for i, b in enumerate(shown) if b.tag != "html" and i not in children for n in range(b.first, b.last + 1)
     }
