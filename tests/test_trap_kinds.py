@@ -139,6 +139,13 @@ def test_double_underscores_make_bold() -> None:
     assert fix_note(fixed) == (fixed, [])
 
 
+def test_double_underscores_in_a_heading_make_bold_too() -> None:
+    text = note("### 构造 __init__", "", "正文 text")
+    assert "<h3>构造 <strong>init</strong></h3>" in render(text)
+    assert [line for line, _message in messages(text)] == [5]
+    assert fix_note(text)[0] == note("### 构造 \\_\\_init\\_\\_", "", "正文 text")
+
+
 def test_underscores_github_shows_are_left_alone() -> None:
     text = note("路径 https://example.org/__init__.py and snake_case_name and __ 两个 __", "", "```", "__init__", "```")
     assert "<strong>" not in render(text)

@@ -186,7 +186,8 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
     paragraphs = _text_lines(shown, children)
     traps.extend(_numbering_traps(lines, shown, children, numbers if entry_numbers is not None else None))
     traps.extend(_text_line_traps(lines, paragraphs))
-    traps.extend(_written_traps(lines, paragraphs, rendered))
+    headings = [(b, range(b.first, b.last + 1)) for b in shown if b.tag[0] == "h" and b.tag[1:].isdigit()]
+    traps.extend(_written_traps(lines, paragraphs + headings, rendered))
     traps.extend(_comment_traps(lines, shown, children, rendered, offset))
     if "[^" in body:
         traps.extend(_footnote_traps(lines, shown, rendered))
