@@ -22,7 +22,7 @@ _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 # Leading GitHub emoji shortcodes such as ":paperclip:" decorate titles; they are not part of them.
 _SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+\-]+:)*\s*")
 BOM = "\ufeff"
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class Line(Record):  # a tuple: a 10,000-note README has 10,000+ of these
@@ -339,7 +339,7 @@ ELEMENTS = ("details", "div", "section", "table", "blockquote", "pre", "center",
 _ELEMENT = re.compile(rf"<(/?)({'|'.join(ELEMENTS)})(?=[\s>/]|$)([^<>]*)", re.I)
 
 
-def track_elements(text: str, at: T, stack: list[tuple[str, T]]) -> int:
+def track_elements(text: str, at: _T, stack: list[tuple[str, _T]]) -> int:
     """Follow the elements one line opens and closes, as a browser pairs them, outside its
     code spans and comments (their tags are text): each one opened is pushed as (name, at),
     each closing tag closes as close_element() closes. Returns the fewest elements left open
