@@ -20,7 +20,8 @@ from dairly.links import _code_ranges
 from dairly.markdown import BOM, Line, atx_heading, closes_fence, code_spans, fence_opening, iter_visible, split_lines
 from dairly.notes.entries import entry_blocks
 
-piece = st.sampled_from(
+# Fences and comments as often as everything else: the scanner is about how they nest.
+structure = st.sampled_from(
     [
         "```",
         "```python",
@@ -42,6 +43,10 @@ piece = st.sampled_from(
         "-->",
         "\ufeff```",
         "\ufeff<!--",
+    ]
+)
+content = st.sampled_from(
+    [
         "1. [title](https://a.example/x)  :star:",
         "2) second",
         "10.",
@@ -63,6 +68,7 @@ piece = st.sampled_from(
         "   ",
     ]
 )
+piece = st.one_of(structure, content)
 eol = st.sampled_from(["\n", "\r\n", "\r"])
 
 
