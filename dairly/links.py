@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from dairly.markdown import closes_fence, code_spans, fence_opening, split_lines
+from dairly.markdown import CLOSES, OPENS, code_spans, line_kinds, split_lines
 from dairly.tuples import Record
 
 # Link text: brackets may nest once and be escaped. Written as "plain* (special plain*)*",
@@ -108,16 +108,15 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of fenced code blocks and inline code spans, in order."""
     ranges: list[tuple[int, int]] = []
     if "```" in text or "~~~" in text:
-        fence_start, fence = 0, None
-        for line in split_lines(text):
-            if fence is None:
-                fence = fence_opening(line.text)
-                fence_start = line.start
-            elif closes_fence(line.text, fence):
-                ranges.append((fence_start, line.end))
-                fence = None
-        if fence is not None:
-            ranges.append((fence_start, len(text)))
+        start = -1  # where the open fence starts; -1: none is open
+        for line, kind in line_kinds(split_lines(text), comments=False):
+            if kind == OPENS:
+                start = line.start
+            elif kind == CLOSES:
+                ranges.append((start, line.end))
+                start = -1
+        if start >= 0:
+            ranges.append((start, len(text)))
     if "`" in text:
         spans = [(start, end) for start, end, _n in code_spans(text, lone=True)]
         if ranges:  # a span inside a fence is the fence's

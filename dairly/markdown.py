@@ -91,35 +91,55 @@ def closes_fence(text: str, fence: str) -> bool:
     return m is not None and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip()
 
 
-def iter_visible(lines: list[Line]) -> Iterator[Line]:
-    """Yield the lines outside fenced code blocks and HTML comment blocks (the fence lines
-    and comment lines themselves excluded): the lines whose Markdown GitHub renders. A
-    comment block opens with `<!--` at the start of a line and ends on the line holding
-    `-->`; a heading inside one is not a heading."""
+# What a line is to the blocks GitHub reads line by line (line_kinds).
+SHOWN = 0  # Markdown GitHub renders
+OPENS = 1  # opens a fenced code block
+CODE = 2  # inside a fenced code block
+CLOSES = 3  # closes the fenced code block open above it
+COMMENT = 4  # in an HTML comment block
+
+
+def line_kinds(lines: Iterable[Line], *, comments: bool = True) -> Iterator[tuple[Line, int]]:
+    """Each line with its kind (SHOWN, OPENS, CODE, CLOSES, COMMENT): the one scanner of
+    fenced code and HTML comment blocks. A comment block opens with `<!--` at the start of
+    a line and ends on the line holding `-->`; a fence inside one is none. Without
+    `comments`, only fences count and no BOM is skipped before line 1: how an entry's
+    lines (notes/entries.py) and link targets (links.py) are read."""
     fence: str | None = None
     in_comment = False
     for line in lines:
         text = line.text
         if in_comment:
             in_comment = "-->" not in text
+            yield line, COMMENT
             continue
-        if "`" not in text and "~" not in text and "<!--" not in text:  # the usual line: no regex
-            if fence is None:
-                yield line
+        if "`" not in text and "~" not in text and not (comments and "<!--" in text):  # the usual line: no regex
+            yield line, SHOWN if fence is None else CODE
             continue
-        if line.number == 1:
+        if comments and line.number == 1:
             text = text.lstrip(BOM)
         if fence is not None:
             if closes_fence(text, fence):
                 fence = None
+                yield line, CLOSES
+            else:
+                yield line, CODE
             continue
-        opening = text.lstrip(" ")
-        if opening.startswith("<!--") and len(text) - len(opening) <= 3:
-            in_comment = "-->" not in opening[4:]
-            continue
+        if comments:
+            opening = text.lstrip(" ")
+            if opening.startswith("<!--") and len(text) - len(opening) <= 3:
+                in_comment = "-->" not in opening[4:]
+                yield line, COMMENT
+                continue
         fence = fence_opening(text)
-        if fence is None:
-            yield line
+        yield line, SHOWN if fence is None else OPENS
+
+
+def iter_visible(lines: Iterable[Line]) -> Iterator[Line]:
+    """The lines outside fenced code blocks and HTML comment blocks (the fence lines and
+    comment lines themselves excluded): the lines whose Markdown GitHub renders; a heading
+    inside a comment is not a heading."""
+    return (line for line, kind in line_kinds(lines) if kind == SHOWN)
 
 
 _BACKTICKS = re.compile(r"`+")

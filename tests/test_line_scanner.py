@@ -1,9 +1,9 @@
 """One line scanner: which lines are fenced code, HTML comment or Markdown GitHub renders.
 
-markdown.py, notes/entries.py and links.py each keep their own fence tracking, to be
-shared. The functions each caller has are copied below as they are, as the oracles (once
-the code they describe is gone from dairly, a copy is the only honest reference), and
-held equal to what the callers compute on generated Markdown: every
+markdown.py, notes/entries.py and links.py each kept their own fence tracking; they now
+share markdown.line_kinds. The functions each caller had are copied below as they were,
+as the oracles (the code they describe is gone from dairly, so a copy is the only honest
+reference), and held equal to what the callers compute now on generated Markdown: every
 kind of fence (backticks, tildes, indented, too short, info strings with a backtick,
 closed by a longer run, left open), HTML comments opened and closed on the same or later
 lines, a BOM, entries, bullets and headings, with every kind of line ending.

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dairly.links import LINK_TEXT
-from dairly.markdown import atx_heading, closes_fence, code_spans, fence_opening, iter_visible
+from dairly.markdown import SHOWN, atx_heading, code_spans, iter_visible, line_kinds
 from dairly.tuples import Record
 
 if TYPE_CHECKING:
@@ -217,13 +217,11 @@ def entry_blocks(body: list[Line]) -> list[list[Line]]:
     line and what follows it, up to the next item or heading. Code fences are kept whole."""
     blocks: list[list[Line]] = []
     current: list[Line] | None = None
-    fence: str | None = None
     bulleted: bool | None = None  # unknown until the first list line at column 0
-    for line in body:
+    for line, kind in line_kinds(body, comments=False):
         text = line.text
-        if fence is not None:
-            if closes_fence(text, fence):
-                fence = None
+        if kind != SHOWN:  # a fence and the code in it
+            pass
         elif text[:1].isdigit() and ENTRY_LINE.fullmatch(text):
             bulleted = bool(bulleted)
             current = [line]
@@ -236,8 +234,6 @@ def entry_blocks(body: list[Line]) -> list[list[Line]]:
             continue
         elif atx_heading(text) is not None:
             break
-        else:
-            fence = fence_opening(text)
         if current is not None:
             current.append(line)
     for block in blocks:
