@@ -26,18 +26,18 @@ _REFERENCE_DEF = re.compile(r"^( {0,3}\[(?:[^\]\\\n]|\\.)+\]:[ \t]*)(<[^<>\n]*>|
 # src="..." / href='...' / src=unquoted inside HTML tags.
 _HTML_ATTR = re.compile(r"""(\b(?:src|href)[ \t]*=[ \t]*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
+SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")  # a URL's scheme, `https:`
 
 
 def is_relative(target: str) -> bool:
     """A path relative to the file it is written in (not a URL, anchor or root path)."""
-    return bool(target) and not (target.startswith(("/", "#", "?", "\\")) or _SCHEME.match(target))
+    return bool(target) and not (target.startswith(("/", "#", "?", "\\")) or SCHEME.match(target))
 
 
 def link_target(folder: str, url: str) -> str | None:
     """The repository path a link written in `folder` points at; None for URLs and anchors.
     A root-relative `/x` is `x`, as GitHub resolves it from the repository root."""
-    if not url or url.startswith(("#", "//", "?")) or _SCHEME.match(url):
+    if not url or url.startswith(("#", "//", "?")) or SCHEME.match(url):
         return None
     path = url.split("#", 1)[0].split("?", 1)[0]
     if not path:

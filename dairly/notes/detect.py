@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from dairly.notes.paths import NotePattern, PatternError, compile_pattern
+from dairly.notes.paths import FIELD, NotePattern, PatternError, compile_pattern
 from dairly.tuples import Record
 
 _RUN = re.compile(r"\d+")
@@ -144,7 +144,7 @@ def detect(paths: list[str]) -> Detected | None:
             tailed = sum(1 for path in taken if bare is None or isinstance(bare.date(path), str))
             if 2 * tailed < count:
                 count -= tailed
-        literal_digits = sum(c.isdigit() for c in _FIELD.sub("", text))
+        literal_digits = sum(c.isdigit() for c in FIELD.sub("", text))
         key = (count, -literal_digits, -("{tail}" in text), -order)
         if best is None or key > best[0]:
             best = (key, text)
@@ -157,6 +157,3 @@ def detect(paths: list[str]) -> Detected | None:
     listed = set(dated)
     others = [p for p in paths if p not in taken_paths and (p in listed or pattern.holds(p))]
     return Detected(pattern, notes, others)
-
-
-_FIELD = re.compile(r"\{[^{}]*\}")

@@ -32,7 +32,7 @@ _FIELDS = {
     "{day:02d}": ("day", r"\d\d", "DD"),
     "{tail}": ("tail", r"(?:[^/0-9][^/]*)?", "*"),  # never starting with a digit: D then a tail stays one reading
 }
-_FIELD = re.compile(r"\{[^{}]*\}")
+FIELD = re.compile(r"\{[^{}]*\}")  # a field as written in note_path: {year}, {month:02d}
 FIELDS_HELP = "{year} {month} {day} {month:02d} {day:02d} {tail}"
 
 
@@ -47,7 +47,7 @@ class NotePattern:
         self.text = text
         pieces: list[str] = []  # literal text and field keys, alternating as written
         at = 0
-        for m in _FIELD.finditer(text):
+        for m in FIELD.finditer(text):
             if m.group() not in _FIELDS:
                 raise PatternError(f"unknown field {m.group()}; use {FIELDS_HELP}")
             pieces += [text[at : m.start()], m.group()]

@@ -17,7 +17,7 @@ from html import escape, unescape
 from typing import Any
 from urllib.parse import unquote
 
-from dairly.links import link_target
+from dairly.links import SCHEME, link_target
 from dairly.tuples import Record
 
 # GitHub's sanitizer (html-pipeline's allow list, which github.com keeps): these elements,
@@ -55,7 +55,6 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset(("http", "https", "mailto", "xmpp", "irc", "ircs", "github-windows", "github-mac"))
 _PICTURE_SCHEMES = ("http:", "https:")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # GitHub prefixes the author's ids and names, so no note can take the page's own.
 ID_PREFIX = "user-content-"
 # Fences GitHub draws instead of showing their text; the preview shows the text, labelled.
@@ -84,7 +83,7 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("id", "name"):
         return value if value.startswith(ID_PREFIX) else ID_PREFIX + value
     if tag in ("img", "source") and attribute in ("src", "longdesc", "srcset"):
-        scheme = _SCHEME.match(value.strip())
+        scheme = SCHEME.match(value.strip())
         if scheme and not value.strip().lower().startswith(_PICTURE_SCHEMES):
             return None
     return value
