@@ -21,8 +21,10 @@ _PLAIN = r"[^\[\]\\\n]*"  # a link's text stays on one line
 LINK_TEXT = _PLAIN + r"(?:(?:\\.|\[" + _PLAIN + r"(?:\\." + _PLAIN + r")*\])" + _PLAIN + r")*"
 # [text](target "title") and ![alt](target): group 1 is everything up to the target.
 _INLINE_LINK = re.compile(r"(!?\[" + LINK_TEXT + r"\]\([ \t]*)(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)")
-# [label]: target
-_REFERENCE_DEF = re.compile(r"^( {0,3}\[(?:[^\]\\\n]|\\.)+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.M)
+# A reference definition, `[label]: target`: its label, brackets escaped inside it.
+_LABEL = r"(?:[^\]\\\n]|\\.)+"
+_REFERENCE_DEF = re.compile(r"^( {0,3}\[" + _LABEL + r"\]:[ \t]*)(<[^<>\n]*>|\S+)", re.M)  # group 2: the target
+DEFINITION_LINE = re.compile(r" {0,3}\[(" + _LABEL + r")\]:[ \t]*\S.*")  # a whole line; group 1: the label
 # src="..." / href='...' / src=unquoted inside HTML tags.
 _HTML_ATTR = re.compile(r"""(\b(?:src|href)[ \t]*=[ \t]*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[a-zA-Z][^<>]*>")

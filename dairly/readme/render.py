@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from dairly.config import Settings, format_date_template
 from dairly.errors import NotesError, Problem
-from dairly.links import rebase_links, rebase_target
+from dairly.links import DEFINITION_LINE, rebase_links, rebase_target
 from dairly.markdown import iter_visible, unclosed_tags
 from dairly.notes.note import Note
 
@@ -210,7 +210,6 @@ def promoted_findings(note_text: str, note: Note, settings: Settings) -> list[Pr
     return problems
 
 
-_REFERENCE_DEF = re.compile(r" {0,3}\[((?:[^\]\\\n]|\\.)+)\]:[ \t]*\S.*")
 _BRACKETED = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]")
 
 
@@ -223,14 +222,14 @@ def _definitions_left_behind(note_body: str, content: str) -> list[str]:
     `[text][label]`, `[label][]` or `[label]`), each a line ending in a newline."""
     if "]" not in content:
         return []
-    inside = {_label(m.group(1)) for line in content.splitlines() if (m := _REFERENCE_DEF.fullmatch(line))}
+    inside = {_label(m.group(1)) for line in content.splitlines() if (m := DEFINITION_LINE.fullmatch(line))}
     used = {_label(m.group(1)) for m in _BRACKETED.finditer(content)} - inside
     if not used:
         return []
     found = []
     seen = set()
     for line in note_body.splitlines():
-        m = _REFERENCE_DEF.fullmatch(line)
+        m = DEFINITION_LINE.fullmatch(line)
         if m and _label(m.group(1)) in used and _label(m.group(1)) not in seen:
             seen.add(_label(m.group(1)))
             found.append(line.strip() + "\n")
