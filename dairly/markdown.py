@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from itertools import accumulate, repeat
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -39,7 +40,17 @@ def split_lines(text: str, start: int = 0, end: int | None = None, number: int =
     With `start` and `end` (line boundaries), only that part is split, its lines keeping
     their offsets in `text`; `number` is the number of the first one."""
     end = len(text) if end is None else end
-    lines: list[Line] = []
+    if text.find("\r", start, end) < 0:  # LF only, as every note is parsed: str.split does the scanning
+        texts = text[start:end].split("\n")
+        last = texts.pop()
+        ends = list(accumulate([len(t) + 1 for t in texts], initial=start))
+        numbers = range(number, number + len(texts))
+        # tuple.__new__ makes each Line as Line(...) would, without its Python-level __new__
+        lines: list[Line] = list(map(tuple.__new__, repeat(Line), zip(numbers, ends, ends[1:], texts, repeat("\n"))))
+        if last:
+            lines.append(Line(number + len(texts), ends[-1], end, last, ""))
+        return lines
+    lines = []
     pos = start
     for m in _EOL.finditer(text, start, end):
         lines.append(Line(number + len(lines), pos, m.end(), text[pos : m.start()], m.group()))
@@ -291,12 +302,12 @@ class Section:
 
     __slots__ = ("_body", "end", "heading", "start", "text")
 
-    def __init__(self, heading: Heading, text: str, end: int) -> None:
+    def __init__(self, heading: Heading, text: str, end: int, body: list[Line] | None = None) -> None:
         self.heading = heading
         self.text = text
         self.start = heading.line.end  # the body: text[start:end], whole lines
         self.end = end
-        self._body: list[Line] | None = None
+        self._body = body  # split_lines(text, start, end, ...), when the caller has split it already
 
     @property
     def body(self) -> list[Line]:  # may be empty
@@ -347,7 +358,12 @@ def find_sections(text: str, title: str, level: int = 2, *, all_headings: list[H
                 end = nxt.top.start
                 break
         end = _end_before_enclosing_close(text, h.line, end)
-        sections.append(Section(h, text, _end_before_wrapper_open(text, h.line, end)))
+        if "<" not in text[h.line.end : end]:  # the usual section: it opens no element
+            sections.append(Section(h, text, end))
+            continue
+        body = split_lines(text, h.line.end, end, h.line.number + 1)  # split once, for the wrapper and the body
+        wrapper = _wrapper_open(text, body, end)
+        sections.append(Section(h, text, end, body) if wrapper is None else Section(h, text, wrapper))
     return sections
 
 
@@ -437,19 +453,18 @@ def _end_before_enclosing_close(text: str, heading: Line, end: int) -> int:
     return end
 
 
-def _end_before_wrapper_open(text: str, heading: Line, end: int) -> int:
-    """`end`, or the start of the line opening the outermost block tag that the section's
-    lines leave open and a later line closes: a wrapper the person put around what follows."""
-    if "<" not in text[heading.end : end]:  # the usual section: it opens nothing
-        return end
-    left_open = unclosed_tags(iter_visible(split_lines(text, heading.end, end, heading.number + 1)))
+def _wrapper_open(text: str, body: list[Line], end: int) -> int | None:
+    """The start of the line opening the outermost block tag that the section's lines
+    (`body`, up to `end`) leave open and a later line closes: a wrapper the person put
+    around what follows; None when there is none."""
+    left_open = unclosed_tags(iter_visible(body))
     if not left_open:
-        return end
+        return None
     _name, line = left_open[0]
     after = list(iter_visible(split_lines(text, end, len(text))))
     still_open = unclosed_tags([line, *after])
     closed_later = not still_open or still_open[0][1] is not line
-    return line.start if closed_later else end
+    return line.start if closed_later else None
 
 
 def near_misses(text: str, title: str) -> list[Line]:

@@ -51,13 +51,15 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ESCAPED = re.compile("\ue000(\\d+)\ue001")
 
 
-_MARKUP = frozenset("[]()<>*_~`\\")
+# A character that may change what a reader sees (found by a regular expression: a set's
+# isdisjoint makes a string of every character of the text first).
+_MARKUP = re.compile(r"[\[\]()<>*_~`\\]")
 
 
 def plain_text(markdown: str) -> str:
     """One line of inline Markdown as a reader sees it: link and image texts kept, their
     targets, HTML tags and emphasis markers dropped, code spans as written."""
-    if _MARKUP.isdisjoint(markdown):  # plain already: most field values
+    if _MARKUP.search(markdown) is None:  # plain already: most field values
         return markdown.strip()
     out = []
     pos = 0
@@ -308,7 +310,9 @@ def _fields(lines: list[Line], links: dict[int, list[Link]]) -> list[Field]:
             groups[-1][2].append(plain_text(stripped))  # the field goes on
         else:
             groups.append((line.number, -2, [plain_text(stripped)], []))  # text of its own
-        groups[-1][3].extend(lk.url for lk in links.get(line.number, ()) if lk.kind in _FIELD_LINK_KINDS)
+        found = links.get(line.number)
+        if found:
+            groups[-1][3].extend(lk.url for lk in found if lk.kind in _FIELD_LINK_KINDS)
         blank_before = False
     return [_field(number, texts, field_links) for number, _indent, texts, field_links in groups]
 
