@@ -19,8 +19,10 @@ from dairly.tuples import Record
 # so the regex engine takes runs of plain characters at once and never backtracks far.
 _PLAIN = r"[^\[\]\\\n]*"  # a link's text stays on one line
 LINK_TEXT = _PLAIN + r"(?:(?:\\.|\[" + _PLAIN + r"(?:\\." + _PLAIN + r")*\])" + _PLAIN + r")*"
-# [text](target "title") and ![alt](target): group 1 is everything up to the target.
-_INLINE_LINK = re.compile(r"(!?\[" + LINK_TEXT + r"\]\([ \t]*)(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)")
+# [text](target "title") and ![alt](target): group 1 is everything up to the target, from
+# the `[`. An image's `!` is read before it (target_spans): as an optional first character
+# it would keep the engine from jumping to each `[`, and it would try every position.
+_INLINE_LINK = re.compile(r"(\[" + LINK_TEXT + r"\]\([ \t]*)(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)")
 # A reference definition, `[label]: target`: its label, brackets escaped inside it.
 _LABEL = r"(?:[^\]\\\n]|\\.)+"
 _REFERENCE_DEF = re.compile(r"^( {0,3}\[" + _LABEL + r"\]:[ \t]*)(<[^<>\n]*>|\S+)", re.M)  # group 2: the target
@@ -84,7 +86,8 @@ def target_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     if "](" in text:
         for m in _INLINE_LINK.finditer(text):
-            spans.append((*_unwrapped(m.start(2), m.end(2), text), "image" if text[m.start()] == "!" else "link"))
+            image = m.start() > 0 and text[m.start() - 1] == "!"
+            spans.append((*_unwrapped(m.start(2), m.end(2), text), "image" if image else "link"))
     if "]:" in text:
         spans.extend((*_unwrapped(m.start(2), m.end(2), text), "link") for m in _REFERENCE_DEF.finditer(text))
     if "<" in text:
