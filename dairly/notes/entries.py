@@ -282,7 +282,7 @@ def _entry(block: list[Line], links: dict[int, list[Link]], place: int) -> Entry
         title, url = plain_text(rest.replace(STAR, "")), None
     stars = rest.count(STAR) + rest.count("\u2b50")  # :star: or the emoji itself
     images = [lk.url for line in block for lk in links.get(line.number, ()) if lk.kind in _PICTURE_KINDS]
-    text = "".join(line.text + "\n" for line in block)
+    text = "\n".join([line.text for line in block]) + "\n"
     return Entry(number, title, url, stars, head.number, _fields(block[1:], links), images, text)
 
 
@@ -320,4 +320,4 @@ def _fields(lines: list[Line], links: dict[int, list[Link]]) -> list[Field]:
 def _field(line: int, texts: list[str], links: list[str]) -> Field:
     named = _FIELD.fullmatch(texts[0])
     name, first = (named.group(1).strip(), named.group(2).strip()) if named else ("", texts[0])
-    return Field(name, "\n".join(t for t in [first, *texts[1:]] if t), tuple(links), line)
+    return Field(name, "\n".join([t for t in (first, *texts[1:]) if t]), tuple(links), line)
