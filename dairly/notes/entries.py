@@ -208,9 +208,6 @@ class Entry(Record):
         return data
 
 
-_TOP_BULLET = re.compile(r"[-*+](?:[ \t]+(.*))?")  # at column 0
-
-
 def entry_blocks(body: list[Line]) -> list[list[Line]]:
     """The lines of each entry in the body of what publish promotes: its top-level list
     items, up to its first heading (a list under another heading, such as a footer, holds
@@ -229,7 +226,7 @@ def entry_blocks(body: list[Line]) -> list[list[Line]]:
             current = [line]
             blocks.append(current)
             continue
-        elif text[:1] in "-*+" and bulleted is not False and _TOP_BULLET.fullmatch(text) and not _is_break(text):
+        elif text[:1] in "-*+" and bulleted is not False and _BULLET.fullmatch(text) and not _is_break(text):
             bulleted = True
             current = [line]
             blocks.append(current)
@@ -270,9 +267,9 @@ def _entry(block: list[Line], links: dict[int, list[Link]], place: int) -> Entry
     if m is not None:
         number, rest = int(m.group(1)), (m.group(2) or "").rstrip()
     else:  # a bullet: entry_blocks starts every block with an item line
-        bullet = _TOP_BULLET.fullmatch(head.text)
+        bullet = _BULLET.fullmatch(head.text)  # at column 0
         assert bullet is not None
-        number, rest = place, (bullet.group(1) or "").rstrip()
+        number, rest = place, (bullet.group(2) or "").rstrip()
     link = _first_link(rest)
     if link is not None:
         title, url = plain_text(link.group(1)), link.group(2)
