@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, repeat
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -40,17 +39,7 @@ def split_lines(text: str, start: int = 0, end: int | None = None, number: int =
     With `start` and `end` (line boundaries), only that part is split, its lines keeping
     their offsets in `text`; `number` is the number of the first one."""
     end = len(text) if end is None else end
-    if text.find("\r", start, end) < 0:  # LF only, as every note is parsed: str.split does the scanning
-        texts = text[start:end].split("\n")
-        last = texts.pop()
-        ends = list(accumulate([len(t) + 1 for t in texts], initial=start))
-        numbers = range(number, number + len(texts))
-        # tuple.__new__ makes each Line as Line(...) would, without its Python-level __new__
-        lines: list[Line] = list(map(tuple.__new__, repeat(Line), zip(numbers, ends, ends[1:], texts, repeat("\n"))))
-        if last:
-            lines.append(Line(number + len(texts), ends[-1], end, last, ""))
-        return lines
-    lines = []
+    lines: list[Line] = []
     pos = start
     for m in _EOL.finditer(text, start, end):
         lines.append(Line(number + len(lines), pos, m.end(), text[pos : m.start()], m.group()))
