@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -527,26 +528,41 @@ def test_export_sqlite_to_a_folder_or_a_missing_folder_is_an_input_error(tmp_pat
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_the_index_stamp_covers_every_module_its_rows_come_from() -> None:
+def test_the_index_stamp_covers_every_python_file_of_the_package(tmp_path: Path) -> None:
     # The rows keep what the parser and lint said: a change to any module they run makes
-    # the stamp differ, so no index keeps findings of an older rule.
-    from dairly.notes.index import CACHED_SOURCES
-    from tests.test_layout import PACKAGE, imported_modules, module_name
+    # the stamp differ, so no index keeps findings of an older rule. No list of modules
+    # is kept: every .py file of the package counts, the row builders' among them.
+    from dairly.notes.index_stamp import PACKAGE, source_files, source_stamp
+    from tests.test_layout import PACKAGE as SOURCE
 
-    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-    reached: set[str] = set()
-    todo = ["dairly.notes.rules", "dairly.notes.note", "dairly.notes.entries", "dairly.notes.paths"]
-    while todo:
-        name = todo.pop()
-        if name not in reached:
-            reached.add(name)
-            todo += imported_modules(files[name], set(files)) - {name}
-    covered = {module_name(PACKAGE / source) for source in CACHED_SOURCES}
-    assert reached | {"dairly.notes.index"} <= covered, sorted(reached - covered)
+    assert Path(PACKAGE) == SOURCE
+    expected = sorted(p.relative_to(SOURCE).as_posix() for p in SOURCE.rglob("*.py") if "__pycache__" not in p.parts)
+    assert sorted(source_files(PACKAGE)) == expected
+    assert {"notes/rules.py", "notes/traps.py", "gfm.py", "notes/index_rows.py"} <= set(expected)
+    copy = tmp_path / "dairly"
+    for name in expected:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes((SOURCE / name).read_bytes())
+    (copy / "notes/__pycache__").mkdir()
+    (copy / "notes/__pycache__/rules.cpython-311.pyc").write_bytes(b"compiled")
+    first = source_stamp(str(copy))
+    assert source_stamp(str(copy)) == first  # the same files: the same stamp
+    (copy / "notes/__pycache__/rules.cpython-311.pyc").write_bytes(b"compiled again")
+    assert source_stamp(str(copy)) == first  # compiled files are not source
+    rules = copy / "notes/rules.py"
+    info = rules.stat()
+    rules.write_bytes(rules.read_bytes().replace(b"def ", b"def  ", 1))  # one byte more
+    os.utime(rules, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert source_stamp(str(copy)) != first
+    changed = source_stamp(str(copy))
+    os.utime(rules, ns=(info.st_atime_ns, info.st_mtime_ns + 1))  # saved again, the same size
+    assert source_stamp(str(copy)) not in (first, changed)
+    (copy / "notes/new_rule.py").write_text("", encoding="utf-8")
+    assert len({first, changed, source_stamp(str(copy))}) == 3
 
 
 def test_a_change_to_a_lint_rule_rebuilds_the_index(tmp_path: Path, dairly, git, monkeypatch) -> None:
-    from dairly.notes import index
+    from dairly.notes import index_stamp
 
     root = lint_repo(tmp_path)
     git(root, "init", "-q")
@@ -557,13 +573,13 @@ def test_a_change_to_a_lint_rule_rebuilds_the_index(tmp_path: Path, dairly, git,
     assert "a finding of an older rule" in dairly(root, "lint").out  # the same code: the rows are trusted
     # Another source for one of the modules (here: rules.py with a comment added).
     copy = tmp_path / "package"
-    for source in index.CACHED_SOURCES:
-        (copy / "dairly" / source).parent.mkdir(parents=True, exist_ok=True)
-        (copy / "dairly" / source).write_bytes((Path(index.__file__).parent.parent / source).read_bytes())
-    (copy / "dairly/notes/rules.py").write_bytes((copy / "dairly/notes/rules.py").read_bytes() + b"# changed\n")
-    old = index.source_hash()
-    monkeypatch.setattr(index, "__file__", str(copy / "dairly/notes/index.py"))
-    assert index.source_hash() != old
+    source = Path(index_stamp.PACKAGE)
+    for name in index_stamp.source_files(str(source)):
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, copy / name)  # with its modification time
+    monkeypatch.setattr(index_stamp, "PACKAGE", str(copy))
+    assert "a finding of an older rule" in dairly(root, "lint").out  # the same files as they were: no change
+    (copy / "notes/rules.py").write_bytes((copy / "notes/rules.py").read_bytes() + b"# changed\n")
     after = dairly(root, "lint")
     assert (after.code, after.out) == (before.code, before.out)
 

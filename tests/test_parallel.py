@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from dairly.errors import InputError
-from dairly.notes import index as index_module
-from dairly.notes.index import open_index, worker_count
+from dairly.notes import index_parse
+from dairly.notes.index import open_index
+from dairly.notes.index_parse import worker_count
 from dairly.workspace import Workspace
 from tests.conftest import DAIRLY, README_SKELETON, note_text, write
 
@@ -110,7 +111,7 @@ def indexable(root: Path, git) -> Path:
 def test_the_number_of_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DAIRLY_WORKERS", raising=False)
     assert worker_count(10) == 1  # too few notes to be worth a process
-    assert 1 <= worker_count(100_000) <= index_module.MAX_WORKERS
+    assert 1 <= worker_count(100_000) <= index_parse.MAX_WORKERS
     monkeypatch.setenv("DAIRLY_WORKERS", "1")
     assert worker_count(100_000) == 1
     monkeypatch.setenv("DAIRLY_WORKERS", "3")
@@ -132,7 +133,7 @@ def test_the_index_rows_are_the_same_with_any_number_of_workers(
     tmp_path: Path, git, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = indexable(tmp_path, git)
-    monkeypatch.setattr(index_module, "BATCH", 3)  # many batches from each worker
+    monkeypatch.setattr(index_parse, "BATCH", 3)  # many batches from each worker
     one = built(root, "1", monkeypatch)
     assert one[0] and one[1] and one[3]  # notes, entries and findings to compare
     for workers in ("2", "3", "8"):
@@ -142,15 +143,15 @@ def test_the_index_rows_are_the_same_with_any_number_of_workers(
 def test_a_worker_that_dies_has_its_share_parsed_here(tmp_path: Path, git, monkeypatch: pytest.MonkeyPatch) -> None:
     root = indexable(tmp_path, git)
     one = built(root, "1", monkeypatch)
-    parent, parse_one = os.getpid(), index_module._parse_one
+    parent, parse_one = os.getpid(), index_parse.parse_one
 
-    def dying(root: str, job: tuple[str, str, object], heading: str) -> object:
+    def dying(root: str, job: tuple[str, str, object], settings: object) -> object:
         if os.getpid() != parent and job[0].endswith(("0307.md", "0315.md")):
             os.kill(os.getpid(), signal.SIGKILL)
-        return parse_one(root, job, heading)  # type: ignore[arg-type]
+        return parse_one(root, job, settings)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(index_module, "_parse_one", dying)
-    monkeypatch.setattr(index_module, "BATCH", 2)
+    monkeypatch.setattr(index_parse, "parse_one", dying)
+    monkeypatch.setattr(index_parse, "BATCH", 2)
     assert built(root, "3", monkeypatch) == one
 
 

@@ -22,7 +22,8 @@ import sys
 from dairly import output
 from dairly.errors import OK, PROBLEMS, InputError
 from dairly.notes.entries import Field
-from dairly.notes.index import NotesIndex, fields_from_json, index_path, open_index
+from dairly.notes.index import NotesIndex, index_path, open_index
+from dairly.notes.index_rows import fields_from_json
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 

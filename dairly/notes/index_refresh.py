@@ -1,0 +1,133 @@
+"""Keeping the notes index current with the notes, note by note.
+
+Each note's stamp (size, modification and change time) is compared with the one its rows
+were read at (the `files` table); a note whose stamp changed is read again and compared by
+its git blob id (the id `git hash-object` gives it, the same as its staged blob's when it
+is staged): only a note whose content changed is parsed again (dairly.notes.index_parse),
+its rows written as each batch comes, all in one transaction, so a note that cannot be
+read changes nothing. A first build ends by merging the write-ahead log into the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from dairly.notes.index_rows import delete_rows, write_rows
+from dairly.notes.scan import Stamp, WorkTree
+
+if TYPE_CHECKING:
+    from dairly.notes.paths import NotePattern
+    from dairly.workspace import Workspace
+
+RACY_NS = 2 * 10**9  # a note changed this recently may change again within its stamp's clock tick
+PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
+
+Changes = tuple[list[tuple[str, Stamp, bool]], list[str]]  # ([(path, stamp, indexed before)], gone paths)
+
+
+def find_changes(known: dict[str, Stamp], root: str, pattern: NotePattern) -> Changes:
+    """The notes whose stamp is not the one indexed, and the indexed paths that are gone.
+    Every note is looked at: an edit in place changes no folder."""
+    different: list[tuple[str, Stamp, bool]] = []
+    for path, stamp in WorkTree(root).note_stamps(pattern):
+        old = known.pop(path, None)
+        if old != stamp:
+            different.append((path, stamp, old is not None))
+    return different, list(known)
+
+
+def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) -> None:
+    """Bring the rows up to date with the notes."""
+    pattern = ws.settings.pattern
+    first = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+    known = {
+        path: (size, mtime, ctime)
+        for path, size, mtime, ctime in conn.execute("SELECT path, size, mtime_ns, ctime_ns FROM files")
+    }
+    different, gone = find_changes(known, ws.root, pattern)
+    if not (different or gone):
+        return
+    from dairly.notes.index_parse import Job, Parsing, git_blob_id, read_note, worker_count
+
+    source = WorkTree(ws.root)
+    recent = time.time_ns() - RACY_NS
+    jobs: list[Job] = []  # (path, iso date, stamp) of the notes to parse
+    replaced: set[str] = set()  # those of them the index holds rows of
+    touched: list[tuple[int, int, int, str]] = []
+    for path, stamp, was_known in different:
+        date = pattern.date(path)
+        if isinstance(date, str):
+            continue  # not a note path: `check` reports it, and lint and stats
+        if max(stamp[1], stamp[2]) >= recent:
+            # Written just now: a second write within the same clock tick would keep this
+            # stamp, so it is not trusted, and the note is read again next time (git's
+            # "racily clean" entries).
+            stamp = (stamp[0], -1, -1)
+        if was_known and _blob(conn, path) == git_blob_id(read_note(source, path)):
+            touched.append((*stamp, path))
+        else:
+            jobs.append((path, date.isoformat(), stamp))
+            if was_known:
+                replaced.add(path)
+    jobs.sort()  # in path order: the first note that cannot be read is the one named
+    with conn:
+        for path in gone:
+            delete_rows(conn, fts, path)
+        conn.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?", touched)
+        # Into empty tables, rows go faster without their indexes, made once at the end.
+        # The full-text index takes each batch's entries as they are written: while the
+        # workers parse, not after them.
+        indexes = _drop_indexes(conn) if first else []
+        # The workers are forked before the progress bar starts its thread.
+        with (
+            Parsing(ws.root, jobs, ws.settings, worker_count(len(jobs))) as parsing,
+            _progress_bar(len(jobs), progress) as advance,
+        ):
+            for batch in parsing:
+                for path, _blob_id, _stamp, _rows in batch:
+                    if path in replaced:
+                        delete_rows(conn, fts, path)
+                write_rows(conn, fts, [rows for *_, rows in batch])
+                conn.executemany(
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+                    [(path, *stamp, blob) for path, blob, stamp, _rows in batch],
+                )
+                advance(len(batch))
+        for sql in indexes:
+            conn.execute(sql)
+    if first:
+        # The whole index went through the write-ahead log: merged now, and the log emptied,
+        # so neither the next command nor the disk carries it.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Drop the tables' indexes; returns the statements that make them again."""
+    made = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+    for name, _sql in made:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in made]
+
+
+def _blob(conn: sqlite3.Connection, path: str) -> str | None:
+    row = conn.execute("SELECT blob FROM files WHERE path = ?", (path,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, progress: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal's stderr while `total` notes are parsed; the callable
+    advances it."""
+    if not progress or total < PROGRESS_MIN or not sys.stderr.isatty():
+        yield lambda _done: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"indexing {total} notes", total=total)
+        yield lambda done: bar.advance(task, done)

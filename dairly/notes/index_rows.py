@@ -1,0 +1,184 @@
+"""The notes index's tables, and one note's rows in them.
+
+Each fact is kept once: an entry's fields as one compact JSON list (the text search needs
+is the entry's Markdown, which holds them as written), its Markdown as written, the
+columns the queries select on. The full-text table holds no copy of the Markdown (its
+content is the entries table's, `content="entries"`) and no positions (`detail='none'`):
+it only narrows the candidates, and search confirms each.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from dairly.links import link_target
+from dairly.notes.entries import Field
+from dairly.tuples import Record
+
+if TYPE_CHECKING:
+    from dairly.errors import Problem
+    from dairly.notes.note import NoteRecord
+
+# The tables an export keeps; `files` and `dairly` are the index's own bookkeeping.
+SCHEMA = """
+CREATE TABLE notes (
+    path TEXT PRIMARY KEY,      -- notes/202203/0307.md
+    date TEXT NOT NULL,         -- 2022-03-07: the path's date
+    title TEXT,                 -- the title; NULL when the note has none
+    title_line INTEGER,
+    draft INTEGER NOT NULL,     -- 1 for `draft: true` in the front matter
+    unfinished INTEGER,         -- the first line still holding a TODO from `dairly new`; NULL when filled in
+    tags TEXT NOT NULL,         -- the front matter's tags, a JSON list
+    meta TEXT NOT NULL,         -- the whole front matter, JSON
+    highlights_line INTEGER,    -- the 今日要点 heading's line; NULL when there is none
+    entries INTEGER NOT NULL,   -- how many entries the author numbered
+    links TEXT NOT NULL         -- every link target in the note: JSON [[line, kind, url], ...]
+);
+CREATE INDEX notes_date ON notes(date);
+CREATE INDEX notes_published ON notes(draft, unfinished, date, entries);  -- stats reads only this
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    note TEXT NOT NULL REFERENCES notes(path),
+    date TEXT NOT NULL,
+    position INTEGER NOT NULL,  -- 1, 2, ... in the note
+    number INTEGER NOT NULL,    -- as the author numbered it
+    title TEXT NOT NULL,
+    url TEXT,                   -- the entry's own link; NULL when it has none
+    stars INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    fields TEXT NOT NULL,       -- the fields, JSON [[name, value, [link, ...], line], ...]
+    images TEXT NOT NULL,       -- picture targets, a JSON list
+    markdown TEXT NOT NULL,     -- the entry as written
+    url_key TEXT                -- its web link without #fragment or trailing slash
+);
+CREATE INDEX entries_note ON entries(note);
+CREATE INDEX entries_url_key ON entries(url_key, date);  -- also answers which links repeat on other days
+CREATE TABLE local_links (
+    note TEXT NOT NULL REFERENCES notes(path),
+    line INTEGER NOT NULL,
+    kind TEXT NOT NULL,         -- link, image, src or href
+    url TEXT NOT NULL,          -- as written
+    target TEXT NOT NULL        -- the repository path it points at
+);
+CREATE INDEX local_links_note ON local_links(note);
+CREATE TABLE findings (
+    note TEXT NOT NULL REFERENCES notes(path),
+    line INTEGER,
+    message TEXT NOT NULL       -- what `dairly lint` reports about the note on its own
+);
+CREATE INDEX findings_note ON findings(note);
+"""
+# Full-text search over each entry's Markdown, by trigrams so that Chinese substrings are
+# found: an entry matches only where the query is in its Markdown as written (its title,
+# link and field values are there), so every match is among these candidates. The index
+# keeps no positions (search confirms each candidate); an export keeps them, for the
+# phrase queries of Datasette and sqlite-utils, which find the table by content="entries".
+FTS = (
+    'CREATE VIRTUAL TABLE entries_fts USING fts5({columns}, content="entries", content_rowid="id",'
+    " tokenize='trigram'{detail})"
+)
+INDEX_FTS = FTS.format(columns="markdown", detail=", detail='none'")
+EXPORT_FTS = FTS.format(columns="title, url, markdown", detail="")
+BOOKKEEPING = """
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,      -- the file's stamp when it was read: a write changes one of the three
+    mtime_ns INTEGER NOT NULL,  -- -1 when it was written too recently to trust the stamp
+    ctime_ns INTEGER NOT NULL,
+    blob TEXT NOT NULL          -- its git blob id
+);
+CREATE TABLE dairly (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+TABLES = ("entries_fts", "notes", "entries", "local_links", "findings", "files", "dairly")
+
+
+def has_trigram() -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer (3.34 and newer)."""
+    try:
+        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+    except sqlite3.Error:
+        return False
+    return True
+
+
+class Rows(Record):
+    """One note's rows as the tables take them; its entries get their ids when written."""
+
+    note: tuple[Any, ...]
+    entries: list[tuple[Any, ...]]  # without the id
+    local_links: list[tuple[Any, ...]]
+    findings: list[tuple[Any, ...]]
+
+
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder for a note's many values
+
+
+def fields_from_json(text: str) -> list[Field]:
+    return [Field(name, value, tuple(links), line) for name, value, links, line in json.loads(text)]
+
+
+def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
+    from dairly.notes.rules import normal_url
+
+    date = record.date.isoformat()
+    folder = record.path.rpartition("/")[0]
+    dumps = _to_json
+    links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links])
+    meta = dumps(record.meta) if record.meta else "{}"
+    tags = dumps(record.tags) if record.tags else "[]"
+    header = (record.path, date, record.title, record.title_line, int(record.draft), record.unfinished, tags, meta)
+    note = (*header, record.highlights_line, len(record.entries), links)
+    entries = []
+    for position, entry in enumerate(record.entries, 1):
+        web = entry.url is not None and link_target(folder, entry.url) is None
+        entries.append(
+            (
+                record.path,
+                date,
+                position,
+                entry.number,
+                entry.title,
+                entry.url,
+                entry.stars,
+                entry.line,
+                dumps([[f.name, f.value, f.links, f.line] for f in entry.fields]),
+                dumps(entry.images) if entry.images else "[]",
+                entry.text,
+                normal_url(entry.url) if web and entry.url else None,
+            )
+        )
+    local = []
+    for lk in record.links:
+        target = link_target(folder, lk.url)
+        if target is not None:
+            local.append((record.path, lk.line, lk.kind, lk.url, target))
+    findings = [(record.path, p.line, p.message) for p in problems]
+    return Rows(note, entries, local, findings)
+
+
+def write_rows(conn: sqlite3.Connection, fts: bool, parsed: list[Rows]) -> None:
+    """Insert the rows of freshly parsed notes, giving their entries the next free ids."""
+    first_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0] + 1
+    entries = [(i, *row) for i, row in enumerate((row for rows in parsed for row in rows.entries), first_id)]
+    conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [rows.note for rows in parsed])
+    conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+    conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
+    conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])
+    if fts:
+        texts = [(row[0], row[11]) for row in entries]  # (id, markdown)
+        conn.executemany("INSERT INTO entries_fts(rowid, markdown) VALUES (?, ?)", texts)
+
+
+def delete_rows(conn: sqlite3.Connection, fts: bool, path: str) -> None:
+    """Remove a note's rows, and its bookkeeping."""
+    if fts:  # an external-content table is told the text it indexed, to take it out
+        conn.execute(
+            "INSERT INTO entries_fts(entries_fts, rowid, markdown)"
+            " SELECT 'delete', id, markdown FROM entries WHERE note = ?",
+            (path,),
+        )
+    for table, column in (("entries", "note"), ("local_links", "note"), ("findings", "note"), ("notes", "path")):
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
+    conn.execute("DELETE FROM files WHERE path = ?", (path,))
