@@ -195,7 +195,6 @@ def index_rows(root: Path) -> list[object]:
 def test_the_index_holds_the_same_rows_with_and_without_the_shortcut(
     tmp_path: Path, git, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DAIRLY_WORKERS", "1")
     git(tmp_path, "init", "-q")
     write(tmp_path, "README.md", README_SKELETON)
     for day in range(1, 8):

@@ -656,3 +656,19 @@ def test_an_output_fifo_or_device_is_written_into_never_replaced(tmp_path: Path,
         full = dairly(root, *command, "/dev/full", env_extra={"DAIRLY_NOW": "2022-01-10"})
         assert (full.code, full.err) == (5, "dairly: error: /dev/full: the disk is full\n")
         assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_first_build_merges_its_write_ahead_log(tmp_path: Path, git) -> None:
+    # A process that ends without closing the index leaves the -wal file beside it; after a
+    # first build it would hold a second copy of the whole index.
+    from dairly.notes.index import open_index
+    from dairly.workspace import Workspace
+
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+    index = open_index(Workspace.open(root), progress=False)
+    try:
+        assert index.note_count() > 0
+        assert (root / ".git/dairly/index.sqlite3-wal").stat().st_size == 0
+    finally:
+        index.conn.close()

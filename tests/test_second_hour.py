@@ -91,16 +91,16 @@ def test_new_refuses_a_malformed_dairly_now_even_with_a_date(tmp_path: Path, dai
     assert not (tmp_path / "notes").exists()
 
 
-@pytest.mark.parametrize("value", ["", "  "])
-def test_an_empty_dairly_workers_is_unset(tmp_path: Path, dairly, git, value: str):
-    root = _en_repo(tmp_path, dairly, git)
-    _day(root, 5)
-    result = dairly(root, "stats", "--json", env_extra={"DAIRLY_WORKERS": value})
-    assert (result.code, result.err) == (0, "")
-
-
 @pytest.mark.parametrize(
-    "command", [["stats"], ["lint"], ["search", "Read"], ["export"], ["feed", "--base-url", "https://e.com/"]]
+    "command",
+    [
+        ["stats"],
+        ["lint"],
+        ["search", "Read"],
+        ["export"],
+        ["feed", "--base-url", "https://e.com/"],
+        ["review", "--date", "2024-03-06"],
+    ],
 )
 def test_no_wal_or_shm_file_is_left_beside_the_index(tmp_path: Path, dairly_process, git, dairly, command):
     root = _en_repo(tmp_path, dairly, git)

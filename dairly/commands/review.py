@@ -120,7 +120,8 @@ def run(
         raise InputError("--on-this-day and --random choose different notes; give one of them")
     if pick is not None and pick < 1:
         raise InputError(f"invalid --random {pick}: pick 1 entry or more")
-    groups = look_back(open_index(ws), ws.settings, day, this_day=this_day, pick=pick)
+    with open_index(ws) as index:  # closed, so no write-ahead log is left beside it
+        groups = look_back(index, ws.settings, day, this_day=this_day, pick=pick)
     if as_json:
         output.print_json({"date": day.isoformat(), "groups": [g.to_json() for g in groups]})
     elif not any(g.notes for g in groups) and (this_day or pick is not None):

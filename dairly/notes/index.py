@@ -7,8 +7,7 @@ answers the data commands' queries; the pieces behind it, one concern each:
 
 - dairly.notes.index_rows: the tables, and one note's rows in them;
 - dairly.notes.index_stamp: when the index is stale as a whole (new settings, another dairly);
-- dairly.notes.index_refresh: which notes changed since, their rows replaced;
-- dairly.notes.index_parse: the notes parsed into rows, here or in worker processes.
+- dairly.notes.index_refresh: which notes changed since, read and parsed again, their rows replaced.
 
 The schema is documented in docs/data.md.
 """

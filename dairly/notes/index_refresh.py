@@ -3,29 +3,36 @@
 Each note's stamp (size, modification and change time) is compared with the one its rows
 were read at (the `files` table); a note whose stamp changed is read again and compared by
 its git blob id (the id `git hash-object` gives it, the same as its staged blob's when it
-is staged): only a note whose content changed is parsed again (dairly.notes.index_parse),
-its rows written as each batch comes, all in one transaction, so a note that cannot be
-read changes nothing. A first build ends by merging the write-ahead log into the index.
+is staged): only a note whose content changed is parsed again, in path order, a batch at
+a time (so neither every note's text nor every note's rows are held at once), its rows
+written as each batch comes, all in one transaction, so a note that cannot be read changes
+nothing and the first one in path order is the one named. One process parses: a pool of
+workers saved nothing measurable on two shared cores (bench/README.md). A first build
+ends by merging the write-ahead log into the index.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from dairly.notes.index_rows import delete_rows, write_rows
+from dairly.fsio import refusal
+from dairly.notes.index_rows import Rows, delete_rows, note_rows, write_rows
 from dairly.notes.scan import Stamp, WorkTree
 
 if TYPE_CHECKING:
+    from dairly.config import Settings
     from dairly.notes.paths import NotePattern
     from dairly.workspace import Workspace
 
 RACY_NS = 2 * 10**9  # a note changed this recently may change again within its stamp's clock tick
 PROGRESS_MIN = 200  # a parse of fewer notes is over before a progress bar would be seen
+BATCH = 128  # notes parsed, then written, at a time: what is held in memory at once
 
 Changes = tuple[list[tuple[str, Stamp, bool]], list[str]]  # ([(path, stamp, indexed before)], gone paths)
 
@@ -52,11 +59,9 @@ def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) 
     different, gone = find_changes(known, ws.root, pattern)
     if not (different or gone):
         return
-    from dairly.notes.index_parse import Job, Parsing, git_blob_id, read_note, worker_count
-
     source = WorkTree(ws.root)
     recent = time.time_ns() - RACY_NS
-    jobs: list[Job] = []  # (path, iso date, stamp) of the notes to parse
+    jobs: list[tuple[str, datetime.date, Stamp]] = []  # the notes to parse
     replaced: set[str] = set()  # those of them the index holds rows of
     touched: list[tuple[int, int, int, str]] = []
     for path, stamp, was_known in different:
@@ -71,7 +76,7 @@ def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) 
         if was_known and _blob(conn, path) == git_blob_id(read_note(source, path)):
             touched.append((*stamp, path))
         else:
-            jobs.append((path, date.isoformat(), stamp))
+            jobs.append((path, date, stamp))
             if was_known:
                 replaced.add(path)
     jobs.sort()  # in path order: the first note that cannot be read is the one named
@@ -80,22 +85,21 @@ def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) 
             delete_rows(conn, fts, path)
         conn.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?", touched)
         # Into empty tables, rows go faster without their indexes, made once at the end.
-        # The full-text index takes each batch's entries as they are written: while the
-        # workers parse, not after them.
+        # The full-text index takes each batch's entries as they are written.
         indexes = _drop_indexes(conn) if first else []
-        # The workers are forked before the progress bar starts its thread.
-        with (
-            Parsing(ws.root, jobs, ws.settings, worker_count(len(jobs))) as parsing,
-            _progress_bar(len(jobs), progress) as advance,
-        ):
-            for batch in parsing:
-                for path, _blob_id, _stamp, _rows in batch:
+        with _progress_bar(len(jobs), progress) as advance:
+            for start in range(0, len(jobs), BATCH):
+                batch = [
+                    (path, stamp, *parse_rows(source, path, date, ws.settings))
+                    for path, date, stamp in jobs[start : start + BATCH]
+                ]
+                for path, *_rest in batch:
                     if path in replaced:
                         delete_rows(conn, fts, path)
                 write_rows(conn, fts, [rows for *_, rows in batch])
                 conn.executemany(
                     "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
-                    [(path, *stamp, blob) for path, blob, stamp, _rows in batch],
+                    [(path, *stamp, blob) for path, stamp, blob, _rows in batch],
                 )
                 advance(len(batch))
         for sql in indexes:
@@ -104,6 +108,31 @@ def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) 
         # The whole index went through the write-ahead log: merged now, and the log emptied,
         # so neither the next command nor the disk carries it.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def parse_rows(source: WorkTree, path: str, date: datetime.date, settings: Settings) -> tuple[str, Rows]:
+    """A note read, parsed and linted: (its git blob id, its rows)."""
+    from dairly.notes.note import decode_note, parse_note
+    from dairly.notes.rules import note_problems  # only when a note changed: reading the index needs none of it
+
+    data = read_note(source, path)
+    text = decode_note(data, path)
+    record = parse_note(path, date, text, settings)
+    return git_blob_id(data), note_rows(record, note_problems(record, settings, text))
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob (`git hash-object`)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def read_note(source: WorkTree, path: str) -> bytes:
+    try:
+        return source.read(path)
+    except OSError as exc:
+        raise refusal(exc, path) from None
 
 
 def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
