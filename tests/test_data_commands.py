@@ -672,3 +672,31 @@ def test_a_first_build_merges_its_write_ahead_log(tmp_path: Path, git) -> None:
         assert (root / ".git/dairly/index.sqlite3-wal").stat().st_size == 0
     finally:
         index.conn.close()
+
+
+def test_a_changed_note_leaves_nothing_of_its_old_text_in_the_full_text_index(tmp_path: Path, git) -> None:
+    # The full-text table keeps no text of its own: a note's old entries are taken out by
+    # giving it their text again, made from the entries' columns. Were that text another,
+    # the old trigrams would stay (search would still confirm each candidate).
+    from dairly.notes.index import open_index
+    from dairly.workspace import Workspace
+
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+
+    def matching(trigram: str) -> list[str | None]:
+        """The notes of the entries the full-text table holds this trigram of (None: of an
+        entry no longer there)."""
+        with open_index(Workspace.open(root), progress=False) as index:
+            assert index.fts
+            query = "SELECT e.note FROM entries_fts f LEFT JOIN entries e ON e.id = f.rowid WHERE entries_fts MATCH ?"
+            return [note for (note,) in index.conn.execute(query, (f'"{trigram}"',))]
+
+    assert matching("比参数") == ["notes/202202/0210.md"]
+    assert matching("chi") == ["notes/202202/0210.md"]
+    note = root / "notes/202202/0210.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("数据比参数", "参数比数据"), encoding="utf-8")
+    assert matching("比参数") == []
+    assert matching("比数据") == matching("chi") == ["notes/202202/0210.md"]
+    note.unlink()
+    assert matching("chi") == matching("比数据") == []

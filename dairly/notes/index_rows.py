@@ -1,10 +1,9 @@
 """The notes index's tables, and one note's rows in them.
 
-Each fact is kept once: an entry's fields as one compact JSON list (the text search needs
-is the entry's Markdown, which holds them as written), its Markdown as written, the
-columns the queries select on. The full-text table holds no copy of the Markdown (its
-content is the entries table's, `content="entries"`) and no positions (`detail='none'`):
-it only narrows the candidates, and search confirms each.
+Each fact is kept once: an entry's fields as one compact JSON list, its Markdown as
+written, the columns the queries select on. The full-text table keeps no text of its own
+(`content=''`) and no positions (`detail='none'`): it only narrows the candidates, and
+search confirms each.
 """
 
 from __future__ import annotations
@@ -70,17 +69,19 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_note ON findings(note);
 """
-# Full-text search over each entry's Markdown, by trigrams so that Chinese substrings are
-# found: an entry matches only where the query is in its Markdown as written (its title,
-# link and field values are there), so every match is among these candidates. The index
-# keeps no positions (search confirms each candidate); an export keeps them, for the
-# phrase queries of Datasette and sqlite-utils, which find the table by content="entries".
-FTS = (
-    'CREATE VIRTUAL TABLE entries_fts USING fts5({columns}, content="entries", content_rowid="id",'
-    " tokenize='trigram'{detail})"
+# Full-text search over each entry's title, link and field values (where search looks), by
+# trigrams so that Chinese substrings are found. In the index it keeps neither the text
+# (contentless: a note's rows are taken out by giving it the same text again, made from
+# the entry's columns) nor positions (search confirms each candidate). An export keeps
+# positions, for the phrase queries of Datasette and sqlite-utils, which find the table by
+# content="entries": there it covers the entries table's title, url and markdown.
+INDEX_FTS = (
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(title, url, fields, content='', tokenize='trigram', detail='none')"
 )
-INDEX_FTS = FTS.format(columns="markdown", detail=", detail='none'")
-EXPORT_FTS = FTS.format(columns="title, url, markdown", detail="")
+EXPORT_FTS = (
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(title, url, markdown,"
+    ' content="entries", content_rowid="id", tokenize=\'trigram\')'
+)
 BOOKKEEPING = """
 CREATE TABLE files (
     path TEXT PRIMARY KEY,
@@ -110,6 +111,7 @@ class Rows(Record):
     entries: list[tuple[Any, ...]]  # without the id
     local_links: list[tuple[Any, ...]]
     findings: list[tuple[Any, ...]]
+    searched: list[str]  # each entry's field values as the full-text table takes them
 
 
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder for a note's many values
@@ -117,6 +119,11 @@ _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  #
 
 def fields_from_json(text: str) -> list[Field]:
     return [Field(name, value, tuple(links), line) for name, value, links, line in json.loads(text)]
+
+
+def searched_text(fields: list[Field]) -> str:
+    """An entry's fields as the full-text table takes them, one `Name: value` a line."""
+    return "\n".join(f"{f.name}: {f.value}" if f.name else f.value for f in fields)
 
 
 def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
@@ -155,7 +162,7 @@ def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
         if target is not None:
             local.append((record.path, lk.line, lk.kind, lk.url, target))
     findings = [(record.path, p.line, p.message) for p in problems]
-    return Rows(note, entries, local, findings)
+    return Rows(note, entries, local, findings, [searched_text(entry.fields) for entry in record.entries])
 
 
 def write_rows(conn: sqlite3.Connection, fts: bool, parsed: list[Rows]) -> None:
@@ -167,17 +174,18 @@ def write_rows(conn: sqlite3.Connection, fts: bool, parsed: list[Rows]) -> None:
     conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
     conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])
     if fts:
-        texts = [(row[0], row[11]) for row in entries]  # (id, markdown)
-        conn.executemany("INSERT INTO entries_fts(rowid, markdown) VALUES (?, ?)", texts)
+        searched = (text for rows in parsed for text in rows.searched)
+        texts = [(row[0], row[5], row[6], text) for row, text in zip(entries, searched, strict=True)]
+        conn.executemany("INSERT INTO entries_fts(rowid, title, url, fields) VALUES (?, ?, ?, ?)", texts)
 
 
 def delete_rows(conn: sqlite3.Connection, fts: bool, path: str) -> None:
     """Remove a note's rows, and its bookkeeping."""
-    if fts:  # an external-content table is told the text it indexed, to take it out
-        conn.execute(
-            "INSERT INTO entries_fts(entries_fts, rowid, markdown)"
-            " SELECT 'delete', id, markdown FROM entries WHERE note = ?",
-            (path,),
+    if fts:  # a contentless table is given the text it indexed, to take it out
+        rows = conn.execute("SELECT id, title, url, fields FROM entries WHERE note = ?", (path,)).fetchall()
+        conn.executemany(
+            "INSERT INTO entries_fts(entries_fts, rowid, title, url, fields) VALUES ('delete', ?, ?, ?, ?)",
+            [(i, title, url, searched_text(fields_from_json(fields))) for i, title, url, fields in rows],
         )
     for table, column in (("entries", "note"), ("local_links", "note"), ("findings", "note"), ("notes", "path")):
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
