@@ -18,7 +18,9 @@ from dairly.tuples import Record
 
 _EOL = re.compile(r"\r\n|\r|\n")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
-_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
+# The title grows a character or a whole run of spaces at a time: grown a space at a time,
+# each step scanned the rest of the run for a closing `#`, the square of a run's length.
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+((?:[^ \t\n]|[ \t]+(?![ \t]))*?))??(?:[ \t]+#+)?[ \t]*")
 # Leading GitHub emoji shortcodes such as ":paperclip:" decorate titles; they are not part of them.
 _SHORTCODES = re.compile(r"^(?:\s*:[a-z0-9_+\-]+:)*\s*")
 BOM = "\ufeff"

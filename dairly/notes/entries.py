@@ -77,8 +77,8 @@ def _plain(text: str) -> str:
     if escaped:  # escaped characters are set aside first, so `\*` never opens emphasis
         text = _ESCAPE.sub(lambda m: f"\ue000{ord(m.group(1))}\ue001", text)
     if "](" in text:
-        text = _IMAGE.sub(lambda m: m.group(1), text)
-        text = _LINK.sub(lambda m: m.group(1), text)
+        text = _before_last_paren(_IMAGE, text)
+        text = _before_last_paren(_LINK, text)
     if "<" in text:
         text = _AUTOLINK.sub(lambda m: m.group(1), text)
         text = _without_tags(text)
@@ -86,6 +86,14 @@ def _plain(text: str) -> str:
         text = _spans(text, _STRONG, _strong_opens, _strong_closes)
         text = _spans(text, _EMPHASIS, _emphasis_opens, _emphasis_closes)
     return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text) if escaped else text
+
+
+def _before_last_paren(pattern: re.Pattern[str], text: str) -> str:
+    """pattern.sub(its group 1) for _IMAGE and _LINK, searched only up to the text's last `)`:
+    each match ends with one, and a title `[^)]*` with none after it scanned to the end from
+    every `[`, the square of the text's length."""
+    cut = text.rfind(")") + 1
+    return pattern.sub(lambda m: m.group(1), text[:cut]) + text[cut:]
 
 
 def _without_tags(text: str) -> str:
@@ -254,7 +262,8 @@ def parse_entries(body: list[Line], links: dict[int, list[Link]]) -> list[Entry]
 
 def _first_link(text: str) -> re.Match[str] | None:
     """The first Markdown link of a line that is not an image."""
-    return next((m for m in _LINK.finditer(text) if m.start() == 0 or text[m.start() - 1] != "!"), None)
+    links = _LINK.finditer(text, 0, text.rfind(")") + 1)  # each ends with `)`: see _before_last_paren
+    return next((m for m in links if m.start() == 0 or text[m.start() - 1] != "!"), None)
 
 
 _PICTURE_KINDS = ("image", "src")

@@ -94,13 +94,16 @@ def _date_line(unfenced: list[Line], label: str, path: str, above: int) -> tuple
     """The one date line among the lines outside code fences: the one above the owned
     sections (offset `above`) when the label also starts lines further down (an author's
     own `时间：` on each entry of a list they keep)."""
-    pattern = re.compile(r"[ \t]*" + re.escape(label) + r"[ \t]*[：:][ \t\u3000]*(.*?)[ \t\u3000]*")
+    # The date is the rest of the line, its trailing spaces cut off after the match (a lazy
+    # `(.*?)[ \t\u3000]*` scanned to a run's end from each of its spaces: its square).
+    pattern = re.compile(r"[ \t]*" + re.escape(label) + r"[ \t]*[：:][ \t\u3000]*(.*)")
     found = []
     for line in [ln for ln in unfenced if label in ln.text]:  # the regex only where it can match
         skip = 1 if line.number == 1 and line.text.startswith(BOM) else 0
         m = pattern.fullmatch(line.text, skip)
         if m:
-            found.append((line, (line.start + m.start(1), line.start + m.end(1))))
+            end = m.start(1) + len(m.group(1).rstrip(" \t\u3000"))
+            found.append((line, (line.start + m.start(1), line.start + end)))
     if len(found) > 1 and found[0][0].start < above:
         found = [item for item in found if item[0].start < above]
     if len(found) == 1:

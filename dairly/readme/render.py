@@ -210,7 +210,24 @@ def promoted_findings(note_text: str, note: Note, settings: Settings) -> list[Pr
     return problems
 
 
-_BRACKETED = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]")
+# A bracket's label as far as it runs: `\[((?:[^\[\]\\\n]|\\.)*)\]` is the run then `]`.
+_BRACKET_RUN = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)")
+
+
+def _bracketed(text: str) -> list[str]:
+    r"""The labels `\[((?:[^\[\]\\\n]|\\.)*)\]` finds in the text, in linear time: a run that
+    ends on no `]` ends there for every `[` it holds (each escaped, `\[`), so the search goes
+    on from its end (a search from each `[` of `\[` repeated costs the square of its length)."""
+    found = []
+    at = 0
+    while (at := text.find("[", at)) >= 0:
+        run = _BRACKET_RUN.match(text, at)
+        assert run is not None  # the run may be empty
+        at = run.end()
+        if text.startswith("]", at):
+            found.append(run.group(1))
+            at += 1
+    return found
 
 
 def _label(raw: str) -> str:
@@ -223,7 +240,7 @@ def _definitions_left_behind(note_body: str, content: str) -> list[str]:
     if "]" not in content:
         return []
     inside = {_label(m.group(1)) for line in content.splitlines() if (m := DEFINITION_LINE.fullmatch(line))}
-    used = {_label(m.group(1)) for m in _BRACKETED.finditer(content)} - inside
+    used = {_label(label) for label in _bracketed(content)} - inside
     if not used:
         return []
     found = []
