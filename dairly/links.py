@@ -33,6 +33,75 @@ _HTML_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")  # a URL's scheme, `https:`
 
 
+def _link_text(text: str, at: int, end: int) -> tuple[int, list[tuple[int, int]]]:
+    """Where LINK_TEXT matched from `at` (in text[:end]) ends, and the nested pairs it
+    holds, as the offsets of their `[` and `]`. No other match of it can be followed by
+    `]`: a plain run stops only at a bracket, a backslash or a line's end, a backslash
+    takes the character after it, and a `[` opens a nested pair or ends the text."""
+    nested = []
+    while at < end:
+        c = text[at]
+        if c == "\\":
+            if at + 1 == end or text[at + 1] == "\n":
+                break
+            at += 2
+        elif c == "[":
+            close = at + 1
+            while close < end and text[close] not in "[]\n":
+                if text[close] == "\\":
+                    if close + 1 == end or text[close + 1] == "\n":
+                        close = end
+                        break
+                    close += 1
+                close += 1
+            if close >= end or text[close] != "]":
+                break
+            nested.append((at, close))
+            at = close + 1
+        elif c in "]\n":
+            break
+        else:
+            at += 1
+    return at, nested
+
+
+def link_matches(pattern: re.Pattern[str], text: str, endpos: int | None = None) -> list[re.Match[str]]:
+    """pattern.finditer(text, 0, endpos), in linear time, for a pattern that opens with `\\[`
+    and LINK_TEXT. A search that fails from one `[` fails alike from every
+    `[` its LINK_TEXT took as escaped (`\\[`: from there on both read the same), and one
+    from a nested `[` alike from the escaped ones in its pair; so the search goes on from
+    the nested `[`s, then from where the failed one ended (searched from each `[` of `\\[`
+    repeated, every one read on to the line's end: the square of its length)."""
+    end = len(text) if endpos is None else endpos
+    found: list[re.Match[str]] = []
+    floor = scan = 0  # matches start at `floor` or later; the next `[` is looked for from `scan`
+    pairs: list[tuple[int, int]] = []  # the nested pairs of the last search that failed
+    pending: list[int] = []  # the `[`s in them still to search from, ascending, all before `scan`
+    while True:
+        if pending:
+            bracket = pending.pop(0)
+        else:
+            bracket = text.find("[", scan, end)
+            if bracket < 0:
+                return found
+        m = pattern.match(text, bracket, end)
+        if m is not None:
+            found.append(m)
+            floor = m.end()
+            scan = max(scan, floor)
+            pending = [b for b in pending if b >= floor]
+            # A match ending inside a pair leaves the escaped `[`s after it in the pair
+            # unsearched (its own `[` was the one whose failure stood for theirs).
+            inside = [q for o, c in pairs if o < floor < c and (q := text.find("[", floor, c)) >= 0]
+            pending[:0] = inside
+            continue
+        stop, nested = _link_text(text, bracket + 1, end)
+        if stop > scan:  # a search from a `[` found afresh: its pairs are the ones ahead
+            pairs = nested
+            pending = [o for o, _c in nested]
+        scan = max(scan, stop, bracket + 1)
+
+
 def is_relative(target: str) -> bool:
     """A path relative to the file it is written in (not a URL, anchor or root path)."""
     return bool(target) and not (target.startswith(("/", "#", "?", "\\")) or SCHEME.match(target))
@@ -85,7 +154,7 @@ def target_spans(text: str) -> list[tuple[int, int, str]]:
     fenced code blocks and inline code spans are examples, not links: they are left out."""
     spans: list[tuple[int, int, str]] = []
     if "](" in text:
-        for m in _INLINE_LINK.finditer(text):
+        for m in link_matches(_INLINE_LINK, text):
             image = m.start() > 0 and text[m.start() - 1] == "!"
             spans.append((*_unwrapped(m.start(2), m.end(2), text), "image" if image else "link"))
     if "]:" in text:

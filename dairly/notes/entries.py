@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from dairly.links import LINK_TEXT
+from dairly.links import LINK_TEXT, link_matches
 from dairly.markdown import SHOWN, atx_heading, code_spans, iter_visible, line_kinds
 from dairly.tuples import Record
 
@@ -89,11 +89,19 @@ def _plain(text: str) -> str:
 
 
 def _before_last_paren(pattern: re.Pattern[str], text: str) -> str:
-    """pattern.sub(its group 1) for _IMAGE and _LINK, searched only up to the text's last `)`:
-    each match ends with one, and a title `[^)]*` with none after it scanned to the end from
-    every `[`, the square of the text's length."""
+    """pattern.sub(its group 1) for _IMAGE and _LINK in linear time: searched only up to the
+    text's last `)`, since each match ends with one (a title's `[^)]*` with none after it
+    scanned to the end from every `[`), and _LINK as links.link_matches searches."""
     cut = text.rfind(")") + 1
-    return pattern.sub(lambda m: m.group(1), text[:cut]) + text[cut:]
+    if pattern is not _LINK:
+        return pattern.sub(lambda m: m.group(1), text[:cut]) + text[cut:]
+    out = []
+    at = 0
+    for m in link_matches(_LINK, text, cut):
+        out += [text[at : m.start()], m.group(1)]
+        at = m.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def _without_tags(text: str) -> str:
@@ -262,7 +270,7 @@ def parse_entries(body: list[Line], links: dict[int, list[Link]]) -> list[Entry]
 
 def _first_link(text: str) -> re.Match[str] | None:
     """The first Markdown link of a line that is not an image."""
-    links = _LINK.finditer(text, 0, text.rfind(")") + 1)  # each ends with `)`: see _before_last_paren
+    links = link_matches(_LINK, text, text.rfind(")") + 1)  # each ends with `)`: see _before_last_paren
     return next((m for m in links if m.start() == 0 or text[m.start() - 1] != "!"), None)
 
 
