@@ -469,27 +469,8 @@ def test_the_measure_tells_the_square_and_the_cube_from_linear() -> None:
 _OLD_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 _OLD_BRACKETED = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]")
 _OLD_DATE = re.compile(r"[ \t]*时间[ \t]*[：:][ \t\u3000]*(.*?)[ \t\u3000]*")
-PIECES = [
-    "#",
-    "##",
-    " ",
-    "\t",
-    "a",
-    "\\",
-    "[",
-    "]",
-    "](",
-    "(",
-    ")",
-    "!",
-    "\n",
-    "b c",
-    "\u3000",
-    "时间",
-    "：",
-    ":",
-    "<x>",
-]
+PIECES = ["#", "##", " ", "\t", "a", "\\", "[", "]", "](", "(", ")", "!", "\n", "b c", "\u3000", "时间", "："]
+PIECES += [":", "<x>", "\\[", "![", "[a](x)"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -500,6 +481,11 @@ def test_the_linear_forms_match_the_regular_expressions_they_replace(text: str) 
     assert render._bracketed(text) == [m.group(1) for m in _OLD_BRACKETED.finditer(text)]
     for pattern in (entries._IMAGE, entries._LINK):
         assert entries._before_last_paren(pattern, text) == pattern.sub(lambda m: m.group(1), text)
+    for pattern in (links._INLINE_LINK, entries._LINK):
+        for end in (len(text), len(text) // 2):
+            assert [m.regs for m in links.link_matches(pattern, text, end)] == [
+                m.regs for m in pattern.finditer(text, 0, end)
+            ]
     line = markdown.split_lines(text)[0].text if text else ""
     old_date = _OLD_DATE.fullmatch(line.lstrip(BOM))
     if "时间" in line:
