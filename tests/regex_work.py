@@ -365,13 +365,21 @@ class Counted:
     checked against the model's) and adds the model's steps to `steps`."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.counted = 0
+        self.rebind(pattern)
+
+    def rebind(self, pattern: re.Pattern[str]) -> Counted:
+        """Stand in for another pattern from now on, the steps counted so far kept (for one
+        that a function compiles as it runs)."""
+        self.counted += getattr(self, "model", Model(pattern)).steps
         self.compiled = pattern
         self.model = Model(pattern)
         self.pattern, self.flags, self.groups = pattern.pattern, pattern.flags, pattern.groups
+        return self
 
     @property
     def steps(self) -> int:
-        return self.model.steps
+        return self.counted + self.model.steps
 
     def _check(self, got: Any, modelled: Any, call: str, text: str) -> None:
         assert got == modelled, f"the model of {self.pattern!r} answers {call} otherwise on {text[:80]!r}"
