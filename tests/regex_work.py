@@ -321,8 +321,13 @@ class Model:
         self.root(start, done)
         return kept[0] if kept else None
 
-    def _searches(self, text: str, pos: int, endpos: int | None) -> Iterator[tuple[int, ...]]:
+    def _read(self, text: str | bytes, endpos: int | None) -> None:
+        """The text as characters (a bytes pattern's bytes one character each), to `endpos`."""
+        text = text.decode("latin-1") if isinstance(text, bytes) else text
         self.text = text if endpos is None else text[:endpos]
+
+    def _searches(self, text: str | bytes, pos: int, endpos: int | None) -> Iterator[tuple[int, ...]]:
+        self._read(text, endpos)
         at, nonempty_at = pos, -1
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 100_000))
@@ -339,9 +344,9 @@ class Model:
             sys.setrecursionlimit(limit)
 
     def match(
-        self, text: str, pos: int = 0, endpos: int | None = None, *, full: bool = False
+        self, text: str | bytes, pos: int = 0, endpos: int | None = None, *, full: bool = False
     ) -> tuple[int, ...] | None:
-        self.text = text if endpos is None else text[:endpos]
+        self._read(text, endpos)
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 100_000))
         try:
