@@ -198,13 +198,17 @@ AUDIT: dict[str, Over | Skipped] = {
     "dairly/links.py:_REFERENCE_DEF": Over(
         "a note", patched(links, "_REFERENCE_DEF", links.target_spans), ("[a]:", ("[", "\\]", "]:"))
     ),
+    "dairly/links.py:DEFINITION_LINE": Over(
+        "each line", fullmatch, (("[", "\\]", "]:"), ("[a]:", " ", ""), ("[", "a", "]"))
+    ),
     "dairly/links.py:_HTML_ATTR": Over(
         "a note's tags",
         patched(links, "_HTML_ATTR", links.target_spans),
         (("<a", " src=", ">"), ("<a", ' href="', ">")),
     ),
     "dairly/links.py:_HTML_TAG": Over("a note", patched(links, "_HTML_TAG", links.target_spans), ("<a", "<a href=")),
-    "dairly/links.py:_SCHEME": Over("a link target", match, ("a", "a+")),
+    "dairly/links.py:SCHEME": Over("a link or picture target", match, ("a", "a+")),
+    "dairly/notes/entries.py:_MARKUP": Over("a field's text", search, ("a", "中")),
     "dairly/markdown.py:_EOL": Over(
         "a note or README", patched(markdown, "_EOL", markdown.split_lines), ("\r", "\n\r")
     ),
@@ -238,7 +242,6 @@ AUDIT: dict[str, Over | Skipped] = {
     "dairly/markdown.py:_GLUED": Over("each line", fullmatch, ("#", ("##", "a", ""))),
     "dairly/mergedriver.py:_GLOB": Over("a README's path", sub, ("*?",)),
     "dairly/notes/detect.py:_RUN": Over("a path", finditer, ("1a",)),
-    "dairly/notes/detect.py:_FIELD": Over("a note_path read from paths", sub, ("{a", "{}")),
     "dairly/notes/entries.py:ENTRY_LINE": Over("each line", fullmatch, ("1", ("1.", " ", "x"))),
     "dairly/notes/entries.py:_BULLET": Over("each line", fullmatch, (("", " ", "-"), ("-", " \t", "x"))),
     "dairly/notes/entries.py:_FIELD": Over("a field's text", fullmatch, ("a ", ("a", " ", ":"), ("a", "-", "!"))),
@@ -254,11 +257,10 @@ AUDIT: dict[str, Over | Skipped] = {
     ),
     "dairly/notes/entries.py:_ESCAPE": Over("a field's text", sub, ("\\", "\\a")),
     "dairly/notes/entries.py:_ESCAPED": Over("a field's text", sub, ("\ue0001", "\ue000")),
-    "dairly/notes/entries.py:_TOP_BULLET": Over("each line", fullmatch, (("-", " ", "x"),)),
     "dairly/notes/note.py:_FRONT_MATTER_END": Over(
         "a note's front matter", lambda p, s: p.search("---\n" + s, 4), ("---\n", "--- x\n", "...\t")
     ),
-    "dairly/notes/paths.py:_FIELD": Over("the note_path setting", finditer, ("{a", "{}")),
+    "dairly/notes/paths.py:FIELD": Over("the note_path setting, and ones read from paths", finditer, ("{a", "{}")),
     "dairly/notes/paths.py:NotePattern.__init__": Over(
         "each path", fullmatch, (("notes/2022/0101", "a", ".md"), ("notes/2022/0101", ".md", "x")), pattern=note_pattern
     ),
@@ -346,7 +348,6 @@ AUDIT: dict[str, Over | Skipped] = {
         "a merged README", lambda p, s: p.search(s, 0, len(s)), ("<<<<<<\n", "=======x\n")
     ),
     "dairly/readme/render.py:_YEAR_START": Over("the README's history", finditer, ("<pre><details>", "\n<pre>")),
-    "dairly/readme/render.py:_REFERENCE_DEF": Over("each line", fullmatch, (("[", "\\]", "]:"), ("[a]:", " ", ""))),
     "dairly/readme/render.py:_BRACKET_RUN": Over(
         "the promoted section", patched(render, "_BRACKET_RUN", render._bracketed), ("[", "\\[", "[a\\]")
     ),
@@ -358,9 +359,6 @@ AUDIT: dict[str, Over | Skipped] = {
     ),
     "dairly/readme/starter.py:_NOT_INTRO": Over(
         "the README's opening lines", match, ("- ", "1", ("", "=", "x"), ("", "- ", "x"))
-    ),
-    "dairly/webview/githtml.py:_SCHEME": Over(
-        "a picture's target", patched(githtml, "_SCHEME", preview), (("![a](", "a", ":x)"), "<img src=a+:>")
     ),
     "dairly/webview/githtml.py:_TASK": Over(
         "a note's HTML", patched(githtml, "_TASK", preview), ("- [ ] a\n", "- [x] ")
