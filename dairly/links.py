@@ -73,6 +73,8 @@ def link_matches(pattern: re.Pattern[str], text: str, endpos: int | None = None)
     the nested `[`s, then from where the failed one ended (searched from each `[` of `\\[`
     repeated, every one read on to the line's end: the square of its length)."""
     end = len(text) if endpos is None else endpos
+    if text.find("\\[", 0, end) < 0:  # no `[` taken as escaped: a search stops at the next `[` it meets
+        return list(pattern.finditer(text, 0, end))
     found: list[re.Match[str]] = []
     floor = scan = 0  # matches start at `floor` or later; the next `[` is looked for from `scan`
     pairs: list[tuple[int, int]] = []  # the nested pairs of the last search that failed
