@@ -1,37 +1,51 @@
 """What GitHub shows: cmark-gfm, the engine GitHub renders Markdown with, asked with
 GitHub's extensions (table, strikethrough, autolink, tagfilter, tasklist).
 
-The binding exposes rendering only, not the syntax tree, so the tree is read back from
-the HTML cmark-gfm writes with source positions (`data-sourcepos="3:1-4:9"` on every
-block) and raw HTML left out: then every tag in that output is one cmark-gfm wrote, and
-`<!-- raw HTML omitted -->` marks where the author's HTML was. An HTML block has no
-position of its own: it fills the lines between the blocks around it.
+blocks() and headings() read cmark-gfm's document tree itself: its nodes, their types,
+heading levels, list data and source positions. The binding's compiled cffi interface
+declares the node type but only a few of the node functions; the others are taken from
+the library it already loaded (their addresses, by ctypes) and called as cffi function
+pointers (_Api). The tree's own end lines are kept but for two of cmark-gfm's quirks: an
+HTML block its end marker closes (`-->`, `</script>`...) ends a line early, and a setext
+heading may end a line late.
 
-Everything here is pure: text in, blocks (1-based lines) out.
+A leaf's inline facts (Inline: the text GitHub shows, the links and pictures it makes,
+what it strikes through, the raw tags it was given) are read from its inline nodes, and
+only for the kinds of block a caller names: most callers need the blocks' lines alone.
+
+Everything here is pure: text in, blocks (1-based lines) out; what cmark-gfm allocates
+goes back to it (_document), which the binding's own wrapper never does.
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from dairly.tuples import Record
 
 EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter", "tasklist")
-OMITTED = "<!-- raw HTML omitted -->"
-# The blocks cmark-gfm writes with a source position; the others (inline tags) carry none.
-_CONTAINERS = frozenset(("ul", "ol", "li", "blockquote", "table", "thead", "tbody", "tr"))
-_LEAVES = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "th", "td"))
-# cmark-gfm's own output: its tags, and the marker it leaves for raw HTML (text is escaped).
-# Only block tags: the inline ones (links, emphasis, code) are left in a leaf's HTML unread.
-_OUTPUT = re.compile(
-    r"<(/?)(p|h[1-6]|ul|ol|li|blockquote|pre|hr|table|thead|tbody|tr|th|td)(?=[ >/])"
-    r'(?:[^>]*?data-sourcepos="(\d+):(\d+)-(\d+):(\d+)")?[^>]*>|<!-- raw HTML omitted -->'
-)
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# The blocks that hold inline text (a tight list item holds its first paragraph's).
+LEAF_TAGS = HEADING_TAGS | {"p", "li", "th", "td"}
 _EOL = re.compile(r"\r\n|\r|\n")
+
+
+class Inline(Record):
+    """What GitHub shows of a leaf's inline Markdown, read from cmark-gfm's inline nodes."""
+
+    text: str  # the plain text shown: code, a picture's description, breaks as spaces, entities decoded
+    prose: str  # the text outside code spans and pictures, breaks as "\n": where unparsed Markdown would show
+    links: tuple[tuple[str, str], ...]  # (target, text) of each link made, addresses linked included
+    images: tuple[tuple[str, str], ...]  # (source, description) of each picture
+    code: tuple[str, ...]  # each code span's text
+    struck: tuple[str, ...]  # the text of each strikethrough
+    emphasis: tuple[str, ...]  # the text of each emphasis (italics)
+    strong: tuple[str, ...]  # the text of each strong emphasis (bold)
+    tags: tuple[str, ...]  # each raw inline HTML as written (GitHub's sanitizer decides what of it shows)
 
 
 class Block(Record):
@@ -42,16 +56,15 @@ class Block(Record):
     last: int  # its last line
     depth: int  # 0 for a block of the document itself, 1 inside a list item or quote, ...
     column: int  # 1-based column of its first character (of its container's marker for a list item)
-    inner: str = ""  # a leaf's HTML, raw HTML omitted; "" for containers and HTML blocks
+    inline: Inline | None = None  # a leaf's inline facts, where the caller asked for them
 
 
 def render(text: str, *, sourcepos: bool = False, unsafe: bool = False, footnotes: bool = False) -> str:
     """The HTML cmark-gfm writes for `text`, as GitHub's renderer configures it (before
     GitHub's own sanitizer: `unsafe` keeps the author's HTML, tagfilter applied;
     `footnotes` reads `[^1]` as GitHub does in a Markdown file)."""
-    from cmarkgfm import _cmark  # type: ignore[import-untyped]
-
-    lib, ffi = _cmark.lib, _cmark.ffi
+    api = _api()
+    lib = api.lib
     options = lib.CMARK_OPT_GITHUB_PRE_LANG
     if sourcepos:
         options |= lib.CMARK_OPT_SOURCEPOS
@@ -59,251 +72,325 @@ def render(text: str, *, sourcepos: bool = False, unsafe: bool = False, footnote
         options |= lib.CMARK_OPT_UNSAFE
     if footnotes:
         options |= lib.CMARK_OPT_FOOTNOTES
-    # The steps of cmarkgfm's markdown_to_html_with_extensions, which never frees the
-    # document tree nor the HTML it returns (a process rendering every note, as the first
-    # index build does, would keep them all); here both go back to cmark-gfm's allocator.
-    release = _releaser()
+    with _document(text, options) as (parser, root):
+        raw = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
+        try:
+            html: str = api.ffi.string(raw).decode("utf-8")
+        finally:
+            api.free(raw)
+    return html
+
+
+class _Api:
+    """cmark-gfm's functions, found once: those the binding's cffi `lib` declares, and the
+    node functions it leaves out, taken from the same loaded library as cffi function
+    pointers (a cffi call costs less than a ctypes one, and no C declarations are parsed
+    at start-up)."""
+
+    def __init__(self) -> None:
+        import ctypes
+
+        from cmarkgfm import _cmark  # type: ignore[import-untyped]
+
+        self.ffi, self.lib = _cmark.ffi, _cmark.lib
+        try:
+            library = ctypes.CDLL(_cmark.__file__)  # the loaded library again, not a second copy
+        except OSError as error:
+            raise RuntimeError(f"cannot open cmark-gfm's library {_cmark.__file__}: {error}") from error
+
+        def function(name: str, ctype: str) -> Any:
+            try:
+                address = ctypes.cast(getattr(library, name), ctypes.c_void_p).value
+            except AttributeError:
+                raise RuntimeError(
+                    f"cmark-gfm's library {_cmark.__file__} exports no {name}: dairly needs its node API"
+                ) from None
+            return self.ffi.cast(ctype, address)
+
+        node = "cmark_node *(*)(cmark_node *)"
+        number = "int(*)(cmark_node *)"
+        string = "const char *(*)(cmark_node *)"
+        self.first_child = function("cmark_node_first_child", node)
+        self.next = function("cmark_node_next", node)
+        self.start_line = function("cmark_node_get_start_line", number)
+        self.end_line = function("cmark_node_get_end_line", number)
+        self.start_column = function("cmark_node_get_start_column", number)
+        self.end_column = function("cmark_node_get_end_column", number)
+        self.heading_level = function("cmark_node_get_heading_level", number)
+        self.list_type = function("cmark_node_get_list_type", number)
+        self.list_tight = function("cmark_node_get_list_tight", number)
+        self.type_string = function("cmark_node_get_type_string", string)
+        self.literal = function("cmark_node_get_literal", string)
+        self.url = function("cmark_node_get_url", string)
+        self.node_free = function("cmark_node_free", "void(*)(cmark_node *)")
+        # cmark_mem is {calloc, realloc, free}: the free of the allocator its output comes from.
+        allocator = function("cmark_get_default_mem_allocator", "void *(*)(void)")
+        self.free = self.ffi.cast("void(**)(void *)", allocator())[2]
+        self.kinds: dict[int, str] = {}
+
+    def kind(self, node: Any) -> str:
+        """A node's type as cmark-gfm names it ("paragraph", "table_cell", "link"...): by
+        its type number, as the extensions' numbers are given when they register."""
+        number = self.lib.cmark_node_get_type(node)
+        kind = self.kinds.get(number)
+        if kind is None:
+            kind = self.ffi.string(self.type_string(node)).decode("ascii")
+            # The extensions name some nodes by their data: the one name of their type.
+            kind = self.kinds[number] = {"tasklist": "item", "table_header": "table_row"}.get(kind, kind)
+        return kind
+
+    def text(self, function: Any, node: Any) -> str:
+        pointer = function(node)
+        return "" if pointer == self.ffi.NULL else str(self.ffi.string(pointer).decode("utf-8"))
+
+
+@functools.cache
+def _api() -> _Api:
+    return _Api()
+
+
+@functools.cache
+def _extensions() -> tuple[Any, ...]:
+    """GitHub's extensions, as cmark-gfm's handles: found once, they live as long as it."""
+    lib, ffi = _api().lib, _api().ffi
+    lib.cmark_gfm_core_extensions_ensure_registered()
+    found = tuple(lib.cmark_find_syntax_extension(name.encode("ascii")) for name in EXTENSIONS)
+    if any(extension == ffi.NULL for extension in found):
+        raise RuntimeError(f"cmark-gfm lacks one of the extensions {', '.join(EXTENSIONS)}")
+    return found
+
+
+@contextmanager
+def _document(text: str, options: int = 0) -> Iterator[tuple[Any, Any]]:
+    """(parser, document tree) of `text` with GitHub's extensions, both given back to
+    cmark-gfm on leaving (cmarkgfm's own functions never free the tree: a process reading
+    every note, as the first index build does, would keep them all)."""
+    api = _api()
+    lib = api.lib
     parser = lib.cmark_parser_new(options)
+    root = api.ffi.NULL
     try:
         for extension in _extensions():
             lib.cmark_parser_attach_syntax_extension(parser, extension)
         data = text.encode("utf-8")
         lib.cmark_parser_feed(parser, data, len(data))
         root = lib.cmark_parser_finish(parser)
-        raw = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
-        try:
-            html: str = ffi.string(raw).decode("utf-8")
-        finally:
-            if release is not None:
-                release(int(ffi.cast("uintptr_t", root)), int(ffi.cast("uintptr_t", raw)))
+        yield parser, root
     finally:
+        if root != api.ffi.NULL:
+            api.node_free(root)
         lib.cmark_parser_free(parser)
-    return html
 
 
-@functools.cache
-def _extensions() -> tuple[Any, ...]:
-    """GitHub's extensions, as cmark-gfm's handles: found once, they live as long as it."""
-    from cmarkgfm import _cmark
-
-    _cmark.lib.cmark_gfm_core_extensions_ensure_registered()
-    found = tuple(_cmark.lib.cmark_find_syntax_extension(name.encode("ascii")) for name in EXTENSIONS)
-    if any(extension == _cmark.ffi.NULL for extension in found):
-        raise RuntimeError(f"cmark-gfm lacks one of the extensions {', '.join(EXTENSIONS)}")
-    return found
+_NO_BOUND = 1 << 62
+# The HTML element of each leaf kind without inline facts.
+_LEAVES = {"paragraph": "p", "code_block": "pre", "thematic_break": "hr", "html_block": "html"}
 
 
-class _Mem(ctypes.Structure):
-    """cmark-gfm's `cmark_mem`: the allocator its nodes and output come from."""
-
-    _fields_ = [
-        ("calloc", ctypes.c_void_p),
-        ("realloc", ctypes.c_void_p),
-        ("free", ctypes.CFUNCTYPE(None, ctypes.c_void_p)),
-    ]
-
-
-@functools.cache
-def _releaser() -> Callable[[int, int], None] | None:
-    """A function freeing a document tree and a rendered string (by address) in the cmark-gfm
-    library the binding loaded, which exports the functions its cffi interface leaves out;
-    None where that library cannot be opened so (the memory is then never freed, as with
-    cmarkgfm's own functions)."""
-    from cmarkgfm import _cmark
-
-    try:
-        library = ctypes.CDLL(_cmark.__file__)  # the loaded library again, not a second copy
-        node_free = library.cmark_node_free
-        default_mem = library.cmark_get_default_mem_allocator
-    except (OSError, AttributeError):
-        return None
-    node_free.argtypes, node_free.restype = [ctypes.c_void_p], None
-    default_mem.argtypes, default_mem.restype = [], ctypes.POINTER(_Mem)
-    free = default_mem().contents.free
-
-    def release(root: int, html: int) -> None:
-        node_free(root)
-        free(html)
-
-    return release
-
-
-def blocks(text: str) -> list[Block]:
+def blocks(text: str, *, inline: Collection[str] = ()) -> list[Block]:
     """Every block of `text` as GitHub shows it, in document order (a container before
-    what it holds), HTML blocks included."""
-    html = render(text, sourcepos=True)
-    lines = _EOL.split(text)
-    if lines and lines[-1] == "" and text:
-        lines.pop()
-    # Each block as [tag, first, last, depth, column] while the lines of its HTML blocks
-    # are still being found, and the leaves' HTML by index: made Blocks once, at the end.
-    found: list[list[Any]] = []
-    inners: dict[int, str] = {}
-    # The open containers (index in found, or -1 for thead/tbody) and for each level the
-    # line where its next child may begin and the HTML blocks waiting for their lines.
-    stack: list[int] = []
-    cursor = [1]
-    pending: list[list[int]] = [[]]
-    leaf: tuple[int, int] | None = None  # (index in found, offset in html where its content starts)
-    for m in _OUTPUT.finditer(html):
-        closing, tag, first_text, column_text, last_text, end_text = m.groups()
-        if tag is None:  # the raw-HTML marker
-            at_line_start = m.start() == 0 or html[m.start() - 1] == "\n"
-            if at_line_start and html.startswith("\n", m.end()) and (leaf is None or found[leaf[0]][0] == "li"):
-                found.append(["html", cursor[-1], cursor[-1], len(stack), 1])
-                pending[-1].append(len(found) - 1)
-                if leaf is not None:  # an item holding a block is not a tight one
-                    leaf = None
-            continue
-        if closing:
-            if leaf is not None and found[leaf[0]][0] == tag:
-                inners[leaf[0]] = html[leaf[1] : m.start()]
-                leaf = None
-            if tag in _CONTAINERS and stack:
-                index = stack.pop()
-                end = found[index][2] + 1 if index >= 0 else cursor[-1]
-                waiting, start = pending.pop(), cursor.pop()
-                if waiting:
-                    _place_html(found, waiting, start, end, lines)
-                if index >= 0:
-                    cursor[-1] = found[index][2] + 1
-            continue
-        if first_text is None:
-            if tag in _CONTAINERS:  # thead and tbody carry no position
-                stack.append(-1)
-                cursor.append(cursor[-1])
-                pending.append([])
-            continue
-        first, last = int(first_text), int(last_text)
-        if end_text == "0" and last > first:  # ends at the start of a line: on the one before
-            last -= 1
-        if tag in _HEADINGS and last > first:
-            last = _underline(lines, first, last)
-        for container in reversed(stack):  # the innermost with a position
-            if container >= 0:
-                if last > found[container][2]:  # cmark-gfm may end a fence past its item
-                    last = max(first, found[container][2])
-                break
-        if leaf is not None and found[leaf[0]][0] == "li":  # its text ends where a block in it starts
-            inners[leaf[0]] = html[leaf[1] : m.start()]
-            leaf = None
-        if pending[-1]:
-            _place_html(found, pending[-1], cursor[-1], first, lines)
-            pending[-1] = []
-        found.append([tag, first, last, len(stack), int(column_text)])
-        if tag in _CONTAINERS:
-            stack.append(len(found) - 1)
-            cursor.append(first)
-            pending.append([])
-            if tag == "li":  # a tight item's text comes straight after <li>
-                leaf = (len(found) - 1, m.end())
-        else:
-            cursor[-1] = last + 1
-            if tag != "hr":
-                leaf = (len(found) - 1, m.end())
-    _place_html(found, pending[0], cursor[0], len(lines) + 1, lines)
-    return [
-        Block(tag, first, last, depth, column, inners.get(i, ""))
-        for i, (tag, first, last, depth, column) in enumerate(found)
-    ]
+    what it holds), HTML blocks included; the leaves whose tag is in `inline` (of
+    LEAF_TAGS) with their inline facts."""
+    walk = _Walk(text, inline)
+    with _document(text) as (_parser, root):
+        walk.children(root, 0, _NO_BOUND, False)
+    return walk.found
 
 
-def _place_html(found: list[list[Any]], waiting: list[int], start: int, end: int, lines: list[str]) -> None:
-    """Give the HTML blocks `waiting` (indexes in found, in order) their lines, from
-    `start` to before the next block's first line `end`: each begins at a line opening with
-    `<` (a link reference definition has no output either, and is skipped) and ends at the
-    last non-blank line before the next one begins."""
-    if not waiting:
-        return
-    starts: list[int] = []
-    closing = ""  # the end marker of a comment or the like that started last: blank lines do not end it
-    for number in range(start, min(end, len(lines) + 1)):
-        if len(starts) == len(waiting):
-            break
-        text = lines[number - 1]
-        if closing:
-            closing = "" if closing in text.lower() else closing
-            continue
-        if _opens_html(text) and (not starts or not lines[number - 2].strip()):
-            starts.append(number)
-            opening = text.lstrip(" \t>-*+0123456789.)").lower()
-            marker = next((end for begin, end in _MARKED if opening.startswith(begin)), "")
-            after = opening[len(next((b for b, _e in _MARKED if opening.startswith(b)), "")) :]
-            closing = "" if not marker or marker in after else marker
-    while len(starts) < len(waiting):
-        starts.append(starts[-1] if starts else start)
-    for i, index in enumerate(waiting):
-        last = min((starts[i + 1] if i + 1 < len(starts) else end) - 1, len(lines))
-        while last > starts[i] and not lines[last - 1].strip():
-            last -= 1
-        found[index][1:3] = starts[i], max(starts[i], last)
+class _Walk:
+    """The blocks of one document, read node by node (never into a leaf's inline nodes
+    unless asked)."""
+
+    def __init__(self, text: str, inline: Collection[str]) -> None:
+        self.api = _api()
+        self.text = text
+        self.inline = inline
+        self.found: list[Block] = []
+        self._lines: list[str] = []
+
+    def children(self, parent: Any, depth: int, bound: int, tight: bool) -> None:
+        """The blocks under `parent`, at `depth`: none ends past line `bound` (the last line
+        of the innermost block holding them; cmark-gfm may end a fence past its item); in
+        an item of a tight list, paragraphs are the item's own text, not blocks."""
+        api = self.api
+        null, kind_of, start_line, start_column, following = (
+            api.ffi.NULL,
+            api.kind,
+            api.start_line,
+            api.start_column,
+            api.next,
+        )
+        found = self.found
+        node = api.first_child(parent)
+        while node != null:
+            kind = kind_of(node)
+            if kind == "paragraph" and tight:
+                node = following(node)
+                continue
+            first = start_line(node)
+            last = self.last_line(node, kind, first)
+            if last > bound:
+                last = max(first, bound)
+            column = start_column(node)
+            if kind == "paragraph":
+                found.append(Block("p", first, last, depth, column, self.facts("p", node)))
+            elif kind == "list":
+                tag = "ol" if api.list_type(node) == 2 else "ul"  # CMARK_ORDERED_LIST
+                found.append(Block(tag, first, last, depth, column))
+                self.children(node, depth + 1, last, bool(api.list_tight(node)))
+            elif kind == "item":
+                held = None
+                if tight and "li" in self.inline:
+                    child = api.first_child(node)
+                    if child != null and kind_of(child) == "paragraph":
+                        held = _inline(api, child)
+                found.append(Block("li", first, last, depth, column, held))
+                self.children(node, depth + 1, last, tight)
+            elif kind == "heading":
+                tag = f"h{api.heading_level(node)}"
+                found.append(Block(tag, first, last, depth, column, self.facts(tag, node)))
+            elif kind == "block_quote":
+                found.append(Block("blockquote", first, last, depth, column))
+                self.children(node, depth + 1, last, False)
+            elif kind == "table":
+                found.append(Block("table", first, last, depth, column))
+                self.rows(node, depth + 1, last)
+            elif kind in _LEAVES:
+                found.append(Block(_LEAVES[kind], first, last, depth, column))
+            node = following(node)
+
+    def rows(self, table: Any, depth: int, bound: int) -> None:
+        """A table's rows, one level deeper than `depth` as cmark-gfm writes them (in
+        <thead>, the first, and <tbody>), and their cells."""
+        api = self.api
+        row = api.first_child(table)
+        tag = "th"  # the first row is the header
+        while row != api.ffi.NULL:
+            first = api.start_line(row)
+            last = min(max(first, bound), self.last_line(row, "table_row", first))
+            self.found.append(Block("tr", first, last, depth + 1, api.start_column(row)))
+            cell = api.first_child(row)
+            while cell != api.ffi.NULL:
+                start = api.start_line(cell)
+                end = min(max(start, last), self.last_line(cell, "table_cell", start))
+                self.found.append(Block(tag, start, end, depth + 2, api.start_column(cell), self.facts(tag, cell)))
+                cell = api.next(cell)
+            tag = "td"
+            row = api.next(row)
+
+    def facts(self, tag: str, leaf: Any) -> Inline | None:
+        return _inline(self.api, leaf) if tag in self.inline else None
+
+    def last_line(self, node: Any, kind: str, first: int) -> int:
+        """A block's last line, from cmark-gfm's end position but where it misplaces it."""
+        api = self.api
+        if kind == "html_block":
+            # cmark-gfm ends an HTML block that its end marker closes (a comment's `-->`,
+            # `</script>`...) on the line before the marker's: its literal holds its lines
+            # (each ended by "\n"), the blank ones after the last shown line aside.
+            literal = api.text(api.literal, node).rstrip()
+            return first + literal.count("\n")
+        last: int = api.end_line(node)
+        if last > first:
+            if api.end_column(node) == 0:  # ends at the start of a line: on the one before
+                last -= 1
+            if kind == "heading" and last > first:  # setext: cmark-gfm may end it a line late
+                self._lines = self._lines or _EOL.split(self.text)
+                last = _underline(self._lines, first, last)
+        return last
 
 
 _UNDERLINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*")
 
 
 def _underline(lines: list[str], first: int, last: int) -> int:
-    """A setext heading's underline: cmark-gfm's end position may run a line past it."""
+    """A setext heading's underline: cmark-gfm's end line may be the line after it."""
     for number in range(first + 1, min(last, len(lines)) + 1):
         if _UNDERLINE.fullmatch(lines[number - 1]):
             return number
     return min(last, len(lines))
 
 
-# HTML blocks only their end marker closes: (how they open, the marker).
-_MARKED = (
-    ("<!--", "-->"),
-    ("<?", "?>"),
-    ("<![cdata[", "]]>"),
-    ("<!", ">"),
-    ("<pre", "</pre>"),
-    ("<script", "</script>"),
-    ("<style", "</style>"),
-    ("<textarea", "</textarea>"),
-)
+def _inline(api: _Api, leaf: Any) -> Inline:
+    """The inline facts of a leaf block, from its inline nodes."""
+    text: list[str] = []
+    prose: list[str] = []
+    facts: dict[str, list[Any]] = {
+        "links": [],
+        "images": [],
+        "code": [],
+        "struck": [],
+        "emphasis": [],
+        "strong": [],
+        "tags": [],
+    }
+
+    def visit(parent: Any, picture: bool) -> None:
+        """Append what the nodes under `parent` show; `picture`: inside an image's
+        description, where cmark-gfm writes every node as plain text."""
+        node = api.first_child(parent)
+        while node != api.ffi.NULL:
+            kind = api.kind(node)
+            if kind == "text":
+                literal = api.text(api.literal, node)
+                text.append(literal)
+                if not picture:
+                    prose.append(literal)
+            elif kind in ("softbreak", "linebreak"):
+                text.append(" ")
+                if not picture:
+                    prose.append("\n")
+            elif kind == "code":
+                literal = api.text(api.literal, node)
+                text.append(literal)
+                if not picture:
+                    facts["code"].append(literal)
+            elif kind == "html_inline":
+                literal = api.text(api.literal, node)
+                if picture:
+                    text.append(literal)
+                else:
+                    facts["tags"].append(literal)
+            else:
+                start = len(text)
+                inner = picture or kind == "image"
+                visit(node, inner)
+                shown = "".join(text[start:])
+                if kind == "image":
+                    facts["images"].append((api.text(api.url, node), shown))
+                elif not picture and kind == "link":
+                    facts["links"].append((api.text(api.url, node), shown))
+                elif not picture and kind in ("strikethrough", "emph", "strong"):
+                    facts[{"strikethrough": "struck", "emph": "emphasis"}.get(kind, kind)].append(shown)
+            node = api.next(node)
+
+    visit(leaf, False)
+    return Inline(
+        "".join(text),
+        "".join(prose),
+        tuple(facts["links"]),
+        tuple(facts["images"]),
+        tuple(facts["code"]),
+        tuple(facts["struck"]),
+        tuple(facts["emphasis"]),
+        tuple(facts["strong"]),
+        tuple(facts["tags"]),
+    )
 
 
-def _opens_html(line: str) -> bool:
-    stripped = line.lstrip(" \t>-*+0123456789.)")
-    return stripped.startswith("<")
-
-
-def headings(text: str) -> list[tuple[int, int, int, int]]:
-    """The headings GitHub shows, as (level, first line, last line, depth): the last line
-    of a setext heading is its `===` or `---` line. Reads only headings, lists and quotes
-    from the output: the hook asks this of the README on every commit."""
-    html = render(text, sourcepos=True)
+def headings(text: str) -> list[tuple[int, int, int]]:
+    """The headings of the document itself (not in a list item or a quote) GitHub shows,
+    as (level, first line, last line): the last line of a setext heading is its `===` or
+    `---` line. Reads only the document's own blocks: the hook asks this of the README on
+    every commit."""
+    walk = _Walk(text, ())
+    api = walk.api
     found = []
-    depth, pos = 0, 0
-    lines: list[str] = []
-    for m in _HEADING_SCAN.finditer(html):
-        # How deep in lists and quotes: the tags between counted in C, not matched one by one.
-        for tag in ("ul", "ol", "blockquote"):
-            depth += html.count(f"<{tag}", pos, m.start()) - html.count(f"</{tag}>", pos, m.start())
-        pos = m.start()
-        first, last, end_column = int(m.group(2)), int(m.group(3)), int(m.group(4))
-        if end_column == 0 and last > first:
-            last -= 1
-        if last > first:  # a setext heading: rare enough to split the lines for
-            lines = lines or _EOL.split(text)
-            last = _underline(lines, first, last)
-        found.append((int(m.group(1)), first, last, depth))
+    with _document(text) as (_parser, root):
+        node = api.first_child(root)
+        while node != api.ffi.NULL:
+            if api.kind(node) == "heading":
+                first = api.start_line(node)
+                found.append((api.heading_level(node), first, walk.last_line(node, "heading", first)))
+            node = api.next(node)
     return found
-
-
-_IMAGE_ALT = re.compile(r'<img [^>]*?alt="([^"]*)"[^>]*>')
-_ANY_TAG = re.compile(r"<[^>]*>")
-
-
-def plain_text(inner: str) -> str:
-    """A leaf's HTML (Block.inner) as the text a reader sees: a link's text, an image's
-    description, no emphasis, no tags, entities decoded, soft breaks as spaces."""
-    from html import unescape
-
-    if "<" in inner:
-        inner = _ANY_TAG.sub("", _IMAGE_ALT.sub(lambda m: m.group(1), inner))
-    return unescape(inner).replace("\n", " ")
-
-
-_HEADING_SCAN = re.compile(r'<h([1-6]) data-sourcepos="(\d+):\d+-(\d+):(\d+)"')
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))

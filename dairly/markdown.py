@@ -240,14 +240,14 @@ def shown_headings(text: str, start: int = 0) -> list[Heading]:
     in a list item is one."""
     from dairly.gfm import headings as gfm_headings
 
-    found = [h for h in gfm_headings(text[start:] if start else text) if h[3] == 0]
+    found = gfm_headings(text[start:] if start else text)
     if not found:
         return []
     offset = line_number_at(text, start) - 1 if start else 0
-    wanted = sorted({n + offset for _level, first, last, _depth in found for n in range(first, last + 1)})
+    wanted = sorted({n + offset for _level, first, last in found for n in range(first, last + 1)})
     at = lines_numbered(text, wanted, start)
     out = []
-    for level, first, last, _depth in found:
+    for level, first, last in found:
         line = at[last + offset]
         if first == last:
             raw = atx_heading(line.text.lstrip(BOM) if line.number == 1 else line.text)

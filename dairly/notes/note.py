@@ -159,13 +159,13 @@ def _shown_title(text: str, start: int = 0, settings: Settings | None = None) ->
     """The first heading cmark-gfm finds in text[start:], of any level, at any depth, as
     (the plain text GitHub shows, 1-based first line, last line); with `settings`, not the
     highlights heading."""
-    from dairly.gfm import blocks, plain_text
+    from dairly.gfm import HEADING_TAGS, blocks
 
     body = text[start:] if start else text
-    for block in blocks(body):
-        if block.tag not in _HEADING_TAGS:
+    for block in blocks(body, inline=HEADING_TAGS):
+        if block.inline is None:
             continue
-        title = plain_text(block.inner).strip()
+        title = block.inline.text.strip()
         if settings is not None and _is_highlights(block.tag, title, settings):
             return None  # the title is above the section it introduces
         offset = line_number_at(text, start) - 1 if start else 0
@@ -175,9 +175,6 @@ def _shown_title(text: str, start: int = 0, settings: Settings | None = None) ->
 
 def _is_highlights(tag: str, title: str, settings: Settings) -> bool:
     return tag == "h2" and normalize_title(title) == normalize_title(settings.highlights_heading)
-
-
-_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 def date_title(settings: Settings, date: datetime.date) -> str:

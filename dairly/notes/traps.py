@@ -33,7 +33,7 @@ from html import unescape
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from dairly.gfm import OMITTED, Block, blocks, render
+from dairly.gfm import LEAF_TAGS, Block, blocks, render
 from dairly.markdown import (
     ELEMENTS,
     atx_heading,
@@ -142,9 +142,7 @@ _UNMADE_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)")
 _LONE_TILDE = re.compile(r"(?<!~)~(?!~)")
 _HTML_TAG = re.compile(r"<[^<>]*>")
 _CODE_ELEMENT = re.compile(r"<code>[^<]*</code>")
-_IMG = re.compile(r"<img [^<>]*>")
-_AUTOLINKED = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
-_DELETED = re.compile(r"<del>([^<]*)</del>")
+_EOL = re.compile(r"\r\n|\r|\n")
 _SETEXT_UNDERLINE = re.compile(r"[ \t]*-+[ \t]*")
 _FENCE_START = re.compile(r"[ \t>]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)*(?:```|~~~)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -173,7 +171,7 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
         lines = body.split("\n")
         if body.endswith("\n"):
             lines.pop()
-    shown = blocks(body)
+    shown = blocks(body, inline=LEAF_TAGS)
     numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
     traps = _html_traps(lines, shown, numbers if entry_numbers is not None else None)
     traps.extend(_code_traps(lines, shown, offset))
@@ -419,11 +417,7 @@ def _list_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
                     "indent them by 3 spaces, under the entry's text",
                 )
             )
-        elif (
-            after.tag == "p"
-            and any(t.tag == "ol" for t in top[i + 2 : i + 3])
-            and _IMG.sub("", after.inner).replace(OMITTED, "").strip()
-        ):
+        elif after.tag == "p" and any(t.tag == "ol" for t in top[i + 2 : i + 3]) and _shows_words(after):
             # (a picture, or a <video> or other HTML with no text of its own, between entries is how
             # the notes are written: GitHub shows it there, the next list numbered on, as meant)
             traps.append(
@@ -436,20 +430,24 @@ def _list_traps(lines: list[str], blocks: list[Block], entry_numbers: Mapping[in
     return traps
 
 
+def _shows_words(b: Block) -> bool:
+    """Whether a paragraph shows words, not pictures alone (a picture between entries is
+    how the notes are written: GitHub shows it as meant)."""
+    return b.inline is not None and bool(b.inline.prose.strip() or b.inline.code)
+
+
 def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
     """Links GitHub does not make, emphasis it does not apply, addresses it links with the
-    text after them, single tildes it strikes through, and tags it removes."""
+    text after them, single tildes it strikes through, and tags it removes: read from each
+    leaf's inline facts (blocks asked with them)."""
     traps: list[Trap] = []
     for b in blocks:
-        inner = b.inner
-        if not inner or b.tag in ("pre", "hr", "html"):
+        shown = b.inline
+        if shown is None:
             continue
         source = range(b.first, b.last + 1)
-        if "<code>" in inner:
-            inner = _CODE_ELEMENT.sub("", inner)
-        shown = unescape(_HTML_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
-        if "](" in shown:
-            for m in _UNMADE_LINK.finditer(shown):
+        if "](" in shown.prose:
+            for m in _UNMADE_LINK.finditer(shown.prose):
                 written = m.group()
                 target = written[written.index("](") + 2 : -1]
                 why = "its target holds a space" if " " in target.strip() else "cmark-gfm cannot read it as one"
@@ -461,46 +459,37 @@ def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
                         fix,
                     )
                 )
-        if "**" in shown:
-            at = shown.index("**")
+        if "**" in shown.prose:
+            at = shown.prose.index("**")
             traps.append(
                 Trap(
                     _line_of(lines, source, "**"),
-                    f"GitHub shows the ** in {shown[max(0, at - 10) : at + 20]!r} as written, not as bold: the closing"
-                    " ** sits between punctuation and a letter",
+                    f"GitHub shows the ** in {shown.prose[max(0, at - 10) : at + 20]!r} as written, not as bold:"
+                    " the closing ** sits between punctuation and a letter",
                     "put a space outside the ** (or move the punctuation inside), or use <b>...</b>",
                 )
             )
-        if "<del>" in inner:
-            for m in _DELETED.finditer(inner):
-                number = next((n for n in source if _LONE_TILDE.search(_without_code(lines[n - 1]))), None)
-                if number is not None:
-                    traps.append(
-                        Trap(
-                            number,
-                            f"GitHub strikes through {unescape(m.group(1))[:40]!r}: two single ~ make a strikethrough",
-                            "write \\~ (or ～) where you meant a tilde",
-                        )
-                    )
-                    break
-        if "<a href=" in inner:
-            for m in _AUTOLINKED.finditer(inner):
-                url, words = unquote(unescape(m.group(1))), unescape(m.group(2))
-                if words not in url or not _runs_into_text(words):
-                    continue
+        if shown.struck:
+            number = next((n for n in source if _LONE_TILDE.search(_without_code(lines[n - 1]))), None)
+            if number is not None:
                 traps.append(
                     Trap(
-                        _line_of(lines, source, words[:12]),
-                        f"GitHub links {words[:60]!r}, the text after the address included",
-                        "put a space after the address, or write it as <address>",
+                        number,
+                        f"GitHub strikes through {shown.struck[0][:40]!r}: two single ~ make a strikethrough",
+                        "write \\~ (or ～) where you meant a tilde",
                     )
                 )
-        if OMITTED in inner:
-            for n in source:
-                for tag in _TAG_NAME.finditer(_without_code(lines[n - 1])):
-                    name = tag.group(2).lower()
-                    if name not in _KNOWN_TAGS:
-                        traps.append(_removed_tag(n, tag.group(2)))
+        for url, words in shown.links:
+            if words not in unquote(url) or not _runs_into_text(words):
+                continue
+            traps.append(
+                Trap(
+                    _line_of(lines, source, words[:12]),
+                    f"GitHub links {words[:60]!r}, the text after the address included",
+                    "put a space after the address, or write it as <address>",
+                )
+            )
+        traps.extend(_removed_tags(lines, source, shown.tags))
         if b.tag == "h2" and b.last > b.first and _SETEXT_UNDERLINE.fullmatch(lines[b.last - 1]):
             caption = " ".join(lines[n - 1].strip() for n in range(b.first, b.last))
             traps.append(
@@ -510,6 +499,21 @@ def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
                     "put a blank line between them (for a rule), or write it as '## ...' if it is a heading",
                 )
             )
+    return traps
+
+
+def _removed_tags(lines: list[str], source: range, tags: tuple[str, ...]) -> list[Trap]:
+    """The raw inline tags (as cmark-gfm read them, in order) GitHub removes or filters,
+    each at the first line from the previous one's that holds it outside code."""
+    traps = []
+    at = source.start
+    for tag in tags:
+        m = _TAG_NAME.match(tag)
+        if m is None or m.group(2).lower() in _KNOWN_TAGS:
+            continue
+        head = _EOL.split(tag, 1)[0]
+        at = next((n for n in range(at, source.stop) if head in _without_code(lines[n - 1])), at)
+        traps.append(_removed_tag(at, m.group(2)))
     return traps
 
 
