@@ -208,10 +208,11 @@ class _Walk:
         self.found: list[Block] = []
         self._lines: list[str] = []
 
-    def children(self, parent: Any, depth: int, bound: int, tight: bool) -> None:
+    def children(self, parent: Any, depth: int, bound: int, tight: bool) -> int:
         """The blocks under `parent`, at `depth`: none ends past line `bound` (the last line
         of the innermost block holding them; cmark-gfm may end a fence past its item); in
-        an item of a tight list, paragraphs are the item's own text, not blocks."""
+        an item of a tight list, paragraphs are the item's own text, not blocks. Returns
+        the last line of the last of them (0 for none)."""
         api = self.api
         null, kind_of, start_line, start_column, following = (
             api.ffi.NULL,
@@ -221,12 +222,16 @@ class _Walk:
             api.next,
         )
         found = self.found
+        end = 0
+        text_last = None  # an item's own text, when it is the last thing in it so far
         node = api.first_child(parent)
         while node != null:
             kind = kind_of(node)
             if kind == "paragraph" and tight:
+                text_last = node
                 node = following(node)
                 continue
+            text_last = None
             first = start_line(node)
             last = self.last_line(node, kind, first)
             if last > bound:
@@ -234,18 +239,25 @@ class _Walk:
             column = start_column(node)
             if kind == "paragraph":
                 found.append(Block("p", first, last, depth, column, self.facts("p", node)))
-            elif kind == "list":
-                tag = "ol" if api.list_type(node) == 2 else "ul"  # CMARK_ORDERED_LIST
-                found.append(Block(tag, first, last, depth, column))
-                self.children(node, depth + 1, last, bool(api.list_tight(node)))
-            elif kind == "item":
-                held = None
-                if tight and "li" in self.inline:
-                    child = api.first_child(node)
-                    if child != null and kind_of(child) == "paragraph":
-                        held = _inline(api, child)
-                found.append(Block("li", first, last, depth, column, held))
-                self.children(node, depth + 1, last, tight)
+            elif kind == "list" or kind == "item":
+                index = len(found)
+                holds_text = tight
+                if kind == "list":
+                    holds_text = bool(api.list_tight(node))
+                    found.append(Block("ol" if api.list_type(node) == 2 else "ul", first, last, depth, column))
+                else:
+                    held = None
+                    if tight and "li" in self.inline:
+                        child = api.first_child(node)
+                        if child != null and kind_of(child) == "paragraph":
+                            held = _inline(api, child)
+                    found.append(Block("li", first, last, depth, column, held))
+                # cmark-gfm ends a list or an item on the line above the next block: past
+                # the blank lines after it. It ends with the last block it holds.
+                inner = self.children(node, depth + 1, last, holds_text)
+                if max(first, inner) < last:
+                    last = max(first, inner)
+                    found[index] = found[index]._replace(last=last)
             elif kind == "heading":
                 tag = f"h{api.heading_level(node)}"
                 found.append(Block(tag, first, last, depth, column, self.facts(tag, node)))
@@ -257,7 +269,12 @@ class _Walk:
                 self.rows(node, depth + 1, last)
             elif kind in _LEAVES:
                 found.append(Block(_LEAVES[kind], first, last, depth, column))
+            end = last
             node = following(node)
+        if text_last is not None:
+            first = start_line(text_last)
+            end = min(max(first, bound), self.last_line(text_last, "paragraph", first))
+        return end
 
     def rows(self, table: Any, depth: int, bound: int) -> None:
         """A table's rows, one level deeper than `depth` as cmark-gfm writes them (in
@@ -290,6 +307,8 @@ class _Walk:
             # (each ended by "\n"), the blank ones after the last shown line aside.
             literal = api.text(api.literal, node).rstrip()
             return first + literal.count("\n")
+        if kind == "thematic_break":  # one line, which cmark-gfm ends at the next block
+            return first
         last: int = api.end_line(node)
         if last > first:
             if api.end_column(node) == 0:  # ends at the start of a line: on the one before
