@@ -183,6 +183,7 @@ def _document(text: str, options: int = 0) -> Iterator[tuple[Any, Any]]:
 
 
 _NO_BOUND = 1 << 62
+_MISPLACED = frozenset(("html_block", "thematic_break"))  # blocks whose end cmark-gfm gives wrong on one line too
 # The HTML element of each leaf kind without inline facts.
 _LEAVES = {"paragraph": "p", "code_block": "pre", "thematic_break": "hr", "html_block": "html"}
 
@@ -214,26 +215,22 @@ class _Walk:
         an item of a tight list, paragraphs are the item's own text, not blocks. Returns
         the last line of the last of them (0 for none)."""
         api = self.api
-        null, kind_of, start_line, start_column, following = (
-            api.ffi.NULL,
-            api.kind,
-            api.start_line,
-            api.start_column,
-            api.next,
-        )
+        null, kinds, type_of, following = api.ffi.NULL, api.kinds, api.lib.cmark_node_get_type, api.next
+        start_line, end_line, start_column = api.start_line, api.end_line, api.start_column
         found = self.found
         end = 0
         text_last = None  # an item's own text, when it is the last thing in it so far
         node = api.first_child(parent)
         while node != null:
-            kind = kind_of(node)
+            kind = kinds.get(type_of(node)) or api.kind(node)
             if kind == "paragraph" and tight:
                 text_last = node
                 node = following(node)
                 continue
             text_last = None
-            first = start_line(node)
-            last = self.last_line(node, kind, first)
+            first, last = start_line(node), end_line(node)
+            if last != first or kind in _MISPLACED:
+                last = self.last_line(node, kind, first, last)
             if last > bound:
                 last = max(first, bound)
             column = start_column(node)
@@ -249,7 +246,7 @@ class _Walk:
                     held = None
                     if tight and "li" in self.inline:
                         child = api.first_child(node)
-                        if child != null and kind_of(child) == "paragraph":
+                        if child != null and api.kind(child) == "paragraph":
                             held = _inline(api, child)
                     found.append(Block("li", first, last, depth, column, held))
                 # cmark-gfm ends a list or an item on the line above the next block: past
@@ -273,7 +270,7 @@ class _Walk:
             node = following(node)
         if text_last is not None:
             first = start_line(text_last)
-            end = min(max(first, bound), self.last_line(text_last, "paragraph", first))
+            end = min(max(first, bound), self.last_line(text_last, "paragraph", first, end_line(text_last)))
         return end
 
     def rows(self, table: Any, depth: int, bound: int) -> None:
@@ -284,12 +281,12 @@ class _Walk:
         tag = "th"  # the first row is the header
         while row != api.ffi.NULL:
             first = api.start_line(row)
-            last = min(max(first, bound), self.last_line(row, "table_row", first))
+            last = min(max(first, bound), self.last_line(row, "table_row", first, api.end_line(row)))
             self.found.append(Block("tr", first, last, depth + 1, api.start_column(row)))
             cell = api.first_child(row)
             while cell != api.ffi.NULL:
                 start = api.start_line(cell)
-                end = min(max(start, last), self.last_line(cell, "table_cell", start))
+                end = min(max(start, last), self.last_line(cell, "table_cell", start, api.end_line(cell)))
                 self.found.append(Block(tag, start, end, depth + 2, api.start_column(cell), self.facts(tag, cell)))
                 cell = api.next(cell)
             tag = "td"
@@ -298,8 +295,8 @@ class _Walk:
     def facts(self, tag: str, leaf: Any) -> Inline | None:
         return _inline(self.api, leaf) if tag in self.inline else None
 
-    def last_line(self, node: Any, kind: str, first: int) -> int:
-        """A block's last line, from cmark-gfm's end position but where it misplaces it."""
+    def last_line(self, node: Any, kind: str, first: int, last: int) -> int:
+        """A block's last line, from cmark-gfm's end line `last` but where it misplaces it."""
         api = self.api
         if kind == "html_block":
             # cmark-gfm ends an HTML block that its end marker closes (a comment's `-->`,
@@ -309,7 +306,6 @@ class _Walk:
             return first + literal.count("\n")
         if kind == "thematic_break":  # one line, which cmark-gfm ends at the next block
             return first
-        last: int = api.end_line(node)
         if last > first:
             if api.end_column(node) == 0:  # ends at the start of a line: on the one before
                 last -= 1
@@ -410,6 +406,8 @@ def headings(text: str) -> list[tuple[int, int, int]]:
         while node != api.ffi.NULL:
             if api.kind(node) == "heading":
                 first = api.start_line(node)
-                found.append((api.heading_level(node), first, walk.last_line(node, "heading", first)))
+                found.append(
+                    (api.heading_level(node), first, walk.last_line(node, "heading", first, api.end_line(node)))
+                )
             node = api.next(node)
     return found

@@ -178,7 +178,6 @@ def assert_agrees(text: str) -> None:
     assert [(b.tag, b.first, b.column, b.depth) for b in ours] == [
         (e.tag, e.first, e.column, e.depth) for e in rendered.elements
     ]
-    by_block: dict[int, Block] = {}
     for b, e in zip(ours, rendered.elements, strict=True):
         parent = next((p for p in reversed(found[: found.index(b)]) if p.depth < b.depth and p.tag != "html"), None)
         # The renderer's end, but at a line's start (on the line before), a rule's own line,
@@ -195,7 +194,6 @@ def assert_agrees(text: str) -> None:
             or (b.tag in ("ul", "ol", "li") and b.last == max([b.first] + [d.last for d in inside(found, b)]))
         ), (b, e.last, e.end_column)
         assert b.tag == "pre" or lines[b.last - 1].strip(), b  # a block ends on a line of its own text
-        by_block[id(b)] = b
         if b.tag in _LEAVES or (b.tag == "li" and b.inline is not None):
             assert b.inline is not None
             assert comparable(b.inline, b.tag) == shown(e), (b, shown(e))
@@ -278,7 +276,7 @@ def test_blocks_are_what_cmark_gfm_renders(lines: list[str], end: str) -> None:
     assert_agrees(end.join(lines) + end if end else "\n".join(lines))
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.md")) + [ROOT / "README.md"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*sorted(FIXTURES.glob("*.md")), ROOT / "README.md"], ids=lambda p: p.name)
 def test_blocks_of_the_fixtures_and_the_readme_are_what_cmark_gfm_renders(path: Path) -> None:
     assert_agrees(path.read_text(encoding="utf-8"))
 
