@@ -194,7 +194,7 @@ def blocks(text: str, *, inline: Collection[str] = ()) -> list[Block]:
     LEAF_TAGS) with their inline facts."""
     walk = _Walk(text, inline)
     with _document(text) as (_parser, root):
-        walk.children(root, 0, _NO_BOUND, False)
+        walk.document(root)
     return walk.found
 
 
@@ -207,71 +207,80 @@ class _Walk:
         self.text = text
         self.inline = inline
         self.found: list[Block] = []
+        self.levels: list[list[Any]] = []
         self._lines: list[str] = []
 
-    def children(self, parent: Any, depth: int, bound: int, tight: bool) -> int:
-        """The blocks under `parent`, at `depth`: none ends past line `bound` (the last line
-        of the innermost block holding them; cmark-gfm may end a fence past its item); in
-        an item of a tight list, paragraphs are the item's own text, not blocks. Returns
-        the last line of the last of them (0 for none)."""
+    def document(self, root: Any) -> None:
+        """The blocks under `root`, in document order, walked with a stack of the open
+        containers (a quote may hold a thousand quotes: no recursion). Each level: its next
+        node, depth, bound (no block in it ends past the last line of the innermost block
+        holding it: cmark-gfm may end a fence past its item), whether its paragraphs are an
+        item's own text (in a tight list: not blocks), the index of the block holding it,
+        the last line of its last block so far, and a tight item's text last in it."""
         api = self.api
         null, kinds, type_of, following = api.ffi.NULL, api.kinds, api.lib.cmark_node_get_type, api.next
         start_line, end_line, start_column = api.start_line, api.end_line, api.start_column
         found = self.found
-        end = 0
-        text_last = None  # an item's own text, when it is the last thing in it so far
-        node = api.first_child(parent)
-        while node != null:
+        levels = self.levels = [[api.first_child(root), 0, _NO_BOUND, False, -1, 0, null]]
+        while levels:
+            level = levels[-1]
+            node, depth, bound, tight = level[0], level[1], level[2], level[3]
+            if node == null:
+                levels.pop()
+                self.close(level)
+                continue
+            level[0] = following(node)
             kind = kinds.get(type_of(node)) or api.kind(node)
             if kind == "paragraph" and tight:
-                text_last = node
-                node = following(node)
+                level[6] = node
                 continue
-            text_last = None
+            level[6] = null
             first, last = start_line(node), end_line(node)
             if last != first or kind in _MISPLACED:
                 last = self.last_line(node, kind, first, last)
             if last > bound:
                 last = max(first, bound)
+            level[5] = last
             column = start_column(node)
             if kind == "paragraph":
                 found.append(Block("p", first, last, depth, column, self.facts("p", node)))
-            elif kind == "list" or kind == "item":
-                index = len(found)
-                holds_text = tight
-                if kind == "list":
-                    holds_text = bool(api.list_tight(node))
-                    found.append(Block("ol" if api.list_type(node) == 2 else "ul", first, last, depth, column))
-                else:
-                    held = None
-                    if tight and "li" in self.inline:
-                        child = api.first_child(node)
-                        if child != null and api.kind(child) == "paragraph":
-                            held = _inline(api, child)
-                    found.append(Block("li", first, last, depth, column, held))
-                # cmark-gfm ends a list or an item on the line above the next block: past
-                # the blank lines after it. It ends with the last block it holds.
-                inner = self.children(node, depth + 1, last, holds_text)
-                if max(first, inner) < last:
-                    last = max(first, inner)
-                    found[index] = found[index]._replace(last=last)
+            elif kind == "list":
+                levels.append([api.first_child(node), depth + 1, last, bool(api.list_tight(node)), len(found), 0, null])
+                found.append(Block("ol" if api.list_type(node) == 2 else "ul", first, last, depth, column))
+            elif kind == "item":
+                held = None
+                if tight and "li" in self.inline:
+                    child = api.first_child(node)
+                    if child != null and api.kind(child) == "paragraph":
+                        held = _inline(api, child)
+                levels.append([api.first_child(node), depth + 1, last, tight, len(found), 0, null])
+                found.append(Block("li", first, last, depth, column, held))
             elif kind == "heading":
                 tag = f"h{api.heading_level(node)}"
                 found.append(Block(tag, first, last, depth, column, self.facts(tag, node)))
             elif kind == "block_quote":
+                levels.append([api.first_child(node), depth + 1, last, False, len(found), 0, null])
                 found.append(Block("blockquote", first, last, depth, column))
-                self.children(node, depth + 1, last, False)
             elif kind == "table":
                 found.append(Block("table", first, last, depth, column))
                 self.rows(node, depth + 1, last)
             elif kind in _LEAVES:
                 found.append(Block(_LEAVES[kind], first, last, depth, column))
-            end = last
-            node = following(node)
-        if text_last is not None:
-            first = start_line(text_last)
-            end = min(max(first, bound), self.last_line(text_last, "paragraph", first, end_line(text_last)))
-        return end
+
+    def close(self, level: list[Any]) -> None:
+        """The end of a container's level: a list or an item ends with the last block it
+        holds (cmark-gfm ends one on the line above the next block, past the blank lines
+        after it), and the level above learns its last line."""
+        _node, _depth, bound, _tight, index, end, text_last = level
+        if index < 0:
+            return
+        if text_last != self.api.ffi.NULL:
+            first = self.api.start_line(text_last)
+            end = min(max(first, bound), self.last_line(text_last, "paragraph", first, self.api.end_line(text_last)))
+        block = self.found[index]
+        if block.tag != "blockquote" and max(block.first, end) < block.last:
+            block = self.found[index] = block._replace(last=max(block.first, end))
+        self.levels[-1][5] = block.last  # the level holding it: its last block's end
 
     def rows(self, table: Any, depth: int, bound: int) -> None:
         """A table's rows, one level deeper than `depth` as cmark-gfm writes them (in
@@ -340,46 +349,58 @@ def _inline(api: _Api, leaf: Any) -> Inline:
         "tags": [],
     }
 
-    def visit(parent: Any, picture: bool) -> None:
-        """Append what the nodes under `parent` show; `picture`: inside an image's
-        description, where cmark-gfm writes every node as plain text."""
-        node = api.first_child(parent)
-        while node != api.ffi.NULL:
-            kind = api.kind(node)
-            if kind == "text":
-                literal = api.text(api.literal, node)
+    # The inline nodes that hold others, open above the current one: (node, kind, where
+    # its text starts, whether it is inside a picture's description, where cmark-gfm
+    # writes every node as plain text). A stack: emphasis may nest thousands deep.
+    holding: list[tuple[Any, str, int, bool]] = []
+    picture = False
+    node = api.first_child(leaf)
+    while True:
+        while node == api.ffi.NULL:
+            if not holding:
+                return _facts(text, prose, facts)
+            parent, kind, start, picture = holding.pop()
+            shown = "".join(text[start:])
+            if kind == "image":
+                facts["images"].append((api.text(api.url, parent), shown))
+            elif not picture and kind == "link":
+                facts["links"].append((api.text(api.url, parent), shown))
+            elif not picture and kind in _SPANS:
+                facts[_SPANS[kind]].append(shown)
+            node = api.next(parent)
+        kind = api.kind(node)
+        if kind == "text":
+            literal = api.text(api.literal, node)
+            text.append(literal)
+            if not picture:
+                prose.append(literal)
+        elif kind in ("softbreak", "linebreak"):
+            text.append(" ")
+            if not picture:
+                prose.append("\n")
+        elif kind == "code":
+            literal = api.text(api.literal, node)
+            text.append(literal)
+            if not picture:
+                facts["code"].append(literal)
+        elif kind == "html_inline":
+            literal = api.text(api.literal, node)
+            if picture:
                 text.append(literal)
-                if not picture:
-                    prose.append(literal)
-            elif kind in ("softbreak", "linebreak"):
-                text.append(" ")
-                if not picture:
-                    prose.append("\n")
-            elif kind == "code":
-                literal = api.text(api.literal, node)
-                text.append(literal)
-                if not picture:
-                    facts["code"].append(literal)
-            elif kind == "html_inline":
-                literal = api.text(api.literal, node)
-                if picture:
-                    text.append(literal)
-                else:
-                    facts["tags"].append(literal)
             else:
-                start = len(text)
-                inner = picture or kind == "image"
-                visit(node, inner)
-                shown = "".join(text[start:])
-                if kind == "image":
-                    facts["images"].append((api.text(api.url, node), shown))
-                elif not picture and kind == "link":
-                    facts["links"].append((api.text(api.url, node), shown))
-                elif not picture and kind in ("strikethrough", "emph", "strong"):
-                    facts[{"strikethrough": "struck", "emph": "emphasis"}.get(kind, kind)].append(shown)
-            node = api.next(node)
+                facts["tags"].append(literal)
+        else:
+            holding.append((node, kind, len(text), picture))
+            picture = picture or kind == "image"
+            node = api.first_child(node)
+            continue
+        node = api.next(node)
 
-    visit(leaf, False)
+
+_SPANS = {"strikethrough": "struck", "emph": "emphasis", "strong": "strong"}
+
+
+def _facts(text: list[str], prose: list[str], facts: dict[str, list[Any]]) -> Inline:
     return Inline(
         "".join(text),
         "".join(prose),
