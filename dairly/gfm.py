@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -127,6 +127,17 @@ class _Api:
         allocator = function("cmark_get_default_mem_allocator", "void *(*)(void)")
         self.free = self.ffi.cast("void(**)(void *)", allocator())[2]
         self.kinds: dict[int, str] = {}
+        # What _inline calls for every node, looked up once (the literal is never NULL
+        # for a text, code or raw HTML node).
+        self.inline_calls = (
+            self.ffi.NULL,
+            self.kinds,
+            self.lib.cmark_node_get_type,
+            self.next,
+            self.first_child,
+            self.ffi.string,
+            self.literal,
+        )
 
     def kind(self, node: Any) -> str:
         """A node's type as cmark-gfm names it ("paragraph", "table_cell", "link"...): by
@@ -188,10 +199,10 @@ _MISPLACED = frozenset(("html_block", "thematic_break"))  # blocks whose end cma
 _LEAVES = {"paragraph": "p", "code_block": "pre", "thematic_break": "hr", "html_block": "html"}
 
 
-def blocks(text: str, *, inline: Collection[str] = ()) -> list[Block]:
+def blocks(text: str, *, inline: Collection[str] | Callable[[Block], bool] = ()) -> list[Block]:
     """Every block of `text` as GitHub shows it, in document order (a container before
-    what it holds), HTML blocks included; the leaves whose tag is in `inline` (of
-    LEAF_TAGS) with their inline facts."""
+    what it holds), HTML blocks included; with their inline facts the leaves whose tag is
+    in `inline` (of LEAF_TAGS), or for which `inline(leaf)` is true."""
     walk = _Walk(text, inline)
     with _document(text) as (_parser, root):
         walk.document(root)
@@ -202,7 +213,7 @@ class _Walk:
     """The blocks of one document, read node by node (never into a leaf's inline nodes
     unless asked)."""
 
-    def __init__(self, text: str, inline: Collection[str]) -> None:
+    def __init__(self, text: str, inline: Collection[str] | Callable[[Block], bool]) -> None:
         self.api = _api()
         self.text = text
         self.inline = inline
@@ -243,21 +254,20 @@ class _Walk:
             level[5] = last
             column = start_column(node)
             if kind == "paragraph":
-                found.append(Block("p", first, last, depth, column, self.facts("p", node)))
+                found.append(self.held(Block("p", first, last, depth, column), node))
             elif kind == "list":
                 levels.append([api.first_child(node), depth + 1, last, bool(api.list_tight(node)), len(found), 0, null])
                 found.append(Block("ol" if api.list_type(node) == 2 else "ul", first, last, depth, column))
             elif kind == "item":
-                held = None
-                if tight and "li" in self.inline:
-                    child = api.first_child(node)
-                    if child != null and api.kind(child) == "paragraph":
-                        held = _inline(api, child)
-                levels.append([api.first_child(node), depth + 1, last, tight, len(found), 0, null])
-                found.append(Block("li", first, last, depth, column, held))
+                item = Block("li", first, last, depth, column)
+                child = api.first_child(node)
+                if tight and self.inline and child != null and api.kind(child) == "paragraph":
+                    item = self.held(item, child)
+                levels.append([child, depth + 1, last, tight, len(found), 0, null])
+                found.append(item)
             elif kind == "heading":
                 tag = f"h{api.heading_level(node)}"
-                found.append(Block(tag, first, last, depth, column, self.facts(tag, node)))
+                found.append(self.held(Block(tag, first, last, depth, column), node))
             elif kind == "block_quote":
                 levels.append([api.first_child(node), depth + 1, last, False, len(found), 0, null])
                 found.append(Block("blockquote", first, last, depth, column))
@@ -274,11 +284,14 @@ class _Walk:
         _node, _depth, bound, _tight, index, end, text_last = level
         if index < 0:
             return
+        block = self.found[index]
+        if block.last == block.first or block.tag == "blockquote":
+            self.levels[-1][5] = block.last
+            return
         if text_last != self.api.ffi.NULL:
             first = self.api.start_line(text_last)
             end = min(max(first, bound), self.last_line(text_last, "paragraph", first, self.api.end_line(text_last)))
-        block = self.found[index]
-        if block.tag != "blockquote" and max(block.first, end) < block.last:
+        if max(block.first, end) < block.last:
             block = self.found[index] = block._replace(last=max(block.first, end))
         self.levels[-1][5] = block.last  # the level holding it: its last block's end
 
@@ -296,13 +309,15 @@ class _Walk:
             while cell != api.ffi.NULL:
                 start = api.start_line(cell)
                 end = min(max(start, last), self.last_line(cell, "table_cell", start, api.end_line(cell)))
-                self.found.append(Block(tag, start, end, depth + 2, api.start_column(cell), self.facts(tag, cell)))
+                self.found.append(self.held(Block(tag, start, end, depth + 2, api.start_column(cell)), cell))
                 cell = api.next(cell)
             tag = "td"
             row = api.next(row)
 
-    def facts(self, tag: str, leaf: Any) -> Inline | None:
-        return _inline(self.api, leaf) if tag in self.inline else None
+    def held(self, block: Block, inlines: Any) -> Block:
+        """The block with the inline facts of the node holding its inline nodes, if asked."""
+        wanted = self.inline(block) if callable(self.inline) else block.tag in self.inline
+        return block._replace(inline=_inline(self.api, inlines)) if wanted else block
 
     def last_line(self, node: Any, kind: str, first: int, last: int) -> int:
         """A block's last line, from cmark-gfm's end line `last` but where it misplaces it."""
@@ -337,81 +352,72 @@ def _underline(lines: list[str], first: int, last: int) -> int:
 
 def _inline(api: _Api, leaf: Any) -> Inline:
     """The inline facts of a leaf block, from its inline nodes."""
+    null, kinds, type_of, following, first_child, string, literal_of = api.inline_calls
     text: list[str] = []
     prose: list[str] = []
-    facts: dict[str, list[Any]] = {
-        "links": [],
-        "images": [],
-        "code": [],
-        "struck": [],
-        "emphasis": [],
-        "strong": [],
-        "tags": [],
-    }
-
+    made: list[tuple[int, Any]] = []  # (field of Inline, what) for each link, picture, code span...
     # The inline nodes that hold others, open above the current one: (node, kind, where
     # its text starts, whether it is inside a picture's description, where cmark-gfm
     # writes every node as plain text). A stack: emphasis may nest thousands deep.
     holding: list[tuple[Any, str, int, bool]] = []
     picture = False
-    node = api.first_child(leaf)
+    node = first_child(leaf)
     while True:
-        while node == api.ffi.NULL:
+        while node == null:
             if not holding:
-                return _facts(text, prose, facts)
+                return _facts(text, prose, made)
             parent, kind, start, picture = holding.pop()
             shown = "".join(text[start:])
             if kind == "image":
-                facts["images"].append((api.text(api.url, parent), shown))
-            elif not picture and kind == "link":
-                facts["links"].append((api.text(api.url, parent), shown))
-            elif not picture and kind in _SPANS:
-                facts[_SPANS[kind]].append(shown)
-            node = api.next(parent)
-        kind = api.kind(node)
+                made.append((_IMAGES, (api.text(api.url, parent), shown)))
+            elif not picture:
+                if kind == "link":
+                    made.append((_LINKS, (api.text(api.url, parent), shown)))
+                elif kind in _SPANS:
+                    made.append((_SPANS[kind], shown))
+            node = following(parent)
+        kind = kinds.get(type_of(node)) or api.kind(node)
         if kind == "text":
-            literal = api.text(api.literal, node)
+            literal = string(literal_of(node)).decode("utf-8")
             text.append(literal)
             if not picture:
                 prose.append(literal)
-        elif kind in ("softbreak", "linebreak"):
+        elif kind == "softbreak" or kind == "linebreak":
             text.append(" ")
             if not picture:
                 prose.append("\n")
         elif kind == "code":
-            literal = api.text(api.literal, node)
+            literal = string(literal_of(node)).decode("utf-8")
             text.append(literal)
             if not picture:
-                facts["code"].append(literal)
+                made.append((_CODE, literal))
         elif kind == "html_inline":
-            literal = api.text(api.literal, node)
+            literal = string(literal_of(node)).decode("utf-8")
             if picture:
                 text.append(literal)
             else:
-                facts["tags"].append(literal)
+                made.append((_TAGS, literal))
         else:
             holding.append((node, kind, len(text), picture))
             picture = picture or kind == "image"
-            node = api.first_child(node)
+            node = first_child(node)
             continue
-        node = api.next(node)
+        node = following(node)
 
 
-_SPANS = {"strikethrough": "struck", "emph": "emphasis", "strong": "strong"}
+# Inline's fields, by their place in it.
+_LINKS, _IMAGES, _CODE, _TAGS = 2, 3, 4, 8
+_SPANS = {"strikethrough": 5, "emph": 6, "strong": 7}
+_NONE: tuple[Any, ...] = ()
 
 
-def _facts(text: list[str], prose: list[str], facts: dict[str, list[Any]]) -> Inline:
-    return Inline(
-        "".join(text),
-        "".join(prose),
-        tuple(facts["links"]),
-        tuple(facts["images"]),
-        tuple(facts["code"]),
-        tuple(facts["struck"]),
-        tuple(facts["emphasis"]),
-        tuple(facts["strong"]),
-        tuple(facts["tags"]),
-    )
+def _facts(text: list[str], prose: list[str], made: list[tuple[int, Any]]) -> Inline:
+    if not made:
+        return Inline("".join(text), "".join(prose), _NONE, _NONE, _NONE, _NONE, _NONE, _NONE, _NONE)
+    fields: list[list[Any]] = [[] for _ in range(9)]
+    for field, what in made:
+        fields[field].append(what)
+    return Inline("".join(text), "".join(prose), *map(tuple, fields[2:]))
 
 
 def headings(text: str) -> list[tuple[int, int, int]]:

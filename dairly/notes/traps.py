@@ -28,12 +28,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html import unescape
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from dairly.gfm import LEAF_TAGS, Block, blocks, render
+from dairly.gfm import Block, Inline, blocks, render
 from dairly.markdown import (
     ELEMENTS,
     atx_heading,
@@ -171,7 +171,7 @@ def rendered_traps(text: str, body_start: int, entry_numbers: Mapping[int, int] 
         lines = body.split("\n")
         if body.endswith("\n"):
             lines.pop()
-    shown = blocks(body, inline=LEAF_TAGS)
+    shown = blocks(body, inline=_may_trap(lines))
     numbers = {line - offset: n for line, n in (entry_numbers or {}).items()}
     traps = _html_traps(lines, shown, numbers if entry_numbers is not None else None)
     traps.extend(_code_traps(lines, shown, offset))
@@ -436,60 +436,35 @@ def _shows_words(b: Block) -> bool:
     return b.inline is not None and bool(b.inline.prose.strip() or b.inline.code)
 
 
+# What a leaf's source lines hold for its inline facts to show a trap: a bracket (a link,
+# made or not), markup (* _ ` ~ <), an entity or escape (they may make any of those), or
+# what GitHub links by itself (www., ://, @). Only such leaves are read inline.
+_INLINE_MARK = re.compile(r"[\[*_`~<&\\@]|://|www\.", re.I)
+
+
+def _may_trap(lines: list[str]) -> Callable[[Block], bool]:
+    """Which leaves _inline_traps and _shows_words need the inline facts of: a paragraph
+    of the note itself, any leaf whose lines hold an _INLINE_MARK."""
+
+    def asks(b: Block) -> bool:
+        if b.tag == "p" and b.depth == 0:
+            return True
+        if b.first == b.last:
+            return _INLINE_MARK.search(lines[b.first - 1]) is not None
+        return any(_INLINE_MARK.search(lines[n - 1]) for n in range(b.first, min(b.last, len(lines)) + 1))
+
+    return asks
+
+
 def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
     """Links GitHub does not make, emphasis it does not apply, addresses it links with the
-    text after them, single tildes it strikes through, and tags it removes: read from each
-    leaf's inline facts (blocks asked with them)."""
+    text after them, single tildes it strikes through, and tags it removes, read from the
+    inline facts of the leaves that have them (asked by _may_trap); and a line made a
+    heading by the `---` under it."""
     traps: list[Trap] = []
     for b in blocks:
-        shown = b.inline
-        if shown is None:
-            continue
-        source = range(b.first, b.last + 1)
-        if "](" in shown.prose:
-            for m in _UNMADE_LINK.finditer(shown.prose):
-                written = m.group()
-                target = written[written.index("](") + 2 : -1]
-                why = "its target holds a space" if " " in target.strip() else "cmark-gfm cannot read it as one"
-                fix = "remove the space in the target" if " " in target.strip() else "check its brackets and target"
-                traps.append(
-                    Trap(
-                        _line_of(lines, source, written[:20]),
-                        f"GitHub shows {written[:60]!r} as written, not as a link: {why}",
-                        fix,
-                    )
-                )
-        if "**" in shown.prose:
-            at = shown.prose.index("**")
-            traps.append(
-                Trap(
-                    _line_of(lines, source, "**"),
-                    f"GitHub shows the ** in {shown.prose[max(0, at - 10) : at + 20]!r} as written, not as bold:"
-                    " the closing ** sits between punctuation and a letter",
-                    "put a space outside the ** (or move the punctuation inside), or use <b>...</b>",
-                )
-            )
-        if shown.struck:
-            number = next((n for n in source if _LONE_TILDE.search(_without_code(lines[n - 1]))), None)
-            if number is not None:
-                traps.append(
-                    Trap(
-                        number,
-                        f"GitHub strikes through {shown.struck[0][:40]!r}: two single ~ make a strikethrough",
-                        "write \\~ (or ～) where you meant a tilde",
-                    )
-                )
-        for url, words in shown.links:
-            if words not in unquote(url) or not _runs_into_text(words):
-                continue
-            traps.append(
-                Trap(
-                    _line_of(lines, source, words[:12]),
-                    f"GitHub links {words[:60]!r}, the text after the address included",
-                    "put a space after the address, or write it as <address>",
-                )
-            )
-        traps.extend(_removed_tags(lines, source, shown.tags))
+        if b.inline is not None:
+            traps.extend(_shown_inline_traps(lines, range(b.first, b.last + 1), b.inline))
         if b.tag == "h2" and b.last > b.first and _SETEXT_UNDERLINE.fullmatch(lines[b.last - 1]):
             caption = " ".join(lines[n - 1].strip() for n in range(b.first, b.last))
             traps.append(
@@ -499,6 +474,55 @@ def _inline_traps(lines: list[str], blocks: list[Block]) -> list[Trap]:
                     "put a blank line between them (for a rule), or write it as '## ...' if it is a heading",
                 )
             )
+    return traps
+
+
+def _shown_inline_traps(lines: list[str], source: range, shown: Inline) -> list[Trap]:
+    traps: list[Trap] = []
+    if "](" in shown.prose:
+        for m in _UNMADE_LINK.finditer(shown.prose):
+            written = m.group()
+            target = written[written.index("](") + 2 : -1]
+            why = "its target holds a space" if " " in target.strip() else "cmark-gfm cannot read it as one"
+            fix = "remove the space in the target" if " " in target.strip() else "check its brackets and target"
+            traps.append(
+                Trap(
+                    _line_of(lines, source, written[:20]),
+                    f"GitHub shows {written[:60]!r} as written, not as a link: {why}",
+                    fix,
+                )
+            )
+    if "**" in shown.prose:
+        at = shown.prose.index("**")
+        traps.append(
+            Trap(
+                _line_of(lines, source, "**"),
+                f"GitHub shows the ** in {shown.prose[max(0, at - 10) : at + 20]!r} as written, not as bold:"
+                " the closing ** sits between punctuation and a letter",
+                "put a space outside the ** (or move the punctuation inside), or use <b>...</b>",
+            )
+        )
+    if shown.struck:
+        number = next((n for n in source if _LONE_TILDE.search(_without_code(lines[n - 1]))), None)
+        if number is not None:
+            traps.append(
+                Trap(
+                    number,
+                    f"GitHub strikes through {shown.struck[0][:40]!r}: two single ~ make a strikethrough",
+                    "write \\~ (or ～) where you meant a tilde",
+                )
+            )
+    for url, words in shown.links:
+        if words not in unquote(url) or not _runs_into_text(words):
+            continue
+        traps.append(
+            Trap(
+                _line_of(lines, source, words[:12]),
+                f"GitHub links {words[:60]!r}, the text after the address included",
+                "put a space after the address, or write it as <address>",
+            )
+        )
+    traps.extend(_removed_tags(lines, source, shown.tags))
     return traps
 
 
