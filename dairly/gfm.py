@@ -217,6 +217,8 @@ class _Walk:
         self.api = _api()
         self.text = text
         self.inline = inline
+        # Whether a leaf is read inline: by its tag, or as `inline` says.
+        self.wants: Callable[[Block], bool] = inline if callable(inline) else (lambda block: block.tag in inline)
         self.found: list[Block] = []
         self.levels: list[list[Any]] = []
         self._lines: list[str] = []
@@ -261,7 +263,7 @@ class _Walk:
             elif kind == "item":
                 item = Block("li", first, last, depth, column)
                 child = api.first_child(node)
-                if tight and self.inline and child != null and api.kind(child) == "paragraph":
+                if tight and self.inline and child != null and kinds.get(type_of(child)) == "paragraph":
                     item = self.held(item, child)
                 levels.append([child, depth + 1, last, tight, len(found), 0, null])
                 found.append(item)
@@ -316,8 +318,7 @@ class _Walk:
 
     def held(self, block: Block, inlines: Any) -> Block:
         """The block with the inline facts of the node holding its inline nodes, if asked."""
-        wanted = self.inline(block) if callable(self.inline) else block.tag in self.inline
-        return block._replace(inline=_inline(self.api, inlines)) if wanted else block
+        return block._replace(inline=_inline(self.api, inlines)) if self.wants(block) else block
 
     def last_line(self, node: Any, kind: str, first: int, last: int) -> int:
         """A block's last line, from cmark-gfm's end line `last` but where it misplaces it."""
