@@ -49,6 +49,18 @@ def decode_utf8(data: bytes, shown: str) -> str:
         raise InputError(f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", path=shown) from None
 
 
+def read_unfollowed(path: str) -> bytes:
+    """A file's bytes, never through a symbolic link (its own name's: O_NOFOLLOW)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        chunks = [os.read(fd, 1 << 16)]
+        while len(chunks[-1]) == 1 << 16:  # over 64 KB: read the rest
+            chunks.append(os.read(fd, 1 << 16))
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
 def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from dairly.errors import GitError
 from dairly.fsio import atomic_write, refusal
-from dairly.gitrepo import BlobNotes, NotesRepo, cat_blobs, dairly_command, listed_blobs, open_repo, run_git
+from dairly.gitrepo import NotesRepo, cat_blobs, dairly_command, open_repo, run_git, tree_blobs
+from dairly.notes.stored import BlobNotes
 from dairly.readme.render import history_page_path
 from dairly.tuples import Record
 from dairly.workspace import Workspace
@@ -172,14 +173,6 @@ def merge_sides(notes_repo: NotesRepo, readme: str, base: bytes, ours: bytes, th
     return sides
 
 
-def _tree_blobs(notes_repo: NotesRepo, commit: str | None, folder: str) -> dict[str, tuple[str, str]]:
-    """Every file under a notes-repo folder at a commit: notes-repo path -> (mode, sha)."""
-    if commit is None:
-        return {}
-    out = notes_repo.git("ls-tree", "-r", "-z", "--full-tree", commit, "--", notes_repo.top_path(folder))
-    return listed_blobs(notes_repo, out, sha_field=2)  # mode type sha\tpath
-
-
 def merged_notes(notes_repo: NotesRepo, pattern: NotePattern, sides: MergeSides) -> BlobNotes | None:
     """The notes' area as the merge leaves it: merged path by path like git (the side
     that changed a path wins; a note both sides changed is merged line by line). None when
@@ -189,7 +182,8 @@ def merged_notes(notes_repo: NotesRepo, pattern: NotePattern, sides: MergeSides)
     from dairly.readme.merge import side
 
     folder = pattern.folder or "."
-    base, ours, theirs = (_tree_blobs(notes_repo, c, folder) for c in (sides.base, sides.ours, sides.theirs))
+    base = {} if sides.base is None else tree_blobs(notes_repo, sides.base, folder)
+    ours, theirs = (tree_blobs(notes_repo, commit, folder) for commit in (sides.ours, sides.theirs))
     blobs: dict[str, tuple[str, str]] = {}
     contents: dict[str, bytes] = {}
     for path in sorted(base.keys() | ours.keys() | theirs.keys()):

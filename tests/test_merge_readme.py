@@ -133,7 +133,7 @@ def test_without_the_driver_the_same_merge_conflicts(tmp_path: Path, dairly, git
 
 
 def test_git_calls_the_driver_before_it_writes_their_notes(tmp_path: Path, dairly, git, env):
-    """Why the driver merges the notes from the commits (dairly.gitrepo.merged_notes)
+    """Why the driver merges the notes from the commits (dairly.mergedriver.merged_notes)
     instead of reading them from the work tree or the index: when git runs the driver,
     neither holds their note yet, and MERGE_HEAD does not exist."""
     start(tmp_path, git, dairly, register=False)

@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 from dairly.config import Settings
-from dairly.gitrepo import BlobNotes, GitIndex, open_repo
+from dairly.gitrepo import open_repo
 from dairly.notes.scan import Listed
+from dairly.notes.stored import BlobNotes, GitIndex
 from dairly.workspace import Workspace
 
 from .conftest import add_note, committed_repo, note_text, write

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 def run(ws: Workspace, *, today: datetime.date, staged: bool = False, show_diff: bool = False) -> int:
     source: NoteSource
     if staged:
-        from dairly.gitrepo import GitIndex, open_repo  # git processes, not GitPython: the hook's path
+        from dairly.gitrepo import open_repo  # git processes, not GitPython: the hook's path
+        from dairly.notes.stored import GitIndex
 
         source = GitIndex(
             open_repo(ws, purpose="--staged reads the git index: run `git init` first, or check without --staged")

@@ -23,7 +23,8 @@ from dairly.fsio import atomic_write, decode_utf8, refusal
 from dairly.workspace import Workspace
 
 if TYPE_CHECKING:
-    from dairly.gitrepo import BlobNotes, NotesRepo
+    from dairly.gitrepo import NotesRepo
+    from dairly.notes.stored import BlobNotes
     from dairly.readme.merge import Merged
 
 

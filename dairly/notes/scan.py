@@ -3,7 +3,7 @@ and header (from its text), and every file that is not a valid note, as a proble
 the notes' stamps (WorkTree.note_stamps), by which the notes index sees what changed.
 
 Reading goes through a NoteSource, so the same scan judges the working tree or, for
-`check --staged`, the git index (dairly.gitrepo.GitIndex).
+`check --staged`, the git index (dairly.notes.stored.GitIndex).
 
 One rule for what is under notes/ (the notes' area: note_path's folder, or, for notes kept
 beside the README, the names at the top that start as a dated one does), which every
