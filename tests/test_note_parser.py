@@ -10,7 +10,7 @@ import pytest
 from dairly.config import Settings
 from dairly.links import Link
 from dairly.notes.entries import Entry, Field
-from dairly.notes.note import NoteRecord, find_title, parse_note
+from dairly.notes.note import NoteRecord, find_title, parse_note, read_header, split_front_matter
 
 DAY = datetime.date(2022, 3, 7)
 PATH = "notes/202203/0307.md"
@@ -116,6 +116,44 @@ def test_front_matter_is_kept_as_json_safe_metadata() -> None:
     assert record.meta == {"tags": ["cv", "检测"], "draft": True, "reviewed": "2022-03-08", "score": 3}
     assert record.draft and record.tags == ["cv", "检测"]
     assert record.title_line == 7 and record.entries[0].line == 15  # lines count the front matter
+
+
+# Front matter as GitHub reads it (a table above the note), where python-frontmatter's own
+# rules differ: its parse() strips the text first, so a `---` below a blank line opens front
+# matter; its YAML fences are three dashes or more; it reads `+++` (TOML) too. GitHub shows
+# each of those as Markdown, and the note's title is the heading GitHub shows.
+@pytest.mark.parametrize(
+    ("text", "front", "title", "draft"),
+    [
+        ("---\ndraft: true\n---\n# T\n", ("\ndraft: true\n", "# T\n"), ("T", 4), True),
+        ("---  \ndraft: true\n---\n# T\n", ("\ndraft: true\n", "# T\n"), ("T", 4), True),  # spaces after a fence
+        ("---\ndraft: true\n--- \t\n# T\n", ("\ndraft: true\n", "# T\n"), ("T", 4), True),
+        ("---\ndraft: true\n...\n# T\n", ("\ndraft: true\n", "# T\n"), ("T", 4), True),  # YAML's document end
+        ("---\r\ndraft: true\r\n---\r\n# T\r\n", ("\ndraft: true\r\n", "# T\r\n"), ("T", 4), True),
+        ("---\n---\n\n# T\n", ("\n", "\n# T\n"), ("T", 4), False),  # empty
+        ("---\n- a\n---\n# T\n", ("\n- a\n", "# T\n"), ("T", 4), False),  # YAML, but not a mapping
+        ("\n---\ndraft: true\n---\n# T\n", (None, None), ("draft: true", 3), False),  # not on line 1
+        ("----\ndraft: true\n----\n# T\n", (None, None), ("draft: true", 2), False),  # a rule, then a heading
+        ("+++\ndraft = true\n+++\n# T\n", (None, None), ("T", 4), False),  # TOML: a paragraph
+        ("---\ndraft: true\n# T\n", (None, None), ("T", 3), False),  # never closed: a rule
+        ("...\ndraft: true\n...\n# T\n", (None, None), ("T", 4), False),
+        ("---", (None, None), (None, None), False),
+    ],
+)
+def test_front_matter_is_what_github_shows_as_a_table(
+    text: str, front: tuple[str | None, str | None], title: tuple[str | None, int | None], draft: bool
+) -> None:
+    yaml_text, start = split_front_matter(text)
+    assert (yaml_text, text[start:] if yaml_text is not None else None) == front
+    assert start == 0 or yaml_text is not None
+    assert read_header(PATH, text, Settings())[:3] == (*title, draft)
+    record = parse(text)
+    assert (record.title_line, record.draft) == (title[1], draft)
+
+
+def test_front_matter_that_is_not_a_mapping_is_no_metadata() -> None:
+    assert parse("---\n- a\n---\n# T\n").meta == {}
+    assert parse("---\njust words\n---\n# T\n").meta == {}
 
 
 def entries(body: str) -> list[tuple[int, str, str | None, int, int, list[tuple[str, str]]]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dairly.config import Settings, format_date_template
 from dairly.conflicts import refuse_conflicts
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
     from dairly.links import Link
     from dairly.notes.entries import Entry
 
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-
-
 # A day's note is a few KB; past this, reading one whole (its headings, links, entries and
 # what GitHub shows of it) would take every command minutes and gigabytes, so it is refused.
 MAX_NOTE_BYTES = 4 << 20
@@ -62,49 +59,60 @@ def decode_note(data: bytes, path: str) -> str:
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
-    """(the YAML front matter block or None, the offset where the Markdown starts)."""
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+    """(the YAML of the note's front matter, or None when it has none; the offset where
+    its Markdown starts), as GitHub reads front matter: a `---` line on the note's first
+    line (trailing spaces allowed), up to the next line that is `---` or `...`. Only YAML:
+    GitHub shows `+++` (TOML) or a first line below a blank one as Markdown, and so does
+    dairly. python-frontmatter splits it, with those fences (_handler)."""
+    if not text.startswith("---"):  # the usual note: no front matter, and no YAML imported
         return None, 0
-    m = _FRONT_MATTER_END.search(text, 4)
-    if m is None:
+    handler = _handler()
+    if not handler.detect(text):
         return None, 0
-    end = text.find("\n", m.end())
-    end = len(text) if end < 0 else end + 1
-    return text[:end], end
-
-
-def parse_metadata(block: str, path: str) -> dict[str, object]:
-    """The front matter as a dict; YAML errors name the note. YAML's aliases (`*name`)
-    are refused: a few hundred bytes of them expand to gigabytes (or to a value that
-    holds itself), and front matter never needs one."""
-    import frontmatter  # only notes with front matter pay for YAML
-
-    handler = _no_alias_handler() if "*" in block else None  # no `*`, no alias: the fast C loader
     try:
-        meta = frontmatter.loads(block, handler=handler).metadata
+        yaml_text, content = handler.split(text)  # the YAML keeps the newline that ends the `---` line
+    except ValueError:  # no closing fence: no front matter, as on GitHub
+        return None, 0
+    return yaml_text, len(text) - len(content) + content.startswith("\n")
+
+
+def parse_metadata(yaml_text: str, path: str) -> dict[str, object]:
+    """The front matter (split_front_matter's YAML) as a dict, {} for YAML that is not a
+    mapping; YAML errors name the note. YAML's aliases (`*name`) are refused: a few
+    hundred bytes of them expand to gigabytes (or to a value that holds itself), and
+    front matter never needs one."""
+    try:
+        meta = _handler().load(yaml_text)
     except Exception as exc:  # YAML errors come in many types; all mean the same to a user
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"invalid front matter: {first}", path=path) from None
-    return dict(meta)
+    return dict(meta) if isinstance(meta, dict) else {}
 
 
 @cache
-def _no_alias_handler() -> BaseHandler:
-    """python-frontmatter's YAML handler, with a loader that stops at the first alias."""
-    import yaml  # type: ignore[import-untyped]
-    from frontmatter.default_handlers import YAMLHandler
+def _handler() -> BaseHandler:
+    """python-frontmatter's YAML handler with GitHub's fences (its own takes four dashes
+    or more, and no `...`), and a loader that stops at the first alias."""
+    import yaml  # type: ignore[import-untyped]  # only notes with front matter pay for YAML
+    from frontmatter.default_handlers import SafeLoader, YAMLHandler
 
     class NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc]
         def compose_node(self, parent: object, index: object) -> object:
             if self.check_event(yaml.AliasEvent):
-                line = self.peek_event().start_mark.line + 1  # the note's line (frontmatter keeps the first newline)
+                line = self.peek_event().start_mark.line + 1  # the note's line (the YAML starts on the `---` line)
                 raise yaml.YAMLError(f"line {line}: aliases (*name) are not allowed in front matter")
             return super().compose_node(parent, index)
 
     class Handler(YAMLHandler):
-        def load(self, fm: str, **kwargs: object) -> dict[str, object]:
-            loaded: dict[str, object] = yaml.load(fm, Loader=NoAliasLoader)  # a safe loader, with no aliases
-            return loaded
+        FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)  # a fence; the first must be `---`
+
+        def detect(self, text: str) -> bool:
+            return text.startswith("---") and super().detect(text)
+
+        def load(self, fm: str, **kwargs: object) -> Any:
+            # no `*`, no alias: python-frontmatter's loader (the C one, where built)
+            loader = NoAliasLoader if "*" in fm else SafeLoader
+            return yaml.load(fm, Loader=loader)  # a safe loader either way
 
     return Handler()
 
