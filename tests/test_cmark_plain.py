@@ -1,10 +1,11 @@
 """find_traps() answers a note laid out as `dairly new` lays one out without asking
-cmark-gfm (notes.traps._plain_note); its answer is always rendered_traps()'s, which asks
+cmark-gfm (notes.plain.plain_note); its answer is always rendered_traps()'s, which asks
 cmark-gfm of every note: on that layout with every kind of text in its places, on notes
 made of that layout's lines and of lines a trap needs, in any order, and on the fixtures."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,10 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dairly.notes import traps
+from dairly.config import Settings
+from dairly.errors import Problem
+from dairly.notes import plain, traps
 from dairly.notes.index import open_index
-from dairly.notes.note import split_front_matter
-from dairly.notes.traps import _plain_note, find_traps, rendered_traps
+from dairly.notes.note import Note, split_front_matter
+from dairly.notes.plain import plain_note
+from dairly.notes.traps import find_traps, rendered_traps
+from dairly.readme.render import promoted_findings
 from dairly.workspace import Workspace
 from tests.conftest import README_SKELETON, write
 
@@ -40,7 +45,7 @@ def same_answer(text: str) -> bool:
     numbers = {n: n for n in range(1, text.count("\n") + 2)}
     assert find_traps(text) == rendered_traps(text, start)
     assert find_traps(text, numbers) == rendered_traps(text, start, numbers)
-    return _plain_note(text, start)
+    return plain_note(text, start)
 
 
 def test_the_usual_note_is_answered_without_cmark_gfm() -> None:
@@ -74,7 +79,7 @@ URL = rarely(
 
 @st.composite
 def laid_out_notes(draw: st.DrawFn) -> str:
-    """A note in the layout _plain_note() reads, with any text, link or URL in its places."""
+    """A note in the layout plain_note() reads, with any text, link or URL in its places."""
     link = st.builds(lambda t, u: f"[{t}]({u})", TEXT, URL) | URL.map(lambda u: f"[{u}]({u})")
     inline = st.lists(TEXT | link, min_size=1, max_size=3).map("".join)
     lines = [
@@ -203,6 +208,20 @@ def test_the_index_holds_the_same_rows_with_and_without_the_shortcut(
         write(tmp_path, f"notes/202203/03{day:02d}.md", BENCH_SHAPED + trap)
     write(tmp_path, "notes/202203/0311.md", (FIXTURES / "note_2022_03_07.md").read_text(encoding="utf-8"))
     shortcut = index_rows(tmp_path)
-    monkeypatch.setattr(traps, "_plain_note", lambda text, start: False)
+    monkeypatch.setattr(traps, "plain_note", lambda text, start: False)
     assert index_rows(tmp_path) == shortcut
     assert shortcut[2]  # findings to compare
+
+
+def test_check_finds_the_promoted_sections_traps_as_lint_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """check's look at the promoted section answers a plain note without lint's traps
+    (render.promoted_findings asks notes.plain first): the same problems as without it."""
+    note = Note("notes/202203/0307.md", datetime.date(2022, 3, 7), "t")
+    texts = [BENCH_SHAPED, BENCH_SHAPED.replace("   - Tips: 要点\n", "   - Tips: 要点 ~x~\n")]
+    shortcut = [promoted_findings(text, note, Settings()) for text in texts]
+    monkeypatch.setattr(plain, "plain_note", lambda text, start: False)
+    assert [promoted_findings(text, note, Settings()) for text in texts] == shortcut
+    assert shortcut == [[], [Problem(note.path, WARNING, 19, warning=True)]]
+
+
+WARNING = "GitHub strikes through 'x': two single ~ make a strikethrough; write \\~ (or ～) where you meant a tilde"

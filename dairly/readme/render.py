@@ -181,10 +181,15 @@ def promoted_findings(note_text: str, note: Note, settings: Settings) -> list[Pr
     the section runs on past it, so the footer below it would be promoted too."""
     from dairly.markdown import atx_heading
     from dairly.notes.note import promoted_name, promoted_sections, split_front_matter
-    from dairly.notes.traps import find_traps
+    from dairly.notes.plain import plain_note
 
     text = note_text.replace("\r\n", "\n").replace("\r", "\n")
-    found = promoted_sections(text, split_front_matter(text)[1], settings)  # as note_highlights reads it
+    body_start = split_front_matter(text)[1]
+    if plain_note(text, body_start):  # find_traps' own first answer, without importing lint's traps
+        return []
+    from dairly.notes.traps import find_traps
+
+    found = promoted_sections(text, body_start, settings)  # as note_highlights reads it
     if len(found) != 1:
         return []  # note_highlights has refused it already
     section = found[0]
