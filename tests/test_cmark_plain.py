@@ -32,7 +32,9 @@ BENCH_SHAPED = (
     "   - Abstract: a short abstract 摘要\n"
     "   - Paper: [Paper 1.1](https://arxiv.org/abs/2001.00001)\n"
     "   - Code: [https://github.com/example/r1](https://github.com/example/r1)\n"
-    "   - Tips: what to remember 要点\n\n"
+    "   - Tips: what to remember 要点\n"
+    "     - the budget decides the context length\n"
+    "     - 先看消融实验\n\n"
     "<div align=center><img src=\"https://img.example.com/1/1.png\" style='zoom:100%'>\n</div>\n\n"
     "2. [Article 1-2](https://mp.weixin.qq.com/s/1x2)  :star:\n   - Tips: 要点\n\n"
     "\n## :paperclip:  Others\n\n- [公众号](https://mp.weixin.qq.com/)\n"
@@ -95,7 +97,9 @@ def laid_out_notes(draw: st.DrawFn) -> str:
         stars = draw(st.sampled_from(("", "  :star:", "         :star::star:", " ⭐")))
         numbered = draw(rarely(st.just(f"{number}."), st.sampled_from(("10.", f"{number})"))))
         lines.append(f"{numbered} [{draw(TEXT)}]({draw(URL)}){stars}")
-        lines += [f"   - {draw(inline)}" for _ in range(draw(st.integers(0, 4)))]
+        for _ in range(draw(st.integers(0, 4))):  # fields, some with bullets under them
+            lines.append(f"   - {draw(inline)}")
+            lines += [f"     - {draw(inline)}" for _ in range(draw(st.integers(0, 2)))]
         lines.append("")
         if draw(st.booleans()):
             img = draw(
@@ -135,6 +139,10 @@ LINES = (
     "   - Code: [https://github.com/x/y](https://github.com/x/y)",
     "   - Paper: [论文](https://arxiv.org/abs/1)",
     "    - Tips: four spaces",
+    "     - a point under a field",
+    "     - # heading",
+    "      - six spaces",
+    "     1. numbered",
     "- Tips: at column 0",
     "   - Note: www.example.com要点",
     "   - 1. nested",
@@ -221,7 +229,7 @@ def test_check_finds_the_promoted_sections_traps_as_lint_does(monkeypatch: pytes
     shortcut = [promoted_findings(text, note, Settings()) for text in texts]
     monkeypatch.setattr(plain, "plain_note", lambda text, start: False)
     assert [promoted_findings(text, note, Settings()) for text in texts] == shortcut
-    assert shortcut == [[], [Problem(note.path, WARNING, 19, warning=True)]]
+    assert shortcut == [[], [Problem(note.path, WARNING, 21, warning=True)]]
 
 
 WARNING = "GitHub strikes through 'x': two single ~ make a strikethrough; write \\~ (or ～) where you meant a tilde"

@@ -10,11 +10,12 @@ import re
 
 # A note written the way `dairly new` lays one out holds no trap, and most notes are such:
 # headings, a rule, entries `N. [title](url)  :star:` with their field bullets indented 3
-# spaces, centred pictures `<div align=center><img ...>` closed on the next line, bullets
-# under a heading. plain_note() reads that shape line by line, in inline text that holds
-# no character a trap needs (no HTML, emphasis, tilde, code, bracket but a link's, entity,
-# escape or table pipe; no address outside a link's target), each block between blank
-# lines where CommonMark puts it; any other line sends the note to cmark-gfm.
+# spaces (and bullets under a field indented 5: the Tips' points), centred pictures
+# `<div align=center><img ...>` closed on the next line, bullets under a heading.
+# plain_note() reads that shape line by line, in inline text that holds no character a
+# trap needs (no HTML, emphasis, tilde, code, bracket but a link's, entity, escape or table
+# pipe; no address outside a link's target), each block between blank lines where
+# CommonMark puts it; any other line sends the note to cmark-gfm.
 # tests/test_cmark_plain.py holds its answer to notes.traps.rendered_traps()'s.
 _TEXT = r"[^<>&*_~`\\\[\]|\t\r\n]"
 _URL = r"https?://[A-Za-z0-9./%?=#:-]+"
@@ -24,6 +25,7 @@ _PLAIN_HEADING = re.compile(rf"#{{1,6}} {_INLINE}")
 _PLAIN_RULE = re.compile(r"-{3,}")
 _PLAIN_ENTRY = re.compile(rf"[1-9]\. \[{_TEXT}+\]\({_URL}\)(?: +(?::star:|\u2b50)+)? *")
 _PLAIN_FIELD = re.compile(rf"   - {_STARTS_BLOCK}{_INLINE}")
+_PLAIN_NESTED = re.compile(rf"     - {_STARTS_BLOCK}{_INLINE}")
 _PLAIN_BULLET = re.compile(rf"- {_STARTS_BLOCK}{_INLINE}")
 _PLAIN_PICTURE = re.compile(r"<div align=(?:center|\"center\"|'center')>(?:<img [^<>&\n]*>)?")
 _PLAIN_IMG = re.compile(r"<img [^<>&\n]*>")
@@ -38,13 +40,14 @@ def plain_note(text: str, start: int) -> bool:
     blank = True  # the line above is blank (or there is none)
     where = "top"  # under a heading or rule; "entry", "picture", "closed" (a picture), "between", "bullets"
     following = 1  # the number GitHub gives the next entry of the list above
+    field = False  # the line above is an entry's field (or a bullet under one)
     for line in text[start:].split("\n"):
         if not line:
             if where == "picture":
                 return False  # a picture's <div> never closed
             if where == "closed":
                 where = "between"  # entries, headings and pictures may follow
-            blank = True
+            blank, field = True, False
             continue
         if where == "closed":
             return False  # a picture's block goes on below its </div>
@@ -64,7 +67,11 @@ def plain_note(text: str, start: int) -> bool:
                 return False
             where = "top"
         elif line[0] == " ":
-            if blank or where != "entry" or not _PLAIN_FIELD.fullmatch(line):
+            if blank or where != "entry":
+                return False
+            if _PLAIN_FIELD.fullmatch(line):
+                field = True
+            elif not (field and _PLAIN_NESTED.fullmatch(line)):  # a bullet under a field
                 return False
         elif line[0] == "-":
             if not (where == "bullets" or (where == "top" and blank)) or not _PLAIN_BULLET.fullmatch(line):
