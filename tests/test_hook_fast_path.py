@@ -81,7 +81,7 @@ HEAVY = {"pathlib", "typer", "click", "rich", "git", "frontmatter", "yaml"}
 HEAVY |= {"tempfile", "difflib", "hashlib", "dataclasses", "inspect", "logging", "sqlite3", "json"}
 # lint's traps: the promoted note laid out as `dairly new` lays one out is answered without
 # them (dairly.notes.plain), as these tests' notes are
-HEAVY |= {"dairly.notes.traps", "dairly.notes.entries", "urllib.parse"}
+HEAVY |= {"dairly.notes.traps", "urllib.parse"}
 
 
 def imported_modules(stderr: str) -> set[str]:
