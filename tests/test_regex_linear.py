@@ -30,7 +30,7 @@ from dairly import conflicts, gfm, links, markdown, mergedriver
 from dairly.commands import feed
 from dairly.errors import DairlyError
 from dairly.markdown import BOM
-from dairly.notes import detect, entries, note, paths, rules, traps
+from dairly.notes import detect, entries, note, paths, plain, rules, traps
 from dairly.readme import drift, layout, merge, render, starter
 from dairly.webview import githtml
 from tests.regex_work import Counted
@@ -245,8 +245,11 @@ AUDIT: dict[str, Over | Skipped] = {
     ),
     "dairly/notes/entries.py:_ESCAPE": Over("a field's text", sub, ("\\", "\\a")),
     "dairly/notes/entries.py:_ESCAPED": Over("a field's text", sub, ("\ue0001", "\ue000")),
-    "dairly/notes/note.py:_FRONT_MATTER_END": Over(
-        "a note's front matter", lambda p, s: p.search("---\n" + s, 4), ("---\n", "--- x\n", "...\t")
+    "dairly/notes/note.py:_handler.Handler": Over(  # python-frontmatter splits at its second match
+        "a note's front matter",
+        lambda p, s: p.search("---\n" + s, 4),
+        ("---\n", "--- x\n", "...\t"),
+        pattern=lambda: note._handler().FM_BOUNDARY,
     ),
     "dairly/notes/paths.py:FIELD": Over("the note_path setting, and ones read from paths", finditer, ("{a", "{}")),
     "dairly/notes/paths.py:NotePattern.__init__": Over(
@@ -277,20 +280,21 @@ AUDIT: dict[str, Over | Skipped] = {
     ),
     "dairly/notes/traps.py:_CJK": Over("each line", search, ("a",)),
     "dairly/notes/traps.py:_FIELD_ITEM": Over("each line", match, ("a ", ("a", "-", "!"))),
-    "dairly/notes/traps.py:_PLAIN_HEADING": Over(
+    "dairly/notes/plain.py:_PLAIN_HEADING": Over(
         "each line", fullmatch, (("# ", "[a](http://a)", "<"), ("# ", "[a](", ""))
     ),
-    "dairly/notes/traps.py:_PLAIN_RULE": Over("each line", fullmatch, ("-",)),
-    "dairly/notes/traps.py:_PLAIN_ENTRY": Over(
+    "dairly/notes/plain.py:_PLAIN_RULE": Over("each line", fullmatch, ("-",)),
+    "dairly/notes/plain.py:_PLAIN_ENTRY": Over(
         "each line",
         fullmatch,
         (("1. [a](http://a) ", ":star: ", "x"), ("1. [", "a", "](http://a"), ("1. [a](http://", "a", "<")),
     ),
-    "dairly/notes/traps.py:_PLAIN_FIELD": Over("each line", fullmatch, (("   - ", "a[a](http://a)", "<"),)),
-    "dairly/notes/traps.py:_PLAIN_BULLET": Over("each line", fullmatch, (("- ", "a[a](http://a)", "<"),)),
-    "dairly/notes/traps.py:_PLAIN_PICTURE": Over("each line", fullmatch, (("<div align=center><img ", "a", ""),)),
-    "dairly/notes/traps.py:_PLAIN_IMG": Over("each line", fullmatch, (("<img ", "a", ""),)),
-    "dairly/notes/traps.py:_PLAIN_LINK": Over("each line", sub, ("[a](http://a", "[a]")),
+    "dairly/notes/plain.py:_PLAIN_FIELD": Over("each line", fullmatch, (("   - ", "a[a](http://a)", "<"),)),
+    "dairly/notes/plain.py:_PLAIN_NESTED": Over("each line", fullmatch, (("     - ", "a[a](http://a)", "<"),)),
+    "dairly/notes/plain.py:_PLAIN_BULLET": Over("each line", fullmatch, (("- ", "a[a](http://a)", "<"),)),
+    "dairly/notes/plain.py:_PLAIN_PICTURE": Over("each line", fullmatch, (("<div align=center><img ", "a", ""),)),
+    "dairly/notes/plain.py:_PLAIN_IMG": Over("each line", fullmatch, (("<img ", "a", ""),)),
+    "dairly/notes/plain.py:_PLAIN_LINK": Over("each line", sub, ("[a](http://a", "[a]")),
     "dairly/notes/traps.py:_RAW_OPENING": Over("a block's first line", match, ("<pre",)),
     "dairly/notes/traps.py:_COMMENTED": Over("a note's HTML", patched(traps, "_COMMENTED", lint), ("<!--a",)),
     "dairly/notes/traps.py:_LIST_TAG": Over(
@@ -413,8 +417,8 @@ def _pattern(key: str, row: Over) -> re.Pattern[str]:
 
 
 _MODULES = (
-    conflicts, gfm, links, markdown, mergedriver, feed, detect, entries, note, paths, rules, traps, drift, layout,
-    merge, render, starter, githtml, __import__("dairly.app").app,
+    conflicts, gfm, links, markdown, mergedriver, feed, detect, entries, note, paths, plain, rules, traps, drift,
+    layout, merge, render, starter, githtml, __import__("dairly.app").app,
 )  # fmt: skip
 
 
