@@ -11,14 +11,17 @@ other option included, goes through the Typer app.
 
 from __future__ import annotations
 
-import io
-import os
-import signal
-import sys
-
 # Until main runs, Ctrl-C ends the process as the signal does, without a traceback from
-# the middle of an import; main puts Python's KeyboardInterrupt back.
-signal.signal(signal.SIGINT, signal.SIG_DFL)
+# the middle of an import; main puts Python's KeyboardInterrupt back. Set through the C
+# module first: `import signal` imports enum, long enough for a Ctrl-C to land in it.
+import _signal  # type: ignore[import-not-found]  # no stub: the C module under `signal`
+
+_signal.signal(_signal.SIGINT, _signal.SIG_DFL)
+
+import io  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
 
 from dairly.guard import exit_now, interrupt_on_termination, run_guarded  # noqa: E402
 
