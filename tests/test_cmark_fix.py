@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dairly.gfm import blocks
-from dairly.notes.traps import find_traps, fix_note, visible_letters
+from dairly.notes.fixes import fix_note, visible_letters
+from dairly.notes.traps import find_traps
 
 # Lines a bilingual daily note is made of, traps included, glued in any order.
 PARTS = [

@@ -5,7 +5,8 @@ output, and says what GitHub shows and the fix."""
 from __future__ import annotations
 
 from dairly.gfm import render
-from dairly.notes.traps import find_traps, fix_note
+from dairly.notes.fixes import fix_note
+from dairly.notes.traps import find_traps
 
 ENTRY = "1. [稀疏窗口 Sparse windows](https://example.org/sparse)  :star:"
 NEXT = "2. [合并 Merging tokens](https://example.org/merge)"

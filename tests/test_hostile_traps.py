@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from dairly.notes.traps import find_traps, fix_note
+from dairly.notes.fixes import fix_note
+from dairly.notes.traps import find_traps
 
 RUN = 50_000
 # Each new pattern's worst case: openers that never close, near misses, many matches.

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dairly.notes.traps import Fixed, Trap, find_traps, fix_note, no_worse, web_address
+from dairly.notes.fixes import Fixed, fix_note, no_worse
+from dairly.notes.traps import Trap, find_traps, web_address
 from tests.conftest import write
 
 NOTE = "notes/202203/0307.md"
@@ -536,17 +537,17 @@ def test_fix_note_gives_the_scheme_only_to_the_targets_named() -> None:
 
 
 def test_fix_leaves_a_note_an_editor_saved_meanwhile_as_saved(tmp_path: Path, dairly, monkeypatch) -> None:
-    from dairly.notes import traps
+    from dairly.notes import fixes
 
     path = write(tmp_path, NOTE, "\n".join(BEFORE) + "\n")
     typed = ("\n".join(BEFORE) + "\ntyped while lint ran\n").encode("utf-8")
-    real = traps.fix_note
+    real = fixes.fix_note
 
     def fix_while_an_editor_saves(*args, **kwargs):
         path.write_bytes(typed)  # the editor's save lands between lint's read and its write
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(traps, "fix_note", fix_while_an_editor_saves)
+    monkeypatch.setattr(fixes, "fix_note", fix_while_an_editor_saves)
     result = dairly(tmp_path, "lint", "--fix")
     assert result.err == f"{NOTE}: changed on disk while lint --fix worked on it; left as it is now, not fixed\n"
     assert path.read_bytes() == typed

@@ -30,7 +30,7 @@ from dairly import conflicts, gfm, links, markdown, mergedriver
 from dairly.commands import feed
 from dairly.errors import DairlyError
 from dairly.markdown import BOM
-from dairly.notes import detect, entries, note, paths, plain, rules, traps
+from dairly.notes import detect, entries, fixes, note, paths, plain, rules, traps
 from dairly.readme import drift, layout, merge, render, starter
 from dairly.webview import githtml
 from tests.regex_work import Counted
@@ -131,7 +131,7 @@ def readme_with_date(s: str) -> object:
 
 
 def lint(s: str) -> object:
-    return traps.rendered_traps(s, 0), traps.visible_letters(s)
+    return traps.rendered_traps(s, 0), fixes.visible_letters(s)
 
 
 def entry_depth(s: str) -> object:
@@ -268,7 +268,7 @@ AUDIT: dict[str, Over | Skipped] = {
     "dairly/notes/traps.py:_TAG_NAME": Over("each line", finditer, ("<a", "</a")),
     "dairly/notes/traps.py:_UNMADE_LINK": Over("a block's text", finditer, ("[a](b", "![a]")),
     "dairly/notes/traps.py:_LONE_TILDE": Over("each line", search, ("~~", "a~~")),
-    "dairly/notes/traps.py:_HTML_TAG": Over("a block's HTML", patched(traps, "_HTML_TAG", lint), ("<a", "<a b")),
+    "dairly/notes/traps.py:HTML_TAG": Over("a block's HTML", patched(traps, "HTML_TAG", lint), ("<a", "<a b")),
     "dairly/notes/traps.py:_CODE_ELEMENT": Over(
         "a block's HTML", patched(traps, "_CODE_ELEMENT", lint), ("<code>", "<code>a<")
     ),
@@ -296,14 +296,14 @@ AUDIT: dict[str, Over | Skipped] = {
     "dairly/notes/plain.py:_PLAIN_IMG": Over("each line", fullmatch, (("<img ", "a", ""),)),
     "dairly/notes/plain.py:_PLAIN_LINK": Over("each line", sub, ("[a](http://a", "[a]")),
     "dairly/notes/traps.py:_RAW_OPENING": Over("a block's first line", match, ("<pre",)),
-    "dairly/notes/traps.py:_COMMENTED": Over("a note's HTML", patched(traps, "_COMMENTED", lint), ("<!--a",)),
-    "dairly/notes/traps.py:_LIST_TAG": Over(
-        "a note's HTML", patched(traps, "_LIST_TAG", lint), ('<ol start="1', "<li")
+    "dairly/notes/fixes.py:_COMMENTED": Over("a note's HTML", patched(fixes, "_COMMENTED", lint), ("<!--a",)),
+    "dairly/notes/fixes.py:_LIST_TAG": Over(
+        "a note's HTML", patched(fixes, "_LIST_TAG", lint), ('<ol start="1', "<li")
     ),
-    "dairly/notes/traps.py:_TARGET_ATTRIBUTE": Over(
-        "a note's HTML", patched(traps, "_TARGET_ATTRIBUTE", lint), (" href='", " src=a")
+    "dairly/notes/fixes.py:_TARGET_ATTRIBUTE": Over(
+        "a note's HTML", patched(fixes, "_TARGET_ATTRIBUTE", lint), (" href='", " src=a")
     ),
-    "dairly/notes/traps.py:_LINE_NUMBERS": Over("a finding's words", sub, ("lines 1-", "line ")),
+    "dairly/notes/fixes.py:_LINE_NUMBERS": Over("a finding's words", sub, ("lines 1-", "line ")),
     "dairly/readme/drift.py:_HREF": Over(
         "the README's history", patched(drift, "_HREF", drift.tree_links), ("<a href='", ("<a ", " href ", ">"))
     ),
@@ -417,7 +417,7 @@ def _pattern(key: str, row: Over) -> re.Pattern[str]:
 
 
 _MODULES = (
-    conflicts, gfm, links, markdown, mergedriver, feed, detect, entries, note, paths, plain, rules, traps, drift,
+    conflicts, gfm, links, markdown, mergedriver, feed, detect, entries, fixes, note, paths, plain, rules, traps, drift,
     layout, merge, render, starter, githtml, __import__("dairly.app").app,
 )  # fmt: skip
 

@@ -6,7 +6,8 @@ need no judgement."""
 from __future__ import annotations
 
 from dairly.gfm import blocks, render
-from dairly.notes.traps import Fixed, find_traps, fix_note
+from dairly.notes.fixes import Fixed, fix_note
+from dairly.notes.traps import find_traps
 
 ENTRY = "1. [稀疏窗口 Sparse windows](https://example.org/sparse)  :star:"
 

@@ -1,6 +1,6 @@
 """`dairly lint`: problems inside the notes, one `path:line: message` line each.
 
-`--fix` first makes the fixes that need no judgement (dairly.notes.traps.fix_note) in
+`--fix` first makes the fixes that need no judgement (dairly.notes.fixes.fix_note) in
 the notes that need them, each written atomically, then reports what is left.
 """
 
@@ -20,7 +20,7 @@ from dairly.workspace import Workspace
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from dairly.notes.traps import Fixed
+    from dairly.notes.fixes import Fixed
 
 
 def _exists(ws: Workspace) -> Callable[[str], bool]:
@@ -44,7 +44,7 @@ def fix_notes(ws: Workspace, index: NotesIndex) -> list[tuple[str, Fixed]]:
     from dairly.fsio import atomic_write, decode_utf8, refusal
     from dairly.lock import repository_lock
     from dairly.markdown import BOM
-    from dairly.notes.traps import fix_note
+    from dairly.notes.fixes import fix_note
 
     web_links: dict[str, list[tuple[int, str]]] = {}
     for path, link in web_address_links(index.local_links(), _exists(ws)):
