@@ -28,7 +28,7 @@ from dairly.config import Settings
 from dairly.links import Link, find_links
 from dairly.markdown import split_lines
 from dairly.notes.entries import parse_entries
-from dairly.notes.index import note_rows
+from dairly.notes.index_rows import note_rows
 from dairly.notes.note import decode_note, parse_note, promoted_sections, split_front_matter
 from dairly.notes.rules import note_problems
 

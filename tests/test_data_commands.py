@@ -674,10 +674,13 @@ def test_a_first_build_merges_its_write_ahead_log(tmp_path: Path, git) -> None:
         index.conn.close()
 
 
-def test_a_changed_note_leaves_nothing_of_its_old_text_in_the_full_text_index(tmp_path: Path, git) -> None:
-    # The full-text table keeps no text of its own: a note's old entries are taken out by
-    # giving it their text again, made from the entries' columns. Were that text another,
-    # the old trigrams would stay (search would still confirm each candidate).
+def test_a_changed_notes_old_full_text_rows_match_no_entry_until_the_index_is_made_again(
+    tmp_path: Path, git, dairly
+) -> None:
+    # The full-text table keeps no text, and a row is taken out only given the text it
+    # indexed, which the index does not keep either (the notes hold it). A changed note's
+    # old rows stay under ids no entry is given again, so search never sees them; once they
+    # outnumber the entries, every note is read again and the table holds only live rows.
     from dairly.notes.index import open_index
     from dairly.workspace import Workspace
 
@@ -692,11 +695,65 @@ def test_a_changed_note_leaves_nothing_of_its_old_text_in_the_full_text_index(tm
             query = "SELECT e.note FROM entries_fts f LEFT JOIN entries e ON e.id = f.rowid WHERE entries_fts MATCH ?"
             return [note for (note,) in index.conn.execute(query, (f'"{trigram}"',))]
 
+    def rows() -> tuple[int, int]:
+        """(full-text rows, entries)."""
+        with open_index(Workspace.open(root), progress=False) as index:
+            fts = index.conn.execute("SELECT COUNT(*) FROM entries_fts").fetchone()[0]
+            return fts, index.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+
     assert matching("比参数") == ["notes/202202/0210.md"]
-    assert matching("chi") == ["notes/202202/0210.md"]
+    assert rows() == (3, 3)
     note = root / "notes/202202/0210.md"
-    note.write_text(note.read_text(encoding="utf-8").replace("数据比参数", "参数比数据"), encoding="utf-8")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("数据比参数", "参数比数据"), encoding="utf-8")
+    assert matching("比参数") == [None]
+    assert matching("比数据") == ["notes/202202/0210.md"]
+    assert dairly(root, "search", "数据比参数").code == 1
+    assert rows() == (4, 3)
+    for edit in range(3):  # an old row each time: four, more than the three entries
+        note.write_text(text.replace("数据比参数", f"参数比数据{edit}"), encoding="utf-8")
+        assert rows() == (5 + edit, 3)
+    assert rows() == (3, 3)  # the next opening finds them outnumbering the entries
     assert matching("比参数") == []
-    assert matching("比数据") == matching("chi") == ["notes/202202/0210.md"]
     note.unlink()
-    assert matching("chi") == matching("比数据") == []
+    assert matching("chi") == [None]
+    assert dairly(root, "search", "chinchilla").code == 1
+
+
+def test_the_index_keeps_no_copy_of_what_the_notes_hold(tmp_path: Path, git, dairly) -> None:
+    # An entry's Markdown, field values and pictures, a note's front matter and links are
+    # read from the note files: no table of the index holds them (its full-text table
+    # keeps trigrams, no text), while the export's tables do.
+    import sqlite3
+
+    root = search_repo(tmp_path)
+    git(root, "init", "-q")
+    assert dairly(root, "stats").code == 0
+    index = sqlite3.connect(root / ".git/dairly/index.sqlite3")
+    columns = {
+        table: [c for _cid, c, *_ in index.execute(f'PRAGMA table_info("{table}")')] for table in ("notes", "entries")
+    }
+    assert columns == {
+        "notes": ["path", "date", "title", "draft", "unfinished", "tags", "entries"],
+        "entries": ["id", "note", "date", "position", "number", "title", "url", "stars", "line", "url_key"],
+    }
+    copies = ["TRANSFORMER language models", "数据比参数重要", "Abstract:", "- Tips", "arxiv.org/abs/2010.11929)"]
+    tables = [name for (name,) in index.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    held = [
+        (table, copy)
+        for table in tables
+        for row in index.execute(f'SELECT * FROM "{table}"')
+        for cell in row
+        for copy in copies
+        if isinstance(cell, (str, bytes)) and (copy if isinstance(cell, str) else copy.encode()) in cell
+    ]
+    index.close()
+    assert held == []
+    assert dairly(root, "export", "--sqlite", str(tmp_path / "out.db")).code == 0
+    export = sqlite3.connect(tmp_path / "out.db")
+    (markdown, fields) = export.execute(
+        "SELECT markdown, fields FROM entries WHERE note = 'notes/202202/0210.md'"
+    ).fetchone()
+    export.close()
+    assert "   - Tips: 数据比参数重要" in markdown
+    assert fields == '[["Abstract","TRANSFORMER language models need more data",[],13],["Tips","数据比参数重要",[],14]]'

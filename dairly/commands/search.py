@@ -5,7 +5,7 @@ English alike), in its title, its link or one of its field values, as they are w
 in the note, narrowed by field, dates and tags. One rule, two ways to the candidates:
 
 - with the notes index (once lint, stats, feed or export has built it), its full-text
-  search narrows them, and each is confirmed here;
+  search narrows them, and the notes of the candidates are read and parsed to confirm each;
 - without one (a fresh clone), search reads the notes directly, parses only the notes
   whose text holds the query, and builds no index: answering costs a read of the notes.
 
@@ -18,14 +18,17 @@ import datetime
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from dairly import output
 from dairly.errors import OK, PROBLEMS, InputError
 from dairly.notes.entries import Field
 from dairly.notes.index import NotesIndex, index_path, open_index
-from dairly.notes.index_rows import fields_from_json
 from dairly.tuples import Record
 from dairly.workspace import Workspace
+
+if TYPE_CHECKING:
+    from dairly.notes.note import NoteRecord
 
 
 class Match(Record):
@@ -80,19 +83,30 @@ class Query(Record):
         )
 
 
-def find_in_index(index: NotesIndex, query: Query) -> list[Match]:
+def record_matches(query: Query, record: NoteRecord, positions: set[int] | None = None) -> list[Match]:
+    """The matches among a parsed note's entries (or those at `positions`, 1, 2, ...): the
+    one test both ways to the candidates share."""
     matches = []
-    for date, note, tags, number, title, url, stars, line, markdown, field_list in index.candidate_entries(
-        query.text, query.since, query.until
-    ):
-        day = datetime.date.fromisoformat(date)
-        if query.text not in markdown.casefold() or not query.wants_note(day, [str(t) for t in json.loads(tags)]):
-            continue  # the cheap tests first: most candidates of a short query fail them
-        fields = fields_from_json(field_list)
-        where = query.matched(markdown, title, url, fields)
+    for position, entry in enumerate(record.entries, 1):
+        if positions is not None and position not in positions:
+            continue
+        where = query.matched(entry.text, entry.title, entry.url, entry.fields)
         if where:
-            matches.append(Match(day, note, number, title, url, stars, line, fields, where))
+            found = (entry.number, entry.title, entry.url, entry.stars, entry.line, entry.fields, where)
+            matches.append(Match(record.date, record.path, *found))
     return matches
+
+
+def find_in_index(index: NotesIndex, query: Query) -> list[Match]:
+    """The index narrows the candidates; each candidate's note is read and parsed (the index
+    keeps no entry's text) and its entries confirmed as without an index."""
+    wanted: dict[str, set[int]] = {}
+    for date, note, tags, position in index.candidate_entries(query.text, query.since, query.until):
+        if query.wants_note(datetime.date.fromisoformat(date), [str(t) for t in json.loads(tags)]):
+            wanted.setdefault(note, set()).add(position)
+    if not wanted:
+        return []
+    return [match for record in index.records(wanted) for match in record_matches(query, record, wanted[record.path])]
 
 
 def find_in_notes(ws: Workspace, query: Query) -> list[Match]:
@@ -112,11 +126,7 @@ def find_in_notes(ws: Workspace, query: Query) -> list[Match]:
         record = parse_note(path, date, text, ws.settings)
         if record.draft or not query.wants_note(date, record.tags) or record.unfinished is not None:
             continue
-        for entry in record.entries:
-            where = query.matched(entry.text, entry.title, entry.url, entry.fields)
-            if where:
-                found = (entry.number, entry.title, entry.url, entry.stars, entry.line, entry.fields, where)
-                matches.append(Match(date, path, *found))
+        matches.extend(record_matches(query, record))
     return matches
 
 

@@ -17,17 +17,15 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dairly.errors import InputError, Problem
 from dairly.fsio import refusal
 from dairly.links import Link
-from dairly.notes.entries import Entry
-from dairly.notes.index_rows import BOOKKEEPING, EXPORT_FTS, INDEX_FTS, SCHEMA, TABLES, fields_from_json, has_trigram
+from dairly.notes.index_rows import BOOKKEEPING, EXPORT_FTS, INDEX_FTS, INDEX_SCHEMA, SCHEMA, TABLES, has_trigram
 from dairly.notes.index_stamp import index_stamp
 from dairly.notes.note import NoteRecord
 
@@ -38,9 +36,10 @@ if TYPE_CHECKING:
 class NotesIndex:
     """An open, current index."""
 
-    def __init__(self, conn: sqlite3.Connection, fts: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, fts: bool, ws: Workspace) -> None:
         self.conn = conn
         self.fts = fts  # whether entries_fts exists
+        self.ws = ws  # whose notes the records are read from
 
     # Used as `with open_index(ws) as index:`. Closing the last connection to a WAL
     # database folds the -wal file back in and removes it and the -shm file; a process
@@ -89,47 +88,34 @@ class NotesIndex:
         return [(path, datetime.date.fromisoformat(d), title, bool(ok), n) for path, d, title, ok, n in rows]
 
     def records(self, paths: Iterable[str] | None = None) -> Iterator[NoteRecord]:
-        """Whole records, oldest first: every note, or those at `paths`."""
-        where, params = "", []
+        """Whole records, oldest first: every note, or those at `paths`. The index keeps
+        no entry's text: each note is read and parsed again, as the index was made from it
+        when it was opened (open_index brings it up to date)."""
+        rows = self.conn.execute("SELECT path, date FROM notes ORDER BY date, path").fetchall()
         if paths is not None:
-            params = list(paths)
-            where = f" WHERE path IN ({','.join('?' * len(params))})"
-        notes = self.conn.execute(
-            "SELECT path, date, title, title_line, meta, highlights_line, links, unfinished FROM notes"
-            + where
-            + " ORDER BY date, path",
-            params,
-        ).fetchall()
-        entries: dict[str, list[Entry]] = {}
-        for note, number, title, url, stars, line, fields, images, markdown in self.conn.execute(
-            "SELECT note, number, title, url, stars, line, fields, images, markdown FROM entries"
-            + where.replace("path", "note")
-            + " ORDER BY note, position",
-            params,
-        ):
-            entry = Entry(number, title, url, stars, line, fields_from_json(fields), json.loads(images), markdown)
-            entries.setdefault(note, []).append(entry)
-        for path, date, title, title_line, meta, highlights_line, links, unfinished in notes:
-            yield NoteRecord(
-                path,
-                datetime.date.fromisoformat(date),
-                title,
-                title_line,
-                json.loads(meta),
-                highlights_line,
-                entries.get(path, []),
-                [Link(url, line, kind) for line, kind, url in json.loads(links)],
-                unfinished,
-            )
+            wanted = set(paths)
+            rows = [(path, date) for path, date in rows if path in wanted]
+        return self._parsed(rows)
+
+    def _parsed(self, rows: Iterable[tuple[str, str]]) -> Iterator[NoteRecord]:
+        """The records of these (path, date) notes, read from the work tree."""
+        from dairly.notes.index_refresh import read_note
+        from dairly.notes.note import decode_note, parse_note
+        from dairly.notes.scan import WorkTree
+
+        source = WorkTree(self.ws.root)
+        for path, date in rows:
+            text = decode_note(read_note(source, path), path)
+            yield parse_note(path, datetime.date.fromisoformat(date), text, self.ws.settings)
 
     def candidate_entries(
         self, query: str, since: datetime.date | None, until: datetime.date | None
-    ) -> list[tuple[Any, ...]]:
-        """(date, note, tags, number, title, url, stars, line, markdown, fields) of the
-        entries of published notes in the date range that may contain `query`, whatever
-        its case: the full-text index narrows them when the query is long enough."""
+    ) -> list[tuple[str, str, str, int]]:
+        """(date, note, tags, position) of the entries of published notes in the date range
+        that may contain `query`, whatever its case: the full-text index narrows them when
+        the query is long enough."""
         sql = (
-            "SELECT e.date, e.note, n.tags, e.number, e.title, e.url, e.stars, e.line, e.markdown, e.fields"
+            "SELECT e.date, e.note, n.tags, e.position"
             # Entries first, which the full-text match narrows, then each one's note by its key:
             # CROSS JOIN keeps SQLite to that order (by the notes_published index it would
             # visit every note and its entries).
@@ -169,8 +155,8 @@ class NotesIndex:
         return [(note, datetime.date.fromisoformat(date), n, line, url) for note, date, n, line, url in rows]
 
     def export(self, target: str) -> None:
-        """A standalone copy of the index at `target`: the data tables and full-text search,
-        without the bookkeeping. Written beside it under another name, then renamed over
+        """The notes as a standalone database at `target`: the data tables (SCHEMA) and
+        full-text search, without the bookkeeping. Written beside it under another name, then renamed over
         it, so a previous export stays whole until the new one is complete; a FIFO or a
         device is written into, once the copy is whole, never replaced."""
         import tempfile
@@ -194,16 +180,7 @@ class NotesIndex:
         try:
             copy = sqlite3.connect(temporary)
             try:
-                self.conn.backup(copy)
-                copy.execute("PRAGMA journal_mode=DELETE")
-                copy.execute("DROP TABLE files")
-                copy.execute("DROP TABLE dairly")
-                copy.execute("DROP TABLE IF EXISTS entries_fts")
-                if has_trigram():
-                    copy.execute(EXPORT_FTS)
-                    copy.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
-                copy.commit()
-                copy.execute("VACUUM")
+                self._write_export(copy)
             finally:
                 copy.close()
             if special:
@@ -218,6 +195,30 @@ class NotesIndex:
         finally:
             with contextlib.suppress(OSError):
                 os.remove(temporary)
+
+    def _write_export(self, copy: sqlite3.Connection) -> None:
+        """The export's tables, from every note parsed again (the index keeps no entry's
+        text) and the index's findings, in the order a first build writes them."""
+        from dairly.notes.index_rows import Rows, note_rows, write_rows
+
+        problems: dict[str, list[Problem]] = {}
+        for problem in self.findings():
+            problems.setdefault(problem.path, []).append(problem)
+        copy.execute("PRAGMA journal_mode=DELETE")
+        copy.executescript(SCHEMA)
+        with copy:
+            batch: list[Rows] = []
+            notes = self.conn.execute("SELECT path, date FROM notes ORDER BY path").fetchall()
+            for record in self._parsed(notes):
+                batch.append(note_rows(record, problems.get(record.path, []), whole=True))
+                if len(batch) == 128:
+                    write_rows(copy, False, batch)
+                    batch = []
+            write_rows(copy, False, batch)
+            if has_trigram():
+                copy.execute(EXPORT_FTS)
+                copy.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
+        copy.execute("VACUUM")
 
 
 def index_path(ws: Workspace) -> str:
@@ -260,7 +261,7 @@ def open_index(ws: Workspace, *, progress: bool = True) -> NotesIndex:
         _remove(path)
         conn, fts = _open(path, stamp)
         refresh(conn, fts, ws, progress)
-    return NotesIndex(conn, fts)
+    return NotesIndex(conn, fts, ws)
 
 
 def _open(path: str, stamp: str) -> tuple[sqlite3.Connection, bool]:
@@ -298,7 +299,7 @@ def _prepare(conn: sqlite3.Connection, stamp: str) -> bool:
     with conn:
         for name in (*TABLES, *(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))):
             conn.execute(f'DROP TABLE IF EXISTS "{name}"')
-        conn.executescript(SCHEMA + BOOKKEEPING)
+        conn.executescript(INDEX_SCHEMA + BOOKKEEPING)
         fts = has_trigram()
         if fts:
             conn.execute(INDEX_FTS)
@@ -318,7 +319,7 @@ def _made_schema(fts: bool) -> list[tuple[str, str, str]]:
     hand, by another program) is rebuilt, although its stamp is current."""
     conn = sqlite3.connect(":memory:")
     try:
-        conn.executescript(SCHEMA + BOOKKEEPING)
+        conn.executescript(INDEX_SCHEMA + BOOKKEEPING)
         if fts:
             conn.execute(INDEX_FTS)
         return _schema(conn)

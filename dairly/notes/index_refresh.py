@@ -51,6 +51,7 @@ def find_changes(known: dict[str, Stamp], root: str, pattern: NotePattern) -> Ch
 def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) -> None:
     """Bring the rows up to date with the notes."""
     pattern = ws.settings.pattern
+    _clear_if_mostly_dead(conn, fts)
     first = conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
     known = {
         path: (size, mtime, ctime)
@@ -82,7 +83,7 @@ def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) 
     jobs.sort()  # in path order: the first note that cannot be read is the one named
     with conn:
         for path in gone:
-            delete_rows(conn, fts, path)
+            delete_rows(conn, path)
         conn.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?", touched)
         # Into empty tables, rows go faster without their indexes, made once at the end.
         # The full-text index takes each batch's entries as they are written.
@@ -95,7 +96,7 @@ def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) 
                 ]
                 for path, *_rest in batch:
                     if path in replaced:
-                        delete_rows(conn, fts, path)
+                        delete_rows(conn, path)
                 write_rows(conn, fts, [rows for *_, rows in batch])
                 conn.executemany(
                     "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
@@ -108,6 +109,21 @@ def refresh(conn: sqlite3.Connection, fts: bool, ws: Workspace, progress: bool) 
         # The whole index went through the write-ahead log: merged now, and the log emptied,
         # so neither the next command nor the disk carries it.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _clear_if_mostly_dead(conn: sqlite3.Connection, fts: bool) -> None:
+    """Empty the tables once the full-text rows of entries no longer there (delete_rows)
+    outnumber the entries: every note is then read again, as in a first build, and the
+    full-text table holds only what search can find."""
+    row = conn.execute("SELECT value FROM dairly WHERE key = 'dead'").fetchone()
+    if row is None or int(row[0]) <= conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]:
+        return
+    with conn:
+        for table in ("notes", "entries", "local_links", "findings", "files"):
+            conn.execute(f"DELETE FROM {table}")
+        if fts:
+            conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('delete-all')")
+        conn.execute("DELETE FROM dairly WHERE key = 'dead'")
 
 
 def parse_rows(source: WorkTree, path: str, date: datetime.date, settings: Settings) -> tuple[str, Rows]:

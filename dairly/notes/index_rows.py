@@ -1,13 +1,18 @@
 """The notes index's tables, and one note's rows in them.
 
-Each fact is kept once: an entry's fields as one compact JSON list, its Markdown as
-written, the columns the queries select on. The full-text table keeps no text of its own
+The index is a cache for the data commands' queries: it keeps what selects and counts
+(dates, titles, links, stars, counts, findings, relative links) once, and nothing the notes
+already hold that no query selects on: an entry's Markdown, fields and pictures, a note's
+front matter and link list are read from the note files, for just the notes a command
+shows (NotesIndex.records). The export's tables (SCHEMA, documented in docs/data.md) keep
+those too, made from every note parsed. The full-text table keeps no text of its own
 (`content=''`) and no positions (`detail='none'`): it only narrows the candidates, and
 search confirms each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
@@ -69,11 +74,40 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_note ON findings(note);
 """
+# The index's own tables: the export's, less the columns read from the notes themselves.
+# An entry's id is never given again (AUTOINCREMENT): the full-text rows of a changed
+# note's old entries stay behind under ids no entry has (see delete_rows).
+INDEX_SCHEMA = """
+CREATE TABLE notes (
+    path TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    title TEXT,
+    draft INTEGER NOT NULL,
+    unfinished INTEGER,
+    tags TEXT NOT NULL,
+    entries INTEGER NOT NULL
+);
+CREATE INDEX notes_date ON notes(date);
+CREATE INDEX notes_published ON notes(draft, unfinished, date, entries);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    note TEXT NOT NULL REFERENCES notes(path),
+    date TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    url TEXT,
+    stars INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    url_key TEXT
+);
+CREATE INDEX entries_note ON entries(note);
+CREATE INDEX entries_url_key ON entries(url_key, date);
+""" + SCHEMA[SCHEMA.index("CREATE TABLE local_links") :]
 # Full-text search over each entry's title, link and field values (where search looks), by
 # trigrams so that Chinese substrings are found. In the index it keeps neither the text
-# (contentless: a note's rows are taken out by giving it the same text again, made from
-# the entry's columns) nor positions (search confirms each candidate). An export keeps
-# positions, for the phrase queries of Datasette and sqlite-utils, which find the table by
+# (contentless) nor positions (search confirms each candidate). An export keeps positions,
+# for the phrase queries of Datasette and sqlite-utils, which find the table by
 # content="entries": there it covers the entries table's title, url and markdown.
 INDEX_FTS = (
     "CREATE VIRTUAL TABLE entries_fts USING fts5(title, url, fields, content='', tokenize='trigram', detail='none')"
@@ -105,20 +139,17 @@ def has_trigram() -> bool:
 
 
 class Rows(Record):
-    """One note's rows as the tables take them; its entries get their ids when written."""
+    """One note's rows as the tables take them (the index's, or with `whole` the
+    export's); its entries get their ids when written."""
 
     note: tuple[Any, ...]
     entries: list[tuple[Any, ...]]  # without the id
     local_links: list[tuple[Any, ...]]
     findings: list[tuple[Any, ...]]
-    searched: list[str]  # each entry's field values as the full-text table takes them
+    searched: list[tuple[str, str | None, str]]  # each entry's (title, url, field values) for the full-text table
 
 
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder for a note's many values
-
-
-def fields_from_json(text: str) -> list[Field]:
-    return [Field(name, value, tuple(links), line) for name, value, links, line in json.loads(text)]
 
 
 def searched_text(fields: list[Field]) -> str:
@@ -126,66 +157,78 @@ def searched_text(fields: list[Field]) -> str:
     return "\n".join(f"{f.name}: {f.value}" if f.name else f.value for f in fields)
 
 
-def note_rows(record: NoteRecord, problems: list[Problem]) -> Rows:
+def note_rows(record: NoteRecord, problems: list[Problem], *, whole: bool = False) -> Rows:
+    """A note's rows in the index's tables, or with `whole` in the export's (SCHEMA)."""
     from dairly.notes.rules import normal_url
 
     date = record.date.isoformat()
     folder = record.path.rpartition("/")[0]
     dumps = _to_json
-    links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links])
-    meta = dumps(record.meta) if record.meta else "{}"
     tags = dumps(record.tags) if record.tags else "[]"
-    header = (record.path, date, record.title, record.title_line, int(record.draft), record.unfinished, tags, meta)
-    note = (*header, record.highlights_line, len(record.entries), links)
-    entries = []
+    draft = int(record.draft)
+    if whole:
+        meta = dumps(record.meta) if record.meta else "{}"
+        links = dumps([[lk.line, lk.kind, lk.url] for lk in record.links])
+        note: tuple[Any, ...] = (
+            *(record.path, date, record.title, record.title_line, draft, record.unfinished, tags, meta),
+            *(record.highlights_line, len(record.entries), links),
+        )
+    else:
+        note = (record.path, date, record.title, draft, record.unfinished, tags, len(record.entries))
+    entries: list[tuple[Any, ...]] = []
     for position, entry in enumerate(record.entries, 1):
         web = entry.url is not None and link_target(folder, entry.url) is None
-        entries.append(
-            (
-                record.path,
-                date,
-                position,
-                entry.number,
-                entry.title,
-                entry.url,
-                entry.stars,
-                entry.line,
-                dumps([[f.name, f.value, f.links, f.line] for f in entry.fields]),
-                dumps(entry.images) if entry.images else "[]",
-                entry.text,
-                normal_url(entry.url) if web and entry.url else None,
-            )
-        )
+        url_key = normal_url(entry.url) if web and entry.url else None
+        row = (record.path, date, position, entry.number, entry.title, entry.url, entry.stars, entry.line)
+        if whole:
+            fields = dumps([[f.name, f.value, f.links, f.line] for f in entry.fields])
+            images = dumps(entry.images) if entry.images else "[]"
+            entries.append((*row, fields, images, entry.text, url_key))
+        else:
+            entries.append((*row, url_key))
     local = []
     for lk in record.links:
         target = link_target(folder, lk.url)
         if target is not None:
             local.append((record.path, lk.line, lk.kind, lk.url, target))
     findings = [(record.path, p.line, p.message) for p in problems]
-    return Rows(note, entries, local, findings, [searched_text(entry.fields) for entry in record.entries])
+    searched = [(entry.title, entry.url, searched_text(entry.fields)) for entry in record.entries]
+    return Rows(note, entries, local, findings, searched)
 
 
 def write_rows(conn: sqlite3.Connection, fts: bool, parsed: list[Rows]) -> None:
-    """Insert the rows of freshly parsed notes, giving their entries the next free ids."""
-    first_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0] + 1
+    """Insert the rows of freshly parsed notes, giving their entries ids never given before."""
+    last: int = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0]
+    with contextlib.suppress(sqlite3.OperationalError):  # the export's tables have no sequence: they are written once
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'entries'").fetchone()
+        last = max(last, row[0] if row else 0)
+    first_id = last + 1
     entries = [(i, *row) for i, row in enumerate((row for rows in parsed for row in rows.entries), first_id)]
-    conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [rows.note for rows in parsed])
-    conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+    if entries:
+        columns = ", ".join("?" * len(entries[0]))
+        conn.executemany(f"INSERT INTO entries VALUES ({columns})", entries)
+    notes = [rows.note for rows in parsed]
+    if notes:
+        conn.executemany(f"INSERT INTO notes VALUES ({', '.join('?' * len(notes[0]))})", notes)
     conn.executemany("INSERT INTO local_links VALUES (?, ?, ?, ?, ?)", [r for rows in parsed for r in rows.local_links])
     conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", [r for rows in parsed for r in rows.findings])
     if fts:
         searched = (text for rows in parsed for text in rows.searched)
-        texts = [(row[0], row[5], row[6], text) for row, text in zip(entries, searched, strict=True)]
+        texts = [(row[0], *text) for row, text in zip(entries, searched, strict=True)]
         conn.executemany("INSERT INTO entries_fts(rowid, title, url, fields) VALUES (?, ?, ?, ?)", texts)
 
 
-def delete_rows(conn: sqlite3.Connection, fts: bool, path: str) -> None:
-    """Remove a note's rows, and its bookkeeping."""
-    if fts:  # a contentless table is given the text it indexed, to take it out
-        rows = conn.execute("SELECT id, title, url, fields FROM entries WHERE note = ?", (path,)).fetchall()
-        conn.executemany(
-            "INSERT INTO entries_fts(entries_fts, rowid, title, url, fields) VALUES ('delete', ?, ?, ?, ?)",
-            [(i, title, url, searched_text(fields_from_json(fields))) for i, title, url, fields in rows],
+def delete_rows(conn: sqlite3.Connection, path: str) -> None:
+    """Remove a note's rows, and its bookkeeping. The full-text rows of its entries stay,
+    under ids no entry has any more, so search never sees them: a contentless table takes a
+    row out only given the text it indexed, which the notes no longer hold (the index keeps
+    none). They are counted, and refresh makes the index again once they outnumber the
+    entries."""
+    gone: int = conn.execute("SELECT COUNT(*) FROM entries WHERE note = ?", (path,)).fetchone()[0]
+    if gone:
+        conn.execute(
+            "INSERT INTO dairly VALUES ('dead', ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value",
+            (gone,),
         )
     for table, column in (("entries", "note"), ("local_links", "note"), ("findings", "note"), ("notes", "path")):
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (path,))
