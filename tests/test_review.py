@@ -506,17 +506,6 @@ def test_two_branches_merge_the_section_without_conflict(tmp_path: Path, dairly,
     assert dairly(root, "check").code == 0
 
 
-def test_a_pick_past_what_one_statement_binds_reads_every_record_alike(tmp_path: Path, dairly, monkeypatch) -> None:
-    from dairly.commands import review
-
-    root = review_repo(tmp_path)
-    args = ("review", "--date", "2022-03-31", "--random", "4", "--json")
-    bound = dairly(root, *args).out
-    monkeypatch.setattr(review, "MAX_PATHS", 1)
-    assert dairly(root, *args).out == bound
-    assert len(json.loads(bound)["groups"][0]["notes"]) == 3  # so more than MAX_PATHS paths
-
-
 def test_review_on_a_terminal_is_a_table_of_the_same_entries(tmp_path: Path, env) -> None:
     import re
     import shlex

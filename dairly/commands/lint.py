@@ -78,9 +78,8 @@ def fix_notes(ws: Workspace, index: NotesIndex) -> list[tuple[str, Fixed]]:
 def _entry_numbers(index: NotesIndex, paths: list[str]) -> dict[str, dict[int, int]]:
     """{note: {line: number}} of the entries of these notes."""
     numbers: dict[str, dict[int, int]] = {}
-    for start in range(0, len(paths), 500):  # SQLite caps the parameters of one statement
-        for record in index.records(paths[start : start + 500]):
-            numbers[record.path] = {entry.line: entry.number for entry in record.entries}
+    for record in index.records(paths):
+        numbers[record.path] = {entry.line: entry.number for entry in record.entries}
     return numbers
 
 

@@ -22,8 +22,6 @@ from dairly.notes.lookback import by_interval, on_this_day, random_entries
 from dairly.tuples import Record
 from dairly.workspace import Workspace
 
-MAX_PATHS = 500  # below SQLite's oldest limit on the values one statement binds (999)
-
 
 class Shown(Record):
     """A note a look back shows, with the entries it shows of it."""
@@ -101,8 +99,7 @@ def look_back(
             for p in picks
         ]
     paths = sorted({path for _group, shown in planned for path in shown})
-    # A long list of paths is past what one SQL statement may bind: then every record is read.
-    records = {r.path: r for r in index.records(paths if len(paths) <= MAX_PATHS else None)}
+    records = {r.path: r for r in index.records(paths)}  # only these notes are read and parsed
     for group, shown in planned:
         for path in shown:
             r = records[path]
