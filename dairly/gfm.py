@@ -31,7 +31,7 @@ EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter", "tasklist")
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # The blocks that hold inline text (a tight list item holds its first paragraph's).
 LEAF_TAGS = HEADING_TAGS | {"p", "li", "th", "td"}
-_EOL = re.compile(r"\r\n|\r|\n")
+EOL = re.compile(r"\r\n|\r|\n")  # what ends a line, for cmark-gfm and every reader of lines in dairly
 
 
 class Inline(Record):
@@ -335,7 +335,7 @@ class _Walk:
             if api.end_column(node) == 0:  # ends at the start of a line: on the one before
                 last -= 1
             if kind == "heading" and last > first:  # setext: cmark-gfm may end it a line late
-                self._lines = self._lines or _EOL.split(self.text)
+                self._lines = self._lines or EOL.split(self.text)
                 last = _underline(self._lines, first, last)
         return last
 
@@ -374,6 +374,8 @@ def _inline(api: _Api, leaf: Any) -> Inline:
             elif not picture:
                 if kind == "link":
                     made.append((_LINKS, (api.text(api.url, parent), shown)))
+                elif kind == "strong" and holding and holding[-1][1] == "strong":
+                    pass  # cmark-gfm writes no <strong> inside a <strong>: GitHub shows it as its parent's text
                 elif kind in _SPANS:
                     made.append((_SPANS[kind], shown))
             node = following(parent)

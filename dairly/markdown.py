@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from dairly.gfm import EOL
 from dairly.tuples import Record
 
-_EOL = re.compile(r"\r\n|\r|\n")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 # The title grows a character or a whole run of spaces at a time: grown a space at a time,
 # each step scanned the rest of the run for a closing `#`, the square of a run's length.
@@ -43,7 +43,7 @@ def split_lines(text: str, start: int = 0, end: int | None = None, number: int =
     end = len(text) if end is None else end
     lines: list[Line] = []
     pos = start
-    for m in _EOL.finditer(text, start, end):
+    for m in EOL.finditer(text, start, end):
         lines.append(Line(number + len(lines), pos, m.end(), text[pos : m.start()], m.group()))
         pos = m.end()
     if pos < end:
@@ -56,7 +56,7 @@ def line_number_at(text: str, pos: int) -> int:
     ends them (a lone CR too)."""
     if text.find("\r", 0, pos) < 0:
         return text.count("\n", 0, pos) + 1
-    return len(_EOL.findall(text, 0, pos)) + 1
+    return len(EOL.findall(text, 0, pos)) + 1
 
 
 def dominant_newline(text: str) -> str:

@@ -281,6 +281,15 @@ def test_blocks_of_the_fixtures_and_the_readme_are_what_cmark_gfm_renders(path: 
     assert_agrees(path.read_text(encoding="utf-8"))
 
 
+def test_bold_inside_bold_is_its_parents_text_as_cmark_gfm_writes_it():
+    # The delimiters pair across the lines: `**b**` is a strong inside a strong, which
+    # cmark-gfm writes without a <strong> of its own (Hypothesis found it).
+    text = "这是**“重点”**内容\n| a | **b** |\n这是**“重点”**内容\n"
+    [leaf] = blocks(text, inline={"p"})
+    assert leaf.inline is not None and leaf.inline.strong == ("内容 | a | b | 这是",)
+    assert_agrees(text)
+
+
 def test_an_html_block_has_the_lines_cmark_gfm_gives_it():
     # cmark-gfm ends a block its end marker closes a line early; the lines before the
     # tree were guessed (this comment was 4-12: the heading's line too).

@@ -176,7 +176,7 @@ AUDIT: dict[str, Over | Skipped] = {
     "dairly/conflicts.py:_BASE": Over("each line", match, ("|",)),
     "dairly/conflicts.py:_SEPARATOR": Over("each line", match, ("=", ("=======", " ", "x"))),
     "dairly/conflicts.py:_END": Over("each line", match, (">",)),
-    "dairly/gfm.py:_EOL": Over("a note or README", split, ("\r", "\r\n")),
+    "dairly/gfm.py:EOL": Over("a note or README", patched(markdown, "EOL", markdown.split_lines), ("\r", "\n\r")),
     "dairly/gfm.py:_UNDERLINE": Over("a setext heading's lines", fullmatch, ("=", "- ", "> ", ("=", " ", "x"))),
     "dairly/links.py:_INLINE_LINK": Over(
         "a note",
@@ -197,9 +197,6 @@ AUDIT: dict[str, Over | Skipped] = {
     "dairly/links.py:_HTML_TAG": Over("a note", patched(links, "_HTML_TAG", links.target_spans), ("<a", "<a href=")),
     "dairly/links.py:SCHEME": Over("a link or picture target", match, ("a", "a+")),
     "dairly/notes/entries.py:_MARKUP": Over("a field's text", search, ("a", "中")),
-    "dairly/markdown.py:_EOL": Over(
-        "a note or README", patched(markdown, "_EOL", markdown.split_lines), ("\r", "\n\r")
-    ),
     "dairly/markdown.py:_ELEMENT": Over(
         "each line",
         patched(markdown, "_ELEMENT", lambda s: markdown.track_elements(s, 1, [])),
@@ -272,7 +269,6 @@ AUDIT: dict[str, Over | Skipped] = {
     "dairly/notes/traps.py:_CODE_ELEMENT": Over(
         "a block's HTML", patched(traps, "_CODE_ELEMENT", lint), ("<code>", "<code>a<")
     ),
-    "dairly/notes/traps.py:_EOL": Over("a raw inline tag", split, ("\r", "\r\n")),
     "dairly/notes/traps.py:_INLINE_MARK": Over("each line", search, ("www", ":/", "a", "W")),
     "dairly/notes/traps.py:_SETEXT_UNDERLINE": Over("each line", fullmatch, ("- ", ("", "-", "x"))),
     "dairly/notes/traps.py:_FENCE_START": Over(

@@ -28,7 +28,7 @@ from html import unescape
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from dairly.gfm import Block, Inline, blocks, render
+from dairly.gfm import EOL, Block, Inline, blocks, render
 from dairly.markdown import (
     ELEMENTS,
     atx_heading,
@@ -130,7 +130,6 @@ _UNMADE_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)")
 _LONE_TILDE = re.compile(r"(?<!~)~(?!~)")
 HTML_TAG = re.compile(r"<[^<>]*>")  # in cmark-gfm's output, where every < opens a tag
 _CODE_ELEMENT = re.compile(r"<code>[^<]*</code>")
-_EOL = re.compile(r"\r\n|\r|\n")
 _SETEXT_UNDERLINE = re.compile(r"[ \t]*-+[ \t]*")
 _FENCE_START = re.compile(r"[ \t>]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)*(?:```|~~~)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -441,7 +440,7 @@ def _removed_tags(lines: list[str], source: range, tags: tuple[str, ...]) -> lis
         m = _TAG_NAME.match(tag)
         if m is None or m.group(2).lower() in _KNOWN_TAGS:
             continue
-        head = _EOL.split(tag, 1)[0]
+        head = EOL.split(tag, 1)[0]
         at = next((n for n in range(at, source.stop) if head in _without_code(lines[n - 1])), at)
         traps.append(_removed_tag(at, m.group(2)))
     return traps
