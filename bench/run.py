@@ -388,8 +388,12 @@ class PublishStates:
         (self.root / "README.md").write_bytes(self.readme_after)
 
 
-def make_cog_readme(root: Path, cog: list[str], env: dict[str, str]) -> Path:
-    """A copy of the synced README whose 历史更新 body is a cog block; fail if cog's tree differs."""
+def make_cog_readme(root: Path, cog: list[str], env: dict[str, str]) -> Path | None:
+    """A copy of the synced README whose 历史更新 body is a cog block; fail if cog's tree
+    differs. None where dairly folds past years into pages (readme_budget): cog's one flat
+    tree would not be the same work."""
+    if (root / "history").is_dir():
+        return None
     text = (root / "README.md").read_text(encoding="utf-8")
     head, rest = text.split("## :paperclip:  历史更新\n", 1)
     tree, tail = rest.split("\n## :paperclip:  Others", 1)
@@ -787,6 +791,7 @@ def main() -> None:
     pairs: list[str] = []
     paired: dict[tuple[str, int], dict[str, float]] = {}
     forks: dict[tuple[str, int], tuple[int, int] | None] = {}
+    no_cog: dict[int, str] = {}  # why there is no cog row at a size
     sizes_on_disk: dict[int, tuple[float, int]] = {}  # the index over the notes' bytes, and its WAL's bytes
 
     def add(name: str, size: int | None, result: dict[str, float]) -> dict[str, float]:
@@ -962,12 +967,13 @@ def main() -> None:
                         pair("fresh-search", size, fresh)
                     if args.vs:
                         versus("stats (no index)", ["stats"], drop_index)
-            if cog:
-                cog_readme = make_cog_readme(root, cog, env)
+            cog_readme = make_cog_readme(root, cog, env) if cog else None
+            if cog and cog_readme:
                 cog_check = [*cog, "--check", cog_readme.name]
                 results["cog", size] = add("cog --check (peer)", size, measure(cog_check, root, env, runs))
             else:
                 rows.append(("cog --check (peer)", size, None))
+                no_cog[size] = "cog not installed: pip install cogapp" if not cog else "the README folds past years"
             bare = root / "bare_check.py"
             bare.write_text(BARE_CHECK, encoding="utf-8")
             bare_cmd = [PY, bare.name]
@@ -1022,7 +1028,7 @@ def main() -> None:
     print("-" * len(header))
     for name, notes, r in rows:
         if r is None:
-            print(f"{name:<36} {'' if notes is None else notes:>6} {'n/a (cog not installed: pip install cogapp)':>10}")
+            print(f"{name:<36} {'' if notes is None else notes:>6} n/a ({no_cog.get(notes or 0, '')})")
             continue
         cog_r = results.get(("cog", notes)) if notes else None
         bare_r = results.get(("bare", notes)) if notes else None
