@@ -408,7 +408,7 @@ def _shown_inline_traps(lines: list[str], source: range, shown: Inline) -> list[
             )
         )
     if shown.struck:
-        number = next((n for n in source if _LONE_TILDE.search(_without_code(lines[n - 1]))), None)
+        number = next((n for n in source if _LONE_TILDE.search(blank_code(lines[n - 1]))), None)
         if number is not None:
             traps.append(
                 Trap(
@@ -441,13 +441,9 @@ def _removed_tags(lines: list[str], source: range, tags: tuple[str, ...]) -> lis
         if m is None or m.group(2).lower() in _KNOWN_TAGS:
             continue
         head = EOL.split(tag, 1)[0]
-        at = next((n for n in range(at, source.stop) if head in _without_code(lines[n - 1])), at)
+        at = next((n for n in range(at, source.stop) if head in blank_code(lines[n - 1])), at)
         traps.append(_removed_tag(at, m.group(2)))
     return traps
-
-
-def _without_code(text: str) -> str:
-    return blank_code(text)
 
 
 def _runs_into_text(words: str) -> bool:
